@@ -1,0 +1,68 @@
+// `openpersonalize <command>`: the command line entry point.
+import { ConfigError, describeConfig, FLAG_TO_ENV, loadConfig } from './config.ts';
+import { startService } from './personalize-service.ts';
+
+const HELP = `openpersonalize — a self-hosted, wire-compatible Amazon Personalize
+
+Usage:
+  openpersonalize serve [options]     run the service (API and jobs) in this process
+  openpersonalize --help              this text
+
+Options of serve (each overrides the environment variable named after it):
+  --port N                 PORT                           default 4580
+  --host ADDR              HOST                           default 127.0.0.1
+  --data-dir DIR           OPENPERSONALIZE_DATA_DIR       default ./openpersonalize-data
+  --database-url URL       OPENPERSONALIZE_DATABASE_URL   default SQLite in the data dir; postgres://... for PostgreSQL
+  --credentials LIST       OPENPERSONALIZE_CREDENTIALS    KEY:SECRET[:ACCOUNT],...; when set, SigV4 is enforced
+  --quotas aws|generous    OPENPERSONALIZE_QUOTAS         default generous; aws = AWS's default quotas
+  --provisioning-ms N      OPENPERSONALIZE_PROVISIONING_MS  time from CREATE PENDING to ACTIVE, default 200
+  --max-request-bytes N    OPENPERSONALIZE_MAX_REQUEST_BYTES default 1048576
+  --secret S               OPENPERSONALIZE_SECRET         signs pagination tokens (default: generated, kept)
+  --default-region R       OPENPERSONALIZE_DEFAULT_REGION region of unsigned requests, default us-east-1
+
+Point any AWS client at it, e.g.
+  aws personalize list-schemas --endpoint-url http://127.0.0.1:4580 --region us-east-1
+`;
+
+function applyFlags(args: string[], env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split(/=(.*)/s, 2);
+    const name = FLAG_TO_ENV[flag];
+    if (!name) throw new ConfigError(`unknown option ${flag} (see openpersonalize --help)`);
+    const value = inline ?? args[++i];
+    if (value === undefined) throw new ConfigError(`option ${flag} needs a value`);
+    out[name] = value;
+  }
+  return out;
+}
+
+async function serve(args: string[]): Promise<void> {
+  const config = loadConfig(applyFlags(args, process.env));
+  const service = await startService(config);
+  process.stderr.write(`openpersonalize: configuration ${JSON.stringify(describeConfig(config))}\n`);
+  process.stderr.write(`openpersonalize: listening on ${service.endpoint}\n`);
+  const stop = () => {
+    service.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (command === 'serve') {
+    if (rest.includes('--help')) return void process.stdout.write(HELP);
+    return serve(rest);
+  }
+  throw new ConfigError(`unknown command '${command}' (see openpersonalize --help)`);
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`openpersonalize: ${e instanceof ConfigError ? e.message : e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

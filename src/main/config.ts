@@ -1,0 +1,107 @@
+// Configuration from the environment (and CLI flags, which override it). Every value is checked
+// here so that a bad one stops the service at start with a one-line reason, not later.
+
+export interface Credential {
+  accessKeyId: string;
+  secretAccessKey: string;
+  account: string;
+}
+
+export type QuotaMode = 'generous' | 'aws';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** undefined: SQLite file in dataDir. */
+  databaseUrl: string | undefined;
+  /** undefined: open mode (any well-formed signature, or none, is accepted). */
+  credentials: Credential[] | undefined;
+  quotas: QuotaMode;
+  /** How long a dataset group / dataset stays in CREATE PENDING/IN_PROGRESS before ACTIVE. */
+  provisioningMs: number;
+  maxRequestBytes: number;
+  /** Signs pagination tokens; when unset a random one is kept in the catalog. */
+  secret: string | undefined;
+  /** Region used for unsigned requests in open mode. */
+  defaultRegion: string;
+}
+
+export class ConfigError extends Error {}
+
+export const DEFAULT_ACCOUNT = '000000000000';
+
+/** Maps CLI flags to the environment variables they override. */
+export const FLAG_TO_ENV: Record<string, string> = {
+  '--port': 'PORT',
+  '--host': 'HOST',
+  '--data-dir': 'OPENPERSONALIZE_DATA_DIR',
+  '--database-url': 'OPENPERSONALIZE_DATABASE_URL',
+  '--credentials': 'OPENPERSONALIZE_CREDENTIALS',
+  '--quotas': 'OPENPERSONALIZE_QUOTAS',
+  '--provisioning-ms': 'OPENPERSONALIZE_PROVISIONING_MS',
+  '--max-request-bytes': 'OPENPERSONALIZE_MAX_REQUEST_BYTES',
+  '--secret': 'OPENPERSONALIZE_SECRET',
+  '--default-region': 'OPENPERSONALIZE_DEFAULT_REGION',
+};
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name}=${raw} is not a whole number from ${min} to ${max}`);
+  }
+  return Number(raw);
+}
+
+export function parseCredentials(raw: string): Credential[] {
+  return raw.split(',').map((entry) => {
+    const [accessKeyId, secretAccessKey, account, ...rest] = entry.trim().split(':');
+    if (!accessKeyId || !secretAccessKey || rest.length > 0) {
+      throw new ConfigError(`OPENPERSONALIZE_CREDENTIALS: '${accessKeyId ?? ''}:...' is not KEY:SECRET[:ACCOUNT]`);
+    }
+    if (account !== undefined && !/^\d{12}$/.test(account)) {
+      throw new ConfigError(`OPENPERSONALIZE_CREDENTIALS: account '${account}' of key ${accessKeyId} is not 12 digits`);
+    }
+    return { accessKeyId, secretAccessKey, account: account ?? accountForKey(accessKeyId) };
+  });
+}
+
+/** An access key of 12 digits names its account (as moto and LocalStack do); others share the default. */
+export function accountForKey(accessKeyId: string): string {
+  return /^\d{12}$/.test(accessKeyId) ? accessKeyId : DEFAULT_ACCOUNT;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const quotas = env.OPENPERSONALIZE_QUOTAS || 'generous';
+  if (quotas !== 'generous' && quotas !== 'aws') throw new ConfigError(`OPENPERSONALIZE_QUOTAS=${quotas} must be 'aws' or 'generous'`);
+  const host = env.HOST || '127.0.0.1';
+  const region = env.OPENPERSONALIZE_DEFAULT_REGION || 'us-east-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ConfigError(`OPENPERSONALIZE_DEFAULT_REGION=${region} is not a region name like us-east-1`);
+  const databaseUrl = env.OPENPERSONALIZE_DATABASE_URL || undefined;
+  if (databaseUrl && !/^(postgres|postgresql|sqlite|file):/.test(databaseUrl)) {
+    throw new ConfigError(`OPENPERSONALIZE_DATABASE_URL must start with postgres://, postgresql://, sqlite: or file:`);
+  }
+  return {
+    port: integer(env, 'PORT', 4580, 0, 65535),
+    host,
+    dataDir: env.OPENPERSONALIZE_DATA_DIR || './openpersonalize-data',
+    databaseUrl,
+    credentials: env.OPENPERSONALIZE_CREDENTIALS ? parseCredentials(env.OPENPERSONALIZE_CREDENTIALS) : undefined,
+    quotas,
+    provisioningMs: integer(env, 'OPENPERSONALIZE_PROVISIONING_MS', 200, 0, 600_000),
+    maxRequestBytes: integer(env, 'OPENPERSONALIZE_MAX_REQUEST_BYTES', 1_048_576, 1024, 1_073_741_824),
+    secret: env.OPENPERSONALIZE_SECRET || undefined,
+    defaultRegion: region,
+  };
+}
+
+/** The effective configuration as printed at start: secrets masked. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    databaseUrl: config.databaseUrl?.replace(/:\/\/([^:@/]+):([^@/]+)@/, '://$1:***@') ?? '(SQLite in data dir)',
+    credentials: config.credentials?.map((c) => `${c.accessKeyId}:***:${c.account}`) ?? '(open: any signature accepted)',
+    secret: config.secret ? '***' : '(generated, kept in the catalog)',
+  };
+}

@@ -1,0 +1,44 @@
+// Domain checks for datasets (rules.md §2 rule 8 and 11, §3.3, §4): what CreateDataset and
+// UpdateDataset refuse, apart from the model's constraints.
+import type { ResourceRecord } from '../../catalog/catalog.ts';
+import { inUse, invalidInput } from '../../protocol/service-error.ts';
+import { checkSchemaReplacement, datasetTypeFromName, SchemaRuleError } from '../schemas/avro-schema-rules.ts';
+import type { DatasetType, ParsedSchema } from '../schemas/schema-model.ts';
+import type { SchemaBody } from '../schemas/schema-operations.ts';
+import type { DatasetGroupBody } from '../dataset-groups/dataset-group-operations.ts';
+
+/** The dataset type of the API input (case-insensitive), or InvalidInputException. */
+export function datasetTypeOf(input: string): DatasetType {
+  const type = datasetTypeFromName(input);
+  if (!type) throw invalidInput(`Invalid datasetType '${input}': must be one of Interactions, Items, Users, Actions, Action_Interactions.`);
+  return type;
+}
+
+export function checkGroupAcceptsDataset(group: ResourceRecord): void {
+  if (group.status !== 'ACTIVE') {
+    throw inUse(`Dataset group ${group.arn} is in state ${group.status}; datasets can be added once it is ACTIVE.`);
+  }
+}
+
+export function checkSchemaFitsDataset(type: DatasetType, schema: ParsedSchema, schemaRecord: ResourceRecord, group: ResourceRecord): void {
+  if (schema.datasetType !== type) {
+    throw invalidInput(`The schema ${schemaRecord.arn} describes ${schema.recordName} data (record name '${schema.recordName}'), which does not match the dataset type ${type}.`);
+  }
+  const schemaDomain = (schemaRecord.body as unknown as SchemaBody).domain;
+  const groupDomain = (group.body as DatasetGroupBody).domain;
+  if (schemaDomain !== groupDomain) {
+    throw invalidInput(
+      `The schema's domain (${schemaDomain ?? 'none'}) must match the dataset group's domain (${groupDomain ?? 'none, a Custom dataset group'}).`,
+    );
+  }
+}
+
+export function checkSchemaUpdate(dataset: ResourceRecord, current: ParsedSchema, next: ParsedSchema): void {
+  if (dataset.status !== 'ACTIVE') throw inUse(`Dataset ${dataset.arn} is in state ${dataset.status}; its schema can be replaced once it is ACTIVE.`);
+  try {
+    checkSchemaReplacement(current, next);
+  } catch (e) {
+    if (e instanceof SchemaRuleError) throw invalidInput(e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,142 @@
+// Dataset groups and datasets through the AWS SDK for JavaScript.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateDatasetCommand, CreateDatasetGroupCommand, CreateSchemaCommand, DeleteDatasetCommand, DeleteDatasetGroupCommand,
+  DescribeDatasetCommand, DescribeDatasetGroupCommand, ListDatasetGroupsCommand, ListDatasetsCommand, PersonalizeClient,
+  UpdateDatasetCommand,
+} from '@aws-sdk/client-personalize';
+import { errorOf, schemas, startTestService, uniqueName, waitFor, type TestService } from '../support/service-harness.ts';
+
+describe('dataset groups and datasets', () => {
+  let svc: TestService;
+  let client: PersonalizeClient;
+  // A second service whose provisioning takes long enough to observe the intermediate states.
+  let slowSvc: TestService;
+  let slow: PersonalizeClient;
+  const schemaArns: Record<string, string> = {};
+
+  async function activeGroup(domain?: 'ECOMMERCE' | 'VIDEO_ON_DEMAND'): Promise<string> {
+    const { datasetGroupArn } = await client.send(new CreateDatasetGroupCommand({ name: uniqueName('g'), domain }));
+    await waitFor(async () => (await client.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup?.status === 'ACTIVE', 5000, 'group ACTIVE');
+    return datasetGroupArn!;
+  }
+
+  before(async () => {
+    svc = await startTestService();
+    client = svc.client();
+    slowSvc = await startTestService({ OPENPERSONALIZE_PROVISIONING_MS: '1500' });
+    slow = slowSvc.client();
+    for (const [k, schema] of Object.entries(schemas)) {
+      schemaArns[k] = (await client.send(new CreateSchemaCommand({ name: uniqueName(k), schema }))).schemaArn!;
+    }
+  });
+  after(async () => {
+    await svc.close();
+    await slowSvc.close();
+  });
+
+  it('takes a dataset group from CREATE PENDING to ACTIVE', async () => {
+    const name = uniqueName('grp');
+    const created = await slow.send(new CreateDatasetGroupCommand({ name }));
+    assert.equal(created.datasetGroupArn, `arn:aws:personalize:us-east-1:000000000000:dataset-group/${name}`);
+    const first = await slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn: created.datasetGroupArn }));
+    assert.equal(first.datasetGroup?.status, 'CREATE PENDING');
+    const seen = new Set<string>();
+    await waitFor(async () => {
+      const g = (await slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn: created.datasetGroupArn }))).datasetGroup!;
+      seen.add(g.status!);
+      return g.status === 'ACTIVE';
+    });
+    assert.ok(seen.has('CREATE IN_PROGRESS') && seen.has('ACTIVE'), [...seen].join());
+    const g = (await slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn: created.datasetGroupArn }))).datasetGroup!;
+    assert.equal(g.name, name);
+    assert.ok(g.lastUpdatedDateTime!.getTime() > g.creationDateTime!.getTime(), 'lastUpdatedDateTime moves with the status');
+    const list = await slow.send(new ListDatasetGroupsCommand({}));
+    assert.ok(list.datasetGroups?.some((s) => s.datasetGroupArn === created.datasetGroupArn && s.status === 'ACTIVE'));
+  });
+
+  it('applies the roleArn / kmsKeyArn rule', async () => {
+    const e = await errorOf(() => client.send(new CreateDatasetGroupCommand({ name: uniqueName('g'), roleArn: 'arn:aws:iam::123456789012:role/r' })));
+    assert.equal(e.name, 'InvalidInputException');
+    assert.match(e.message, /kmsKeyArn/);
+    const ok = await client.send(new CreateDatasetGroupCommand({
+      name: uniqueName('g'), roleArn: 'arn:aws:iam::123456789012:role/r', kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/abc',
+    }));
+    const g = (await client.send(new DescribeDatasetGroupCommand({ datasetGroupArn: ok.datasetGroupArn }))).datasetGroup!;
+    assert.equal(g.roleArn, 'arn:aws:iam::123456789012:role/r');
+    assert.equal(g.kmsKeyArn, 'arn:aws:kms:us-east-1:123456789012:key/abc');
+  });
+
+  it('refuses a dataset while the group is not ACTIVE', async () => {
+    const { schemaArn } = await slow.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: schemas.interactions }));
+    const { datasetGroupArn } = await slow.send(new CreateDatasetGroupCommand({ name: uniqueName('slow') }));
+    const e = await errorOf(() => slow.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn, schemaArn, datasetType: 'Interactions' })));
+    assert.equal(e.name, 'ResourceInUseException');
+  });
+
+  it('creates a dataset with a case-insensitive type, one per type per group', async () => {
+    const datasetGroupArn = await activeGroup();
+    const name = uniqueName('ds');
+    const { datasetArn } = await client.send(new CreateDatasetCommand({ name, datasetGroupArn, schemaArn: schemaArns.interactions, datasetType: 'interactions' }));
+    const groupName = datasetGroupArn.split('/')[1];
+    assert.equal(datasetArn, `arn:aws:personalize:us-east-1:000000000000:dataset/${groupName}/INTERACTIONS`);
+    await waitFor(async () => (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status === 'ACTIVE');
+    const { dataset } = await client.send(new DescribeDatasetCommand({ datasetArn }));
+    assert.equal(dataset?.datasetType, 'INTERACTIONS');
+    assert.equal(dataset?.name, name);
+    assert.equal(dataset?.datasetGroupArn, datasetGroupArn);
+    assert.equal(dataset?.schemaArn, schemaArns.interactions);
+    const again = await errorOf(() => client.send(new CreateDatasetCommand({ name: uniqueName('ds'), datasetGroupArn, schemaArn: schemaArns.interactions, datasetType: 'INTERACTIONS' })));
+    assert.equal(again.name, 'ResourceAlreadyExistsException');
+    const listed = await client.send(new ListDatasetsCommand({ datasetGroupArn }));
+    assert.deepEqual(listed.datasets?.map((d) => d.datasetArn), [datasetArn]);
+    const inUse = await errorOf(() => client.send(new DeleteDatasetGroupCommand({ datasetGroupArn })));
+    assert.equal(inUse.name, 'ResourceInUseException');
+    await client.send(new DeleteDatasetCommand({ datasetArn }));
+    await client.send(new DeleteDatasetGroupCommand({ datasetGroupArn }));
+    const gone = await errorOf(() => client.send(new DescribeDatasetGroupCommand({ datasetGroupArn })));
+    assert.equal(gone.name, 'ResourceNotFoundException');
+  });
+
+  it('refuses a type that does not match the schema, an unknown type and a domain mismatch', async () => {
+    const datasetGroupArn = await activeGroup();
+    const mismatch = await errorOf(() => client.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn, schemaArn: schemaArns.items, datasetType: 'Users' })));
+    assert.equal(mismatch.name, 'InvalidInputException');
+    assert.match(mismatch.message, /USERS/);
+    const unknown = await errorOf(() => client.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn, schemaArn: schemaArns.items, datasetType: 'Products' })));
+    assert.equal(unknown.name, 'InvalidInputException');
+    const domainGroup = await activeGroup('ECOMMERCE');
+    const domain = await errorOf(() => client.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn: domainGroup, schemaArn: schemaArns.users, datasetType: 'Users' })));
+    assert.equal(domain.name, 'InvalidInputException');
+    assert.match(domain.message, /domain/);
+    const missing = await errorOf(() => client.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn, schemaArn: `${schemaArns.items}-nope`, datasetType: 'Items' })));
+    assert.equal(missing.name, 'ResourceNotFoundException');
+  });
+
+  it('replaces an Items schema by one with an added nullable field (UpdateDataset)', async () => {
+    const datasetGroupArn = await activeGroup();
+    const { datasetArn } = await client.send(new CreateDatasetCommand({ name: uniqueName('items'), datasetGroupArn, schemaArn: schemaArns.items, datasetType: 'Items' }));
+    await waitFor(async () => (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status === 'ACTIVE');
+    await client.send(new UpdateDatasetCommand({ datasetArn, schemaArn: schemaArns.itemsPlusPrice }));
+    const during = (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset!;
+    assert.match(during.status!, /^UPDATE (PENDING|IN_PROGRESS)$/);
+    assert.equal(during.latestDatasetUpdate?.schemaArn, schemaArns.itemsPlusPrice);
+    await waitFor(async () => (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status === 'ACTIVE');
+    const done = (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset!;
+    assert.equal(done.schemaArn, schemaArns.itemsPlusPrice);
+    assert.equal(done.latestDatasetUpdate?.status, 'ACTIVE');
+    // Going back would remove PRICE: refused.
+    const back = await errorOf(() => client.send(new UpdateDatasetCommand({ datasetArn, schemaArn: schemaArns.items })));
+    assert.equal(back.name, 'InvalidInputException');
+    assert.match(back.message, /PRICE/);
+  });
+
+  it('refuses UpdateDataset on an Interactions dataset', async () => {
+    const datasetGroupArn = await activeGroup();
+    const { datasetArn } = await client.send(new CreateDatasetCommand({ name: uniqueName('i'), datasetGroupArn, schemaArn: schemaArns.interactions, datasetType: 'Interactions' }));
+    await waitFor(async () => (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status === 'ACTIVE');
+    const e = await errorOf(() => client.send(new UpdateDatasetCommand({ datasetArn, schemaArn: schemaArns.interactions })));
+    assert.equal(e.name, 'InvalidInputException');
+  });
+});
