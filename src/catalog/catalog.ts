@@ -71,6 +71,22 @@ export class CatalogConflictError extends Error {
   }
 }
 
+/**
+ * A job waiting for, or held by, a worker. The queue holds only the mechanics (who runs it, until
+ * when); what the job is lives in its resource row (same ARN), whose status the API shows.
+ */
+export interface QueuedJob {
+  arn: string;
+  kind: ResourceKind;
+  /** Worker id holding the lease, or null when the job is available. */
+  owner: string | null;
+  /** Epoch ms when the lease ends; a job whose lease has ended is available again. */
+  leaseExpiresAt: number | null;
+  /** How many times the job has been claimed (1 on the first run). */
+  attempts: number;
+  enqueuedAt: number;
+}
+
 /** Operations available both outside and inside a transaction. */
 export interface CatalogOps {
   get(arn: string): Promise<ResourceRecord | undefined>;
@@ -92,6 +108,16 @@ export interface CatalogOps {
   /** Upserts each tag by key. */
   putTags(arn: string, tags: Tag[]): Promise<void>;
   deleteTags(arn: string, keys: string[]): Promise<void>;
+
+  /** Adds a job to the queue, available at once (call in the transaction that creates its resource). */
+  enqueueJob(arn: string, kind: ResourceKind, now: number): Promise<void>;
+  /**
+   * Removes the job from the queue if `owner` still holds its lease; returns false (and changes
+   * nothing) if the lease was lost. Call in the transaction that records the job's outcome, and
+   * roll that transaction back on false, so a job that another worker took over is not finished twice.
+   */
+  finishJob(arn: string, owner: string): Promise<boolean>;
+  getQueuedJob(arn: string): Promise<QueuedJob | undefined>;
 
   getSetting(key: string): Promise<string | undefined>;
   /** Sets the value only if the key is absent; returns the value stored afterwards. */
@@ -119,5 +145,21 @@ export interface Catalog extends CatalogOps {
    * check-then-insert invariants (quotas, "one job per dataset").
    */
   transaction<T>(fn: (tx: CatalogOps) => Promise<T>): Promise<T>;
+  /**
+   * Atomically takes the oldest available job (never leased, or lease ended before `now`) of the
+   * given kinds: sets owner, leaseExpiresAt = now + leaseMs, attempts + 1, and returns it. Two
+   * workers never get the same job while a lease runs (PostgreSQL: FOR UPDATE SKIP LOCKED).
+   */
+  claimJob(owner: string, kinds: ResourceKind[], leaseMs: number, now: number): Promise<QueuedJob | undefined>;
+  /** Extends the lease if `owner` still holds it; false if it was lost. */
+  renewLease(arn: string, owner: string, leaseMs: number, now: number): Promise<boolean>;
+  /** Gives the job back (graceful shutdown): available at once, attempts unchanged minus this one. */
+  releaseJob(arn: string, owner: string): Promise<void>;
+  /**
+   * Ends every lease at once. Only for a single-process catalog at start-up, where any lease
+   * left must belong to a process that died.
+   */
+  expireAllLeases(): Promise<number>;
+  listQueuedJobs(): Promise<QueuedJob[]>;
   close(): Promise<void>;
 }

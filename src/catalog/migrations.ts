@@ -65,6 +65,26 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE TABLE settings (name TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL)',
     ],
   },
+  {
+    version: 2,
+    description: 'job queue',
+    statements: (t) => [
+      // No foreign key to resources: the queue row is the job's mechanics only, and the resource
+      // row may be deleted independently (the worker then finds nothing to run and finishes it).
+      `CREATE TABLE job_queue (
+        arn ${t.key} NOT NULL PRIMARY KEY,
+        kind TEXT NOT NULL,
+        owner TEXT,
+        lease_expires_at BIGINT,
+        attempts INTEGER NOT NULL CHECK (attempts >= 0),
+        enqueued_at BIGINT NOT NULL
+      )`,
+      // Serves claim: its ORDER BY enqueued_at, arn LIMIT 1 walks this index from the oldest job
+      // and stops at the first available one of the wanted kinds (the queue holds only jobs not
+      // yet finished, so the walk is short).
+      'CREATE INDEX job_queue_claim ON job_queue (enqueued_at, arn)',
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,6 +1,7 @@
 // The catalog written once in SQL that SQLite and PostgreSQL both accept. The backends differ
 // only in how a statement reaches the database (SqlExecutor), how a transaction and `lock` are
-// done, and a few DDL types (migrations.ts).
+// done, a few DDL types (migrations.ts) and the row lock of a job claim (sql-job-queue.ts).
+// SqlCatalog (sql-catalog.ts) is the Catalog both backends build on these ops.
 //
 // Expected conflicts (duplicate ARN, stale version, missing row) are detected from row counts
 // (ON CONFLICT DO NOTHING, UPDATE ... RETURNING) rather than from caught SQL errors: on
@@ -9,16 +10,16 @@
 
 import {
   CatalogConflictError,
-  type Catalog,
-  type CatalogCapabilities,
   type CatalogOps,
   type CountQuery,
   type ListQuery,
+  type QueuedJob,
   type ResourceKind,
   type ResourceRecord,
   type Tag,
 } from './catalog.ts';
 import type { SqlExecutor, SqlParam, SqlRow } from './sql-executor.ts';
+import { SqlJobQueue } from './sql-job-queue.ts';
 
 export type LockFn = (key: string) => Promise<void>;
 
@@ -79,10 +80,15 @@ function filterClause(q: CountQuery): { where: string[]; params: SqlParam[] } | 
 }
 
 export class SqlCatalogOps implements CatalogOps {
+  /** The queue on this executor; SqlCatalog also runs the Catalog-only queue operations on it. */
+  readonly queue: SqlJobQueue;
+
   constructor(
     private readonly exec: SqlExecutor,
     private readonly lockFn: LockFn,
-  ) {}
+  ) {
+    this.queue = new SqlJobQueue(exec);
+  }
 
   async get(arn: string): Promise<ResourceRecord | undefined> {
     const rows = await this.exec.all('SELECT * FROM resources WHERE arn = ?', [arn]);
@@ -201,6 +207,16 @@ export class SqlCatalogOps implements CatalogOps {
     ]);
   }
 
+  enqueueJob(arn: string, kind: ResourceKind, now: number): Promise<void> {
+    return this.queue.enqueue(arn, kind, now);
+  }
+  finishJob(arn: string, owner: string): Promise<boolean> {
+    return this.queue.finish(arn, owner);
+  }
+  getQueuedJob(arn: string): Promise<QueuedJob | undefined> {
+    return this.queue.get(arn);
+  }
+
   async getSetting(key: string): Promise<string | undefined> {
     const rows = await this.exec.all('SELECT value FROM settings WHERE name = ?', [key]);
     return rows.length ? (rows[0].value as string) : undefined;
@@ -220,54 +236,5 @@ export class SqlCatalogOps implements CatalogOps {
 
   lock(key: string): Promise<void> {
     return this.lockFn(key);
-  }
-}
-
-/**
- * A Catalog over SqlCatalogOps: single statements run on the backend's autocommit ops, and the
- * one multi-statement operation (putTags) runs in a transaction so it applies all or nothing.
- */
-export abstract class SqlCatalog implements Catalog {
-  abstract readonly capabilities: CatalogCapabilities;
-  /** Ops that run each statement on its own, outside any transaction. */
-  protected abstract readonly autocommit: SqlCatalogOps;
-  abstract transaction<T>(fn: (tx: CatalogOps) => Promise<T>): Promise<T>;
-  abstract close(): Promise<void>;
-
-  get(arn: string): Promise<ResourceRecord | undefined> {
-    return this.autocommit.get(arn);
-  }
-  insert(record: Omit<ResourceRecord, 'version'>): Promise<ResourceRecord> {
-    return this.autocommit.insert(record);
-  }
-  update(record: ResourceRecord, expectedVersion?: number): Promise<ResourceRecord> {
-    return this.autocommit.update(record, expectedVersion);
-  }
-  delete(arn: string): Promise<boolean> {
-    return this.autocommit.delete(arn);
-  }
-  list(query: ListQuery): Promise<ResourceRecord[]> {
-    return this.autocommit.list(query);
-  }
-  count(query: CountQuery): Promise<number> {
-    return this.autocommit.count(query);
-  }
-  getTags(arn: string): Promise<Tag[]> {
-    return this.autocommit.getTags(arn);
-  }
-  async putTags(arn: string, tags: Tag[]): Promise<void> {
-    if (tags.length) await this.transaction((tx) => tx.putTags(arn, tags));
-  }
-  deleteTags(arn: string, keys: string[]): Promise<void> {
-    return this.autocommit.deleteTags(arn, keys);
-  }
-  getSetting(key: string): Promise<string | undefined> {
-    return this.autocommit.getSetting(key);
-  }
-  putSettingIfAbsent(key: string, value: string): Promise<string> {
-    return this.autocommit.putSettingIfAbsent(key, value);
-  }
-  lock(key: string): Promise<void> {
-    return this.autocommit.lock(key);
   }
 }

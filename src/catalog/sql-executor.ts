@@ -1,7 +1,7 @@
-// The small seam between the shared catalog SQL (sql-catalog-ops.ts, migrations.ts) and the two
-// drivers. Everything above this interface is written once, with `?` placeholders; each backend
-// only knows how to run one statement on its connection (better-sqlite3 synchronously, pg over a
-// pool or a checked-out client).
+// The small seam between the shared catalog SQL (sql-catalog-ops.ts, sql-job-queue.ts,
+// migrations.ts) and the two drivers. Everything above this interface is written once, with `?`
+// placeholders; each backend only knows how to run one statement on its connection
+// (better-sqlite3 synchronously, pg over a pool or a checked-out client).
 
 export type SqlParam = string | number | null;
 export type SqlRow = Record<string, unknown>;

@@ -25,6 +25,18 @@ export interface Config {
   secret: string | undefined;
   /** Region used for unsigned requests in open mode. */
   defaultRegion: string;
+  /** Where s3:// locations are read and written: files under <dataDir>/buckets, or S3. */
+  objectStore: 'local' | 's3';
+  /** With objectStore=s3: the bucket that holds the datasets' own data (Parquet parts). */
+  storageBucket: string;
+  /** Hosts that http(s):// data locations may name; empty = http(s) refused. */
+  httpAllowHosts: string[];
+  /** Dataset import jobs pending or in progress per account and region (AWS: 5, not adjustable). */
+  maxPendingImports: number;
+  /** Jobs one process runs at once. */
+  jobConcurrency: number;
+  /** DuckDB memory_limit per job, e.g. '1GB'. */
+  duckdbMemoryLimit: string;
 }
 
 export class ConfigError extends Error {}
@@ -43,6 +55,12 @@ export const FLAG_TO_ENV: Record<string, string> = {
   '--max-request-bytes': 'OPENPERSONALIZE_MAX_REQUEST_BYTES',
   '--secret': 'OPENPERSONALIZE_SECRET',
   '--default-region': 'OPENPERSONALIZE_DEFAULT_REGION',
+  '--object-store': 'OPENPERSONALIZE_OBJECT_STORE',
+  '--storage-bucket': 'OPENPERSONALIZE_S3_STORAGE_BUCKET',
+  '--http-allow-hosts': 'OPENPERSONALIZE_HTTP_ALLOW_HOSTS',
+  '--max-pending-imports': 'OPENPERSONALIZE_MAX_PENDING_IMPORTS',
+  '--job-concurrency': 'OPENPERSONALIZE_JOB_CONCURRENCY',
+  '--duckdb-memory-limit': 'OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT',
 };
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -82,6 +100,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^(postgres|postgresql|sqlite|file):/.test(databaseUrl)) {
     throw new ConfigError(`OPENPERSONALIZE_DATABASE_URL must start with postgres://, postgresql://, sqlite: or file:`);
   }
+  const objectStore = env.OPENPERSONALIZE_OBJECT_STORE || 'local';
+  if (objectStore !== 'local' && objectStore !== 's3') throw new ConfigError(`OPENPERSONALIZE_OBJECT_STORE=${objectStore} must be 'local' or 's3'`);
+  const storageBucket = env.OPENPERSONALIZE_S3_STORAGE_BUCKET || 'openpersonalize-data';
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(storageBucket)) throw new ConfigError(`OPENPERSONALIZE_S3_STORAGE_BUCKET=${storageBucket} is not a valid bucket name`);
+  const memory = env.OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT || '1GB';
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memory)) throw new ConfigError(`OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT=${memory} must be a size like 1GB or 512MB`);
   return {
     port: integer(env, 'PORT', 4580, 0, 65535),
     host,
@@ -93,6 +117,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxRequestBytes: integer(env, 'OPENPERSONALIZE_MAX_REQUEST_BYTES', 1_048_576, 1024, 1_073_741_824),
     secret: env.OPENPERSONALIZE_SECRET || undefined,
     defaultRegion: region,
+    objectStore,
+    storageBucket,
+    httpAllowHosts: (env.OPENPERSONALIZE_HTTP_ALLOW_HOSTS || '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    maxPendingImports: integer(env, 'OPENPERSONALIZE_MAX_PENDING_IMPORTS', 5, 1, 10_000),
+    jobConcurrency: integer(env, 'OPENPERSONALIZE_JOB_CONCURRENCY', 2, 1, 64),
+    duckdbMemoryLimit: memory,
   };
 }
 

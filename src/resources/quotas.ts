@@ -11,7 +11,7 @@ export interface Quotas {
   tagsPerResource: number;
 }
 
-export function quotasFor(mode: QuotaMode): Quotas {
-  const aws: Quotas = { schemas: 500, datasetGroups: 5, pendingImportJobs: 5, tagsPerResource: 50 };
+export function quotasFor(mode: QuotaMode, pendingImportJobs = 5): Quotas {
+  const aws: Quotas = { schemas: 500, datasetGroups: 5, pendingImportJobs, tagsPerResource: 50 };
   return mode === 'aws' ? aws : { ...aws, schemas: 100_000, datasetGroups: 10_000 };
 }

@@ -3,6 +3,8 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { Config } from '../main/config.ts';
 import type { PageTokens } from '../protocol/pagination-token.ts';
 import type { Quotas } from './quotas.ts';
+import type { ObjectStore } from '../object-store/object-store.ts';
+import type { PartStore } from '../ingest/part-store.ts';
 
 export interface ServiceDeps {
   catalog: Catalog;
@@ -11,4 +13,10 @@ export interface ServiceDeps {
   quotas: Quotas;
   /** Epoch ms; injectable so lifecycle tests need not sleep. */
   now: () => number;
+  /** Where s3:// data locations are read and export outputs written. */
+  objects: ObjectStore;
+  /** Where datasets' bulk data (Parquet parts) is kept. */
+  parts: PartStore;
+  /** Tells this process's job runner (if any) that work was queued, so it starts at once. */
+  jobQueued: () => void;
 }

@@ -4,12 +4,13 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { LATEST_VERSION, MIGRATIONS } from '../../src/catalog/migrations.ts';
 import { openCatalog } from '../../src/catalog/open-catalog.ts';
 import { PostgresCatalog, advisoryLockKey, redactUrl } from '../../src/catalog/postgres/postgres-catalog.ts';
 import { runCatalogConformance } from './catalog-conformance.ts';
+import { runQueueConformance } from './queue-conformance.ts';
 
 const adminUrl = process.env.OPENPERSONALIZE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -68,6 +69,8 @@ async function appliedVersions(url: string): Promise<number[]> {
 // Top-level await: an unreachable server fails this file right here, with the message above.
 const database = await createDatabase();
 const url = databaseUrl(database);
+// After every suite of this file (WITH (FORCE) ends any connection a failed test left open).
+after(() => dropDatabase(database));
 
 describe('PostgreSQL catalog specifics', () => {
   it('reports its capabilities and rejects lock() outside a transaction', async () => {
@@ -140,4 +143,5 @@ describe('PostgreSQL catalog specifics', () => {
   });
 });
 
-runCatalogConformance('postgres', () => openCatalog(url, '/nonexistent-unused'), () => dropDatabase(database));
+runCatalogConformance('postgres', () => openCatalog(url, '/nonexistent-unused'));
+runQueueConformance('postgres', () => openCatalog(url, '/nonexistent-unused'));

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { LATEST_VERSION, MIGRATIONS } from '../../src/catalog/migrations.ts';
 import { SqliteCatalog } from '../../src/catalog/sqlite/sqlite-catalog.ts';
 import { runCatalogConformance } from './catalog-conformance.ts';
+import { runQueueConformance } from './queue-conformance.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'op-sqlite-catalog-'));
 const file = join(dir, 'catalog.sqlite');
@@ -110,3 +111,4 @@ describe('SQLite catalog specifics', () => {
 });
 
 runCatalogConformance('sqlite', () => SqliteCatalog.open(file));
+runQueueConformance('sqlite', () => SqliteCatalog.open(file));

@@ -9,19 +9,26 @@ import { startService, type RunningService } from '../../src/main/personalize-se
 
 export interface TestService extends RunningService {
   config: Config;
+  dataDir: string;
   client(options?: { accessKeyId?: string; secretAccessKey?: string; region?: string }): PersonalizeClient;
 }
 
 export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'openpersonalize-test-'));
-  const config = loadConfig({ PORT: '0', OPENPERSONALIZE_DATA_DIR: dataDir, OPENPERSONALIZE_PROVISIONING_MS: '60', ...env });
+  const fullEnv = { PORT: '0', OPENPERSONALIZE_DATA_DIR: dataDir, OPENPERSONALIZE_PROVISIONING_MS: '60', ...env };
+  const config = loadConfig(fullEnv);
   const errors: unknown[] = [];
-  const service = await startService(config, (f) => {
-    if (f.level === 'error') errors.push(f);
-  });
+  const service = await startService(
+    config,
+    (f) => {
+      if (f.level === 'error') errors.push(f);
+    },
+    { ...process.env, ...fullEnv },
+  );
   return {
     ...service,
     config,
+    dataDir,
     client: (o = {}) =>
       new PersonalizeClient({
         endpoint: service.endpoint,

@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { CatalogCapabilities, CatalogOps } from '../catalog.ts';
 import { migrate } from '../migrations.ts';
-import { SqlCatalog, SqlCatalogOps } from '../sql-catalog-ops.ts';
+import { SqlCatalogOps } from '../sql-catalog-ops.ts';
+import { SqlCatalog } from '../sql-catalog.ts';
 import {
   TransactionScope,
   toNumberedPlaceholders,

@@ -18,7 +18,8 @@ import { realpathSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { CatalogCapabilities, CatalogOps } from '../catalog.ts';
 import { migrate } from '../migrations.ts';
-import { SqlCatalog, SqlCatalogOps } from '../sql-catalog-ops.ts';
+import { SqlCatalogOps } from '../sql-catalog-ops.ts';
+import { SqlCatalog } from '../sql-catalog.ts';
 import { TransactionScope, type SqlExecutor, type SqlParam, type SqlRow } from '../sql-executor.ts';
 
 const BUSY_TIMEOUT_MS = 5000;

@@ -14,6 +14,7 @@ import type {
   UpdateDatasetResponse,
 } from '@aws-sdk/client-personalize';
 import type { ResourceRecord } from '../../catalog/catalog.ts';
+import type { PartRef } from '../../ingest/part-store.ts';
 import type { HandlerTable } from '../../protocol/handler-types.ts';
 import { inUse } from '../../protocol/service-error.ts';
 import { makeArn, parseArn } from '../arns.ts';
@@ -39,6 +40,8 @@ export interface DatasetBody {
   schemaArn: string;
   trackingId?: string;
   latestDatasetUpdate?: UpdateState;
+  /** The bulk-imported data: the current generation of Parquet parts. Absent before the first import. */
+  bulk?: { parts: PartRef[] };
 }
 
 /** Import jobs that block deleting or re-schematising a dataset. */
@@ -112,13 +115,17 @@ export function datasetOperations(deps: ServiceDeps): HandlerTable {
     },
 
     async DeleteDataset(input: DeleteDatasetRequest, ctx) {
+      // Deleting the dataset is the only way to delete its data (rules.md rule 30).
+      let parts: PartRef[] = [];
       await deps.catalog.transaction(async (tx) => {
         const record = await loadResource(deps, tx, ctx, 'dataset', input.datasetArn!);
         await tx.lock(`dataset-jobs:${record.arn}`);
         const running = await tx.count({ account: ctx.account, region: ctx.region, kind: 'dataset-import-job', parentArn: record.arn, statusIn: PENDING_JOB_STATES });
         if (running > 0) throw inUse(`Cannot delete dataset ${record.arn} while a dataset import job on it is pending or in progress.`);
+        parts = (record.body as unknown as DatasetBody).bulk?.parts ?? [];
         await tx.delete(record.arn);
       });
+      await deps.parts.delete(parts.map((p) => p.key));
       return {};
     },
 
@@ -126,7 +133,10 @@ export function datasetOperations(deps: ServiceDeps): HandlerTable {
       const now = deps.now();
       await deps.catalog.transaction(async (tx) => {
         const dataset = await loadResource(deps, tx, ctx, 'dataset', input.datasetArn!);
+        await tx.lock(`dataset-jobs:${dataset.arn}`);
         await tx.lock(schemaLockKey(input.schemaArn!));
+        const running = await tx.count({ account: ctx.account, region: ctx.region, kind: 'dataset-import-job', parentArn: dataset.arn, statusIn: PENDING_JOB_STATES });
+        if (running > 0) throw inUse(`Cannot replace the schema of ${dataset.arn} while a dataset import job on it is pending or in progress.`);
         const body = dataset.body as unknown as DatasetBody;
         const current = parsedSchemaOf(await loadResource(deps, tx, ctx, 'schema', body.schemaArn));
         const next = parsedSchemaOf(await loadResource(deps, tx, ctx, 'schema', input.schemaArn!));

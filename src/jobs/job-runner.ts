@@ -1,0 +1,185 @@
+// How jobs run, apart from what they do (as Temporal and pg-boss separate them): claim a job
+// from the catalog's queue under a lease, keep the lease alive while the work runs, and make
+// sure every job ends in a recorded outcome — by its work, or, when the work keeps dying with
+// its process, by giving up after maxAttempts with a reason that says so.
+import { randomUUID } from 'node:crypto';
+import type { Catalog, CatalogOps, QueuedJob, ResourceKind } from '../catalog/catalog.ts';
+
+export class LeaseLostError extends Error {
+  constructor(arn: string) {
+    super(`lost the lease on ${arn}: another worker took the job over`);
+  }
+}
+
+export interface JobContext {
+  readonly owner: string;
+  readonly attempt: number;
+  /** Aborted when the runner stops or the lease is lost; long work should check it. */
+  readonly signal: AbortSignal;
+  /**
+   * Records the job's outcome: runs fn in one transaction together with removing the job from
+   * the queue. Throws LeaseLostError (and commits nothing) if another worker took the job over.
+   */
+  finish(fn: (tx: CatalogOps) => Promise<void>): Promise<void>;
+}
+
+/** What a kind of job does. `run` must end by calling ctx.finish; `fail` records a failure. */
+export interface JobKind {
+  kind: ResourceKind;
+  run(job: QueuedJob, ctx: JobContext): Promise<void>;
+  fail(tx: CatalogOps, arn: string, reason: string): Promise<void>;
+}
+
+export interface JobRunnerOptions {
+  owner?: string;
+  leaseMs?: number;
+  pollMs?: number;
+  maxAttempts?: number;
+  concurrency?: number;
+  log?: (fields: Record<string, unknown>) => void;
+  now?: () => number;
+}
+
+export class JobRunner {
+  readonly owner: string;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly maxAttempts: number;
+  private readonly concurrency: number;
+  private readonly log: (fields: Record<string, unknown>) => void;
+  private readonly now: () => number;
+  private readonly kinds: Map<ResourceKind, JobKind>;
+  private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  private stopping = false;
+  private timer: NodeJS.Timeout | undefined;
+  private pumping = false;
+  private pumpAgain = false;
+
+  constructor(
+    private readonly catalog: Catalog,
+    kinds: JobKind[],
+    options: JobRunnerOptions = {},
+  ) {
+    this.owner = options.owner ?? `worker-${randomUUID()}`;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.pollMs = options.pollMs ?? 250;
+    this.maxAttempts = options.maxAttempts ?? 3;
+    this.concurrency = options.concurrency ?? 2;
+    this.log = options.log ?? (() => {});
+    this.now = options.now ?? Date.now;
+    this.kinds = new Map(kinds.map((k) => [k.kind, k]));
+  }
+
+  /**
+   * Starts polling. On a single-process catalog every lease left from before must belong to a
+   * process that died, so those jobs are taken over at once instead of after their lease ends.
+   */
+  async start(): Promise<void> {
+    if (!this.catalog.capabilities.multiProcess) {
+      const n = await this.catalog.expireAllLeases();
+      if (n > 0) this.log({ level: 'warn', msg: 'taking over jobs interrupted by a previous stop', jobs: n });
+    }
+    this.timer = setInterval(() => this.wake(), this.pollMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Looks for work now (called after a job is enqueued in this process). */
+  wake(): void {
+    if (this.stopping) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    this.pump()
+      .catch((e: unknown) => this.log({ level: 'error', msg: 'job claim failed', error: String(e) }))
+      .finally(() => {
+        this.pumping = false;
+        if (this.pumpAgain) {
+          this.pumpAgain = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async pump(): Promise<void> {
+    while (!this.stopping && this.running.size < this.concurrency) {
+      const job = await this.catalog.claimJob(this.owner, [...this.kinds.keys()], this.leaseMs, this.now());
+      if (!job) return;
+      const abort = new AbortController();
+      const done = this.execute(job, abort).finally(() => {
+        this.running.delete(job.arn);
+        this.wake();
+      });
+      this.running.set(job.arn, { abort, done });
+    }
+  }
+
+  private async execute(job: QueuedJob, abort: AbortController): Promise<void> {
+    const kind = this.kinds.get(job.kind)!;
+    const started = this.now();
+    const heartbeat = setInterval(() => {
+      this.catalog.renewLease(job.arn, this.owner, this.leaseMs, this.now()).then(
+        (held) => held || abort.abort(new LeaseLostError(job.arn)),
+        (e: unknown) => this.log({ level: 'warn', msg: 'lease renewal failed', arn: job.arn, error: String(e) }),
+      );
+    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    const ctx: JobContext = {
+      owner: this.owner,
+      attempt: job.attempts,
+      signal: abort.signal,
+      finish: (fn) => this.finish(job.arn, fn),
+    };
+    try {
+      if (job.attempts > this.maxAttempts) {
+        await this.finish(job.arn, (tx) =>
+          kind.fail(tx, job.arn, `The job was interrupted ${job.attempts - 1} times (the service stopped or crashed while it ran) and was not retried again.`),
+        );
+        return;
+      }
+      this.log({ level: 'info', msg: 'job started', arn: job.arn, kind: job.kind, attempt: job.attempts });
+      await kind.run(job, ctx);
+      this.log({ level: 'info', msg: 'job ended', arn: job.arn, kind: job.kind, ms: this.now() - started });
+    } catch (e) {
+      if (e instanceof LeaseLostError || this.stopping) {
+        this.log({ level: 'warn', msg: 'job handed over', arn: job.arn, reason: String(e) });
+        return;
+      }
+      this.log({ level: 'error', msg: 'job failed unexpectedly', arn: job.arn, error: e instanceof Error ? e.stack : String(e) });
+      await this.finish(job.arn, (tx) => kind.fail(tx, job.arn, `Internal error while running the job: ${e instanceof Error ? e.message : String(e)}`)).catch(
+        (e2: unknown) => this.log({ level: 'error', msg: 'could not record job failure', arn: job.arn, error: String(e2) }),
+      );
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async finish(arn: string, fn: (tx: CatalogOps) => Promise<void>): Promise<void> {
+    await this.catalog.transaction(async (tx) => {
+      if (!(await tx.finishJob(arn, this.owner))) throw new LeaseLostError(arn);
+      await fn(tx);
+    });
+  }
+
+  /**
+   * Stops claiming, lets running jobs finish for up to graceMs, then aborts them and hands
+   * their jobs back to the queue so another worker (or the next start) runs them.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    const all = () => Promise.all([...this.running.values()].map((r) => r.done));
+    const timedOut = await Promise.race([all().then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs).unref())]);
+    if (timedOut) {
+      const left = [...this.running.entries()];
+      for (const [, r] of left) r.abort.abort(new Error('worker stopping'));
+      await all();
+      for (const [arn] of left) await this.catalog.releaseJob(arn, this.owner).catch(() => {});
+    }
+  }
+
+  get activeJobs(): number {
+    return this.running.size;
+  }
+}

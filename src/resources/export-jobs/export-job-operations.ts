@@ -1,0 +1,106 @@
+// CreateDatasetExportJob, DescribeDatasetExportJob, ListDatasetExportJobs. The export itself runs
+// in src/ingest/export-job-work.ts.
+import type {
+  CreateDatasetExportJobRequest,
+  CreateDatasetExportJobResponse,
+  DatasetExportJob,
+  DescribeDatasetExportJobRequest,
+  DescribeDatasetExportJobResponse,
+  ListDatasetExportJobsRequest,
+  ListDatasetExportJobsResponse,
+} from '@aws-sdk/client-personalize';
+import type { ResourceRecord } from '../../catalog/catalog.ts';
+import { ObjectStoreError, parseS3Url } from '../../object-store/object-store.ts';
+import type { HandlerTable } from '../../protocol/handler-types.ts';
+import { alreadyExists, inUse, invalidInput } from '../../protocol/service-error.ts';
+import { makeArn } from '../arns.ts';
+import { insertResource, listPage, loadResource, toDate } from '../resource-access.ts';
+import type { ServiceDeps } from '../service-deps.ts';
+import { addTags, toTags } from '../tags/tag-rules.ts';
+
+export type IngestionMode = 'BULK' | 'PUT' | 'ALL';
+
+export interface ExportJobBody {
+  ingestionMode: IngestionMode;
+  roleArn: string;
+  jobOutput: { s3DataDestination: { path: string; kmsKeyArn?: string } };
+  failureReason?: string;
+  /** Objects written, set when the job is ACTIVE. */
+  outputKeys?: string[];
+  rows?: number;
+}
+
+function describe(record: ResourceRecord): DatasetExportJob {
+  const body = record.body as unknown as ExportJobBody;
+  return {
+    jobName: record.name,
+    datasetExportJobArn: record.arn,
+    datasetArn: record.parentArn ?? undefined,
+    ingestionMode: body.ingestionMode,
+    roleArn: body.roleArn,
+    status: record.status ?? undefined,
+    jobOutput: body.jobOutput,
+    failureReason: body.failureReason,
+    creationDateTime: toDate(record.createdAt),
+    lastUpdatedDateTime: toDate(record.updatedAt),
+  };
+}
+
+/** The output path must name an s3:// bucket that exists (rules.md §11: the role writes there). */
+async function checkOutputPath(deps: ServiceDeps, path: string): Promise<void> {
+  const target = parseS3Url(path);
+  if (!target || !target.bucket) throw invalidInput(`Invalid output path ${path}: expected s3://bucket/folder/.`);
+  try {
+    await deps.objects.list(target.bucket, target.key, { recursive: false });
+  } catch (e) {
+    if (e instanceof ObjectStoreError) throw invalidInput(`Invalid output path ${path}: ${e.reason === 'no-bucket' ? `the bucket ${target.bucket} does not exist` : e.message}.`);
+    throw e;
+  }
+}
+
+export function exportJobOperations(deps: ServiceDeps): HandlerTable {
+  return {
+    async CreateDatasetExportJob(input: CreateDatasetExportJobRequest, ctx): Promise<CreateDatasetExportJobResponse> {
+      const tags = toTags(input.tags);
+      const arn = makeArn('dataset-export-job', ctx.region, ctx.account, input.jobName!);
+      const dataset = await loadResource(deps, deps.catalog, ctx, 'dataset', input.datasetArn!);
+      if (await deps.catalog.get(arn)) throw alreadyExists(`A dataset export job with the ARN ${arn} already exists.`);
+      if (dataset.status !== 'ACTIVE') throw inUse(`Dataset ${dataset.arn} is in state ${dataset.status}; it can be exported once it is ACTIVE.`);
+      const path = input.jobOutput!.s3DataDestination!.path!;
+      await checkOutputPath(deps, path);
+      const now = deps.now();
+      const body: ExportJobBody = {
+        // The model documents PUT as the default ingestion mode.
+        ingestionMode: (input.ingestionMode ?? 'PUT') as IngestionMode,
+        roleArn: input.roleArn!,
+        jobOutput: { s3DataDestination: { path, kmsKeyArn: input.jobOutput!.s3DataDestination!.kmsKeyArn } },
+      };
+      await deps.catalog.transaction(async (tx) => {
+        await insertResource(tx, {
+          arn, account: ctx.account, region: ctx.region, kind: 'dataset-export-job', name: input.jobName!,
+          parentArn: dataset.arn, status: 'CREATE PENDING', createdAt: now, updatedAt: now, body: { ...body },
+        });
+        await addTags(tx, arn, tags, deps.quotas.tagsPerResource);
+        await tx.enqueueJob(arn, 'dataset-export-job', now);
+      });
+      deps.jobQueued();
+      return { datasetExportJobArn: arn };
+    },
+
+    async DescribeDatasetExportJob(input: DescribeDatasetExportJobRequest, ctx): Promise<DescribeDatasetExportJobResponse> {
+      return { datasetExportJob: describe(await loadResource(deps, deps.catalog, ctx, 'dataset-export-job', input.datasetExportJobArn!)) };
+    },
+
+    async ListDatasetExportJobs(input: ListDatasetExportJobsRequest, ctx): Promise<ListDatasetExportJobsResponse> {
+      if (input.datasetArn) await loadResource(deps, deps.catalog, ctx, 'dataset', input.datasetArn);
+      const page = await listPage(deps, ctx, 'ListDatasetExportJobs', { kind: 'dataset-export-job', parentArn: input.datasetArn }, input.nextToken, input.maxResults);
+      return {
+        datasetExportJobs: page.records.map((r) => {
+          const { datasetExportJobArn, jobName, status, creationDateTime, lastUpdatedDateTime, failureReason } = describe(r);
+          return { datasetExportJobArn, jobName, status, creationDateTime, lastUpdatedDateTime, failureReason };
+        }),
+        nextToken: page.nextToken,
+      };
+    },
+  };
+}

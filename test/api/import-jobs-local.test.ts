@@ -1,0 +1,9 @@
+// The import/export suite against the default local object store (<data dir>/buckets).
+import { runImportSuite } from './import-jobs-suite.ts';
+import { startTestService } from '../support/service-harness.ts';
+import { localBucket } from '../support/import-fixtures.ts';
+
+runImportSuite('local object store', async () => {
+  const svc = await startTestService();
+  return { svc, bucket: localBucket(svc.dataDir), close: () => svc.close() };
+});
