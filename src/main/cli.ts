@@ -16,6 +16,13 @@ Options of serve (each overrides the environment variable named after it):
   --credentials LIST       OPENPERSONALIZE_CREDENTIALS    KEY:SECRET[:ACCOUNT],...; when set, SigV4 is enforced
   --quotas aws|generous    OPENPERSONALIZE_QUOTAS         default generous; aws = AWS's default quotas
   --provisioning-ms N      OPENPERSONALIZE_PROVISIONING_MS  time from CREATE PENDING to ACTIVE, default 200
+  --object-store local|s3  OPENPERSONALIZE_OBJECT_STORE   default local: s3://B/K is <data dir>/buckets/B/K
+  --storage-bucket B       OPENPERSONALIZE_S3_STORAGE_BUCKET  with s3: bucket of the datasets' data
+  --http-allow-hosts H,..  OPENPERSONALIZE_HTTP_ALLOW_HOSTS  hosts http(s) data locations may name
+  --max-pending-imports N  OPENPERSONALIZE_MAX_PENDING_IMPORTS  default 5 (AWS's limit)
+  --job-concurrency N      OPENPERSONALIZE_JOB_CONCURRENCY  jobs run at once, default 2
+  --job-max-attempts N     OPENPERSONALIZE_JOB_MAX_ATTEMPTS  starts of an interrupted job, default 3
+  --duckdb-memory-limit S  OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT  default 1GB
   --max-request-bytes N    OPENPERSONALIZE_MAX_REQUEST_BYTES default 1048576
   --secret S               OPENPERSONALIZE_SECRET         signs pagination tokens (default: generated, kept)
   --default-region R       OPENPERSONALIZE_DEFAULT_REGION region of unsigned requests, default us-east-1

@@ -35,6 +35,8 @@ export interface Config {
   maxPendingImports: number;
   /** Jobs one process runs at once. */
   jobConcurrency: number;
+  /** How many times a job whose run was interrupted (crash, kill) is started before it is failed. */
+  jobMaxAttempts: number;
   /** DuckDB memory_limit per job, e.g. '1GB'. */
   duckdbMemoryLimit: string;
 }
@@ -60,6 +62,7 @@ export const FLAG_TO_ENV: Record<string, string> = {
   '--http-allow-hosts': 'OPENPERSONALIZE_HTTP_ALLOW_HOSTS',
   '--max-pending-imports': 'OPENPERSONALIZE_MAX_PENDING_IMPORTS',
   '--job-concurrency': 'OPENPERSONALIZE_JOB_CONCURRENCY',
+  '--job-max-attempts': 'OPENPERSONALIZE_JOB_MAX_ATTEMPTS',
   '--duckdb-memory-limit': 'OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT',
 };
 
@@ -122,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     httpAllowHosts: (env.OPENPERSONALIZE_HTTP_ALLOW_HOSTS || '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     maxPendingImports: integer(env, 'OPENPERSONALIZE_MAX_PENDING_IMPORTS', 5, 1, 10_000),
     jobConcurrency: integer(env, 'OPENPERSONALIZE_JOB_CONCURRENCY', 2, 1, 64),
+    jobMaxAttempts: integer(env, 'OPENPERSONALIZE_JOB_MAX_ATTEMPTS', 3, 1, 100),
     duckdbMemoryLimit: memory,
   };
 }

@@ -50,7 +50,7 @@ export async function startService(config: Config, log: Logger = jsonLogger, env
       : new PartStore(new LocalDirStore(join(config.dataDir, 'storage')), 'parts', join(config.dataDir, 'cache'));
   const now = () => Date.now();
   const workerDeps = { catalog, config, objects, parts, now, log };
-  const jobRunner = new JobRunner(catalog, [importJobKind(workerDeps), exportJobKind(workerDeps)], { log, concurrency: config.jobConcurrency });
+  const jobRunner = new JobRunner(catalog, [importJobKind(workerDeps), exportJobKind(workerDeps)], { log, concurrency: config.jobConcurrency, maxAttempts: config.jobMaxAttempts });
   const deps: ServiceDeps = {
     catalog,
     config,

@@ -44,6 +44,26 @@ describe('authentication on (OPENPERSONALIZE_CREDENTIALS set)', () => {
     assert.match(e.message, /expired|skew|time/i);
   });
 
+  it('accepts the presigned query form, and refuses it tampered', async () => {
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const { Sha256 } = await import('@aws-crypto/sha256-js');
+    const signer = new SignatureV4({ service: 'personalize', region: 'us-east-1', sha256: Sha256, credentials: { accessKeyId: 'AKIDBOB', secretAccessKey: 'bob-secret' } });
+    const url = new URL(svc.endpoint);
+    const body = '{}';
+    const request = {
+      method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', query: {},
+      headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonPersonalize.ListSchemas' }, body,
+    };
+    const presigned = await signer.presign(request, { expiresIn: 300 });
+    const qs = new URLSearchParams(presigned.query as Record<string, string>).toString();
+    const send = (query: string) => fetch(`${svc.endpoint}/?${query}`, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonPersonalize.ListSchemas' }, body });
+    const ok = await send(qs);
+    assert.equal(ok.status, 200, await ok.clone().text());
+    const tampered = await send(qs.replace(/X-Amz-Signature=([0-9a-f])/, (_m, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`));
+    assert.equal(tampered.status, 403);
+    assert.equal(((await tampered.json()) as { __type: string }).__type, 'InvalidSignatureException');
+  });
+
   it('keeps accounts apart', async () => {
     const alice = svc.client({ accessKeyId: 'AKIDALICE', secretAccessKey: 'alice-secret' });
     const bob = svc.client({ accessKeyId: 'AKIDBOB', secretAccessKey: 'bob-secret' });
