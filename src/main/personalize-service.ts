@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Catalog } from '../catalog/catalog.ts';
 import { openCatalog } from '../catalog/open-catalog.ts';
-import { createHttpServer } from '../protocol/http-server.ts';
+import { controlPlaneRoute, createHttpServer, healthRoute } from '../protocol/http-server.ts';
 import { JsonService } from '../protocol/json-protocol.ts';
 import { PageTokens } from '../protocol/pagination-token.ts';
 import { loadServiceModel } from '../protocol/service-model.ts';
@@ -69,7 +69,7 @@ export async function startService(config: Config, log: Logger = jsonLogger, env
     ...importJobOperations(deps),
     ...exportJobOperations(deps),
   });
-  const server = createHttpServer({ config, personalize, log });
+  const server = createHttpServer({ config, routes: [healthRoute, controlPlaneRoute(personalize)], log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

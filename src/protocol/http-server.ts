@@ -1,16 +1,31 @@
-// The one HTTP entry point: request id, body limit, authentication, then the protocol pipeline
-// of the service the request addresses. Every answer carries x-amzn-RequestId; nothing a client
-// sends can make it answer 500 except a bug, which is logged with the request id.
+// The one HTTP entry point: request id, body limit, then the first route that takes the request
+// (the control plane, health, and later the events API, metrics and the console). Every answer
+// carries x-amzn-RequestId; nothing a client sends can make it answer 500 except a bug, which is
+// logged with the request id.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Config } from '../main/config.ts';
-import { authenticate } from './authenticate.ts';
+import { authenticate, type Caller } from './authenticate.ts';
 import { renderJsonError, type JsonService, type ProtocolResponse } from './json-protocol.ts';
 import { ServiceError } from './service-error.ts';
 
+export interface IncomingCall {
+  method: string;
+  rawPath: string;
+  rawQuery: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  requestId: string;
+  /** SigV4 over this request (throws a 403 ServiceError); call it only on routes that need a caller. */
+  authenticate(): Caller;
+}
+
+/** A route answers the calls it recognises and returns undefined for the others. */
+export type Route = (call: IncomingCall) => Promise<ProtocolResponse> | undefined;
+
 export interface HttpDeps {
   config: Config;
-  personalize: JsonService;
+  routes: Route[];
   log: (fields: Record<string, unknown>) => void;
 }
 
@@ -34,18 +49,34 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 function send(res: ServerResponse, requestId: string, r: ProtocolResponse): void {
-  res.writeHead(r.status, { ...r.headers, 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(r.body) });
-  res.end(r.body);
+  const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
+  res.writeHead(r.status, { ...r.headers, 'x-amzn-requestid': requestId, 'content-length': body.length });
+  res.end(body);
 }
 
-async function route(req: IncomingMessage, requestId: string, deps: HttpDeps): Promise<ProtocolResponse> {
+/** The control plane: POST / with X-Amz-Target, AWS JSON 1.1. */
+export function controlPlaneRoute(service: JsonService): Route {
+  return (call) => {
+    const target = call.headers['x-amz-target'];
+    if (call.method !== 'POST' || call.rawPath !== '/' || typeof target !== 'string') return undefined;
+    return (async () => {
+      const caller = call.authenticate();
+      const operation = service.resolve(target);
+      return service.invoke(operation, call.body, { account: caller.account, region: caller.region, requestId: call.requestId });
+    })();
+  };
+}
+
+export const healthRoute: Route = (call) =>
+  call.method === 'GET' && call.rawPath === '/health'
+    ? Promise.resolve({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' })
+    : undefined;
+
+async function dispatch(req: IncomingMessage, requestId: string, deps: HttpDeps): Promise<ProtocolResponse> {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const rawPath = q < 0 ? url : url.slice(0, q);
   const rawQuery = q < 0 ? '' : url.slice(q + 1);
-  if (req.method === 'GET' && rawPath === '/health') {
-    return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' };
-  }
   let body: Buffer;
   try {
     body = await readBody(req, deps.config.maxRequestBytes);
@@ -55,20 +86,23 @@ async function route(req: IncomingMessage, requestId: string, deps: HttpDeps): P
     }
     throw e;
   }
-  const target = req.headers['x-amz-target'];
-  if (req.method !== 'POST' || rawPath !== '/' || typeof target !== 'string') {
-    throw new ServiceError('UnknownOperationException', `No operation at ${req.method} ${rawPath}: the control plane takes POST / with an X-Amz-Target header.`, 404);
+  const method = req.method ?? 'GET';
+  const call: IncomingCall = {
+    method, rawPath, rawQuery, headers: req.headers, body, requestId,
+    authenticate: () => authenticate({ method, rawPath, rawQuery, headers: req.headersDistinct, body }, deps.config),
+  };
+  for (const route of deps.routes) {
+    const answer = route(call);
+    if (answer) return answer;
   }
-  const caller = authenticate({ method: req.method, rawPath, rawQuery, headers: req.headersDistinct, body }, deps.config);
-  const operation = deps.personalize.resolve(target);
-  return deps.personalize.invoke(operation, body, { account: caller.account, region: caller.region, requestId });
+  throw new ServiceError('UnknownOperationException', `No operation at ${method} ${rawPath}: the control plane takes POST / with an X-Amz-Target header.`, 404);
 }
 
 export function createHttpServer(deps: HttpDeps): Server {
   return createServer((req, res) => {
     const requestId = randomUUID();
     const started = performance.now();
-    route(req, requestId, deps)
+    dispatch(req, requestId, deps)
       .catch((e: unknown) => {
         if (e instanceof ServiceError) return renderJsonError(e);
         deps.log({ level: 'error', requestId, msg: 'internal failure', error: e instanceof Error ? e.stack : String(e) });

@@ -10,7 +10,7 @@ import type { ServiceModel } from './service-model.ts';
 export interface ProtocolResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
 }
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
