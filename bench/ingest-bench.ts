@@ -5,7 +5,7 @@
 //   (b) validateToParquet: every rule checked, typed Parquet written;
 //   (c) the failure path: the same file plus one bad line at its end (canonicalize + diagnose).
 // Prints rows/s, MB/s, peak RSS of each step and the ratio b/a (target <= 1.5, RSS < 1.5 GB).
-import { appendFileSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -13,14 +13,10 @@ import { validateToParquet } from '../src/ingest/index.ts';
 import { rows as queryRows, withDuck } from '../src/ingest/duck.ts';
 import type { EngineOptions } from '../src/ingest/types.ts';
 import type { ParsedSchema } from '../src/resources/schemas/schema-model.ts';
+import { generateInteractions } from './synthetic-data.ts';
 
 const ROWS = Number(process.argv[2] ?? 10_000_000);
 const REPS = Number(process.argv[3] ?? 2);
-const USERS = 1_000_000;
-const ITEMS = 200_000;
-const EVENT_TYPES = ['click', 'view', 'purchase', 'like', 'share'];
-const EVENT_CDF = [0.6, 0.85, 0.93, 0.98, 1];
-
 const schema: ParsedSchema = {
   recordName: 'Interactions',
   datasetType: 'INTERACTIONS',
@@ -31,55 +27,6 @@ const schema: ParsedSchema = {
     { name: 'EVENT_TYPE', type: 'string', nullable: false, categorical: false, textual: false },
   ],
 };
-
-/** Zipf(s=1)-like rank in [1, n]: inverse of the continuous CDF ln(k)/ln(n). */
-function zipf(n: number): number {
-  return Math.floor(Math.exp(Math.random() * Math.log(n + 1)));
-}
-
-/** Writes ASCII digits of a non-negative integer into buf at pos; returns the new pos. */
-function digits(buf: Buffer, pos: number, v: number): number {
-  if (v === 0) {
-    buf[pos] = 48;
-    return pos + 1;
-  }
-  let len = 0;
-  for (let x = v; x > 0; x = Math.floor(x / 10)) len++;
-  for (let i = pos + len - 1; i >= pos; i--) {
-    buf[i] = 48 + (v % 10);
-    v = Math.floor(v / 10);
-  }
-  return pos + len;
-}
-
-function generate(path: string, rows: number): void {
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(16 << 20);
-  const user = Buffer.from('user_');
-  const item = Buffer.from('item_');
-  const types = EVENT_TYPES.map((t) => Buffer.from(`${t}\n`));
-  let pos = chunk.write('USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE\n');
-  for (let i = 0; i < rows; i++) {
-    if (pos > chunk.length - 256) {
-      writeSync(fd, chunk, 0, pos);
-      pos = 0;
-    }
-    pos += user.copy(chunk, pos);
-    pos = digits(chunk, pos, zipf(USERS));
-    chunk[pos++] = 44;
-    pos += item.copy(chunk, pos);
-    pos = digits(chunk, pos, zipf(ITEMS));
-    chunk[pos++] = 44;
-    pos = digits(chunk, pos, 1_690_000_000 + Math.floor(i / 4));
-    chunk[pos++] = 44;
-    const r = Math.random();
-    let t = 0;
-    while (r > EVENT_CDF[t]) t++;
-    pos += types[t].copy(chunk, pos);
-  }
-  writeSync(fd, chunk, 0, pos);
-  closeSync(fd);
-}
 
 function peakRssMB(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
@@ -116,7 +63,7 @@ const engine: EngineOptions = { workDir, memoryLimit: '1GB', threads: 2 };
 try {
   const csvPath = join(dir, 'interactions.csv');
   let t0 = performance.now();
-  generate(csvPath, ROWS);
+  generateInteractions(csvPath, ROWS);
   const bytes = statSync(csvPath).size;
   const mb = bytes / 2 ** 20;
   console.log(`generated ${ROWS.toLocaleString('en-US')} rows, ${mb.toFixed(0)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

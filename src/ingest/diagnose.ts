@@ -27,7 +27,8 @@ export interface Diagnosis {
 /** Reject rows kept per file: enough to show the first ones; the count comes from row totals. */
 const REJECTS_KEPT = 1000;
 
-export async function diagnose(c: DuckDBConnection, schema: ParsedSchema, header: string[], files: CanonicalFile[]): Promise<Diagnosis> {
+/** `limit`: how many errors to name (the failureReason shows SHOWN_ERRORS; the CLI validator more). */
+export async function diagnose(c: DuckDBConnection, schema: ParsedSchema, header: string[], files: CanonicalFile[], limit = SHOWN_ERRORS): Promise<Diagnosis> {
   const plan = planColumns(schema, header).sort((a, b) => a.index - b.index);
   const d: Diagnosis = { badRows: 0, totalRows: 0, errors: [] };
   for (let fi = 0; fi < files.length; fi++) {
@@ -39,7 +40,7 @@ export async function diagnose(c: DuckDBConnection, schema: ParsedSchema, header
     const [agg] = await rows(
       c,
       `SELECT count(*) AS total, count(err) AS bad,
-              min_by({'line': line, 'err': err}, line, ${SHOWN_ERRORS}) FILTER (WHERE err IS NOT NULL) AS first
+              min_by({'line': line, 'err': err}, line, ${limit}) FILTER (WHERE err IS NOT NULL) AS first
        FROM (SELECT TRY_CAST(${LINE_COL} AS BIGINT) AS line, CASE ${firstErr} END AS err
              FROM (SELECT *, ${codes} FROM ${scan}))`,
     );
@@ -65,7 +66,7 @@ export async function diagnose(c: DuckDBConnection, schema: ParsedSchema, header
       const rejects = await rows(
         c,
         `SELECT line, column_name, error_type, csv_line, error_message FROM ${rej.table}
-         ORDER BY line, column_idx LIMIT ${SHOWN_ERRORS * 64}`,
+         ORDER BY line, column_idx LIMIT ${limit * 64}`,
       );
       const seen = new Set<number>();
       for (const r of rejects) {
@@ -81,9 +82,9 @@ export async function diagnose(c: DuckDBConnection, schema: ParsedSchema, header
       }
     }
     errs.sort((a, b) => a.line - b.line);
-    d.errors.push(...errs.slice(0, SHOWN_ERRORS));
+    d.errors.push(...errs.slice(0, limit));
   }
-  d.errors = d.errors.slice(0, SHOWN_ERRORS);
+  d.errors = d.errors.slice(0, limit);
   return d;
 }
 

@@ -67,6 +67,13 @@ export async function validateToParquet(o: ValidateInput): Promise<ValidateResul
   const tag = randomUUID();
   const tmpOut = `${o.outputPath}.${tag}.tmp`;
   const canonical: CanonicalFile[] = [];
+  const canonicalizeAll = async () => {
+    for (let i = canonical.length; i < sources.length; i++) {
+      const canonicalPath = join(engine.workDir, `${tag}-${i}.csv`);
+      canonical.push({ source: sources[i], canonicalPath, canon: { records: 0, badLines: 0, errors: [] } });
+      canonical[i].canon = await canonicalize(sources[i].path, canonicalPath, sources[i].displayName, header);
+    }
+  };
   try {
     return await withDuck(engine, async (c) => {
       const copy = (paths: string[], isCanonical: boolean) => copyToParquet(c, schema, header, paths, isCanonical, tmpOut);
@@ -84,11 +91,7 @@ export async function validateToParquet(o: ValidateInput): Promise<ValidateResul
         }
       }
       if (count < 0) {
-        for (let i = 0; i < sources.length; i++) {
-          const canonicalPath = join(engine.workDir, `${tag}-${i}.csv`);
-          const canon = await canonicalize(sources[i].path, canonicalPath, sources[i].displayName, header);
-          canonical.push({ source: sources[i], canonicalPath, canon });
-        }
+        await canonicalizeAll();
         const canonicalPaths = canonical.map((f) => f.canonicalPath);
         // A cell that broke a rule is still wrong in the canonical file: locate the errors at
         // once. A parse error (mixed line endings, escapes) may be gone there: COPY again first.
@@ -114,7 +117,7 @@ export async function validateToParquet(o: ValidateInput): Promise<ValidateResul
         return fail([e], formatSingle(e));
       }
       if (schema.datasetType === 'INTERACTIONS' && count < MIN_INTERACTION_ROWS) {
-        const names = sources.map((s) => s.displayName).join(', ');
+        const names = sources.length <= 3 ? sources.map((s) => s.displayName).join(', ') : `the ${sources.length} files of the import`;
         const e: RowError = { file: sources[0].displayName, line: 0, column: null, value: null, code: 'too_few_rows', rule: '' };
         e.rule = `an Interactions import needs at least ${MIN_INTERACTION_ROWS} records, but ${names} ${sources.length === 1 ? 'has' : 'have'} only ${count} data rows`;
         return fail([e], `${e.rule.charAt(0).toUpperCase()}${e.rule.slice(1)}`);
@@ -125,13 +128,7 @@ export async function validateToParquet(o: ValidateInput): Promise<ValidateResul
         distinctEventTypes = Number(r.n);
         const max = maxDistinctEventTypes(schema);
         if (max !== null && distinctEventTypes > max) {
-          if (canonical.length === 0) {
-            for (let i = 0; i < sources.length; i++) {
-              const canonicalPath = join(engine.workDir, `${tag}-${i}.csv`);
-              const canon = await canonicalize(sources[i].path, canonicalPath, sources[i].displayName, header);
-              canonical.push({ source: sources[i], canonicalPath, canon });
-            }
-          }
+          await canonicalizeAll(); // for line numbers
           const over = await eventTypeOverflow(c, header, canonical, max);
           const e = over?.error ?? { file: sources[0].displayName, line: 0, column: 'EVENT_TYPE', value: null, code: 'too_many_event_types', rule: `${distinctEventTypes} distinct event types, at most ${max} allowed` };
           return fail([e], formatSingle(e));
