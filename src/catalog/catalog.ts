@@ -161,5 +161,7 @@ export interface Catalog extends CatalogOps {
    */
   expireAllLeases(): Promise<number>;
   listQueuedJobs(): Promise<QueuedJob[]>;
+  /** Resources of the given kinds counted by kind and status, over all accounts and regions (for metrics). */
+  countByStatus(kinds: ResourceKind[]): Promise<{ kind: ResourceKind; status: string | null; count: number }[]>;
   close(): Promise<void>;
 }

@@ -85,6 +85,26 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX job_queue_claim ON job_queue (enqueued_at, arn)',
     ],
   },
+  {
+    version: 3,
+    description: 'individual records (personalize-events)',
+    statements: (t) => [
+      // One row per record put through the events API (src/records/). record_key is the ID
+      // (Items, Users, Actions: a put with the same ID replaces the row) or, for interactions, a
+      // digest of the whole record (exact duplicates are kept once). The cascade removes a
+      // dataset's records with its resource row, in the same statement.
+      `CREATE TABLE records (
+        dataset_arn ${t.key} NOT NULL REFERENCES resources (arn) ON DELETE CASCADE,
+        record_key ${t.key} NOT NULL,
+        user_id TEXT,
+        put_at BIGINT NOT NULL,
+        cells ${t.json} NOT NULL,
+        PRIMARY KEY (dataset_arn, record_key)
+      )`,
+      // Serves deleteUsers (data deletion jobs): every record of some users in some datasets.
+      'CREATE INDEX records_user ON records (dataset_arn, user_id)',
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

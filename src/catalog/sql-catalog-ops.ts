@@ -176,6 +176,16 @@ export class SqlCatalogOps implements CatalogOps {
     return Number(rows[0].n);
   }
 
+  /** Rows of the given kinds counted by kind and status, over every account and region (metrics). */
+  async countByStatus(kinds: ResourceKind[]): Promise<{ kind: ResourceKind; status: string | null; count: number }[]> {
+    if (!kinds.length) return [];
+    const rows = await this.exec.all(
+      `SELECT kind, status, COUNT(*) AS n FROM resources WHERE kind IN (${kinds.map(() => '?').join(', ')}) GROUP BY kind, status`,
+      kinds,
+    );
+    return rows.map((r) => ({ kind: r.kind as ResourceKind, status: (r.status as string | null) ?? null, count: Number(r.n) }));
+  }
+
   async getTags(arn: string): Promise<Tag[]> {
     const rows = await this.exec.all(
       'SELECT tag_key, tag_value FROM tags WHERE arn = ? ORDER BY position, tag_key',

@@ -13,14 +13,39 @@ import type {
   Tag,
 } from './catalog.ts';
 import type { SqlCatalogOps } from './sql-catalog-ops.ts';
+import type { SqlExecutor } from './sql-executor.ts';
+
+/**
+ * Raw SQL on the catalog database, for stores that keep tables of their own there (the
+ * individual-record store, src/records/): they get the same durability, backend choice and, on
+ * SQLite, the same connection and mutex as the catalog, without widening the Catalog port.
+ */
+export interface SqlAccess {
+  readonly backend: 'sqlite' | 'postgres';
+  /** Each statement on its own (autocommit). */
+  readonly sql: SqlExecutor;
+  /** fn's statements commit together or not at all. Never call the catalog from inside fn. */
+  sqlTransaction<T>(fn: (exec: SqlExecutor) => Promise<T>): Promise<T>;
+}
+
+/** The SQL access of a catalog opened by openCatalog (both backends are SqlCatalogs). */
+export function sqlAccessOf(catalog: Catalog): SqlAccess {
+  if (!(catalog instanceof SqlCatalog)) throw new Error('this catalog has no SQL access');
+  return catalog;
+}
 
 /**
  * A Catalog over SqlCatalogOps: single statements run on the backend's autocommit ops, and the
  * one multi-statement operation (putTags) runs in a transaction so it applies all or nothing.
  * The queue operations are all single statements too.
  */
-export abstract class SqlCatalog implements Catalog {
+export abstract class SqlCatalog implements Catalog, SqlAccess {
   abstract readonly capabilities: CatalogCapabilities;
+  abstract readonly sql: SqlExecutor;
+  abstract sqlTransaction<T>(fn: (exec: SqlExecutor) => Promise<T>): Promise<T>;
+  get backend(): 'sqlite' | 'postgres' {
+    return this.capabilities.backend;
+  }
   /** Ops that run each statement on its own, outside any transaction. */
   protected abstract readonly autocommit: SqlCatalogOps;
   abstract transaction<T>(fn: (tx: CatalogOps) => Promise<T>): Promise<T>;
@@ -82,6 +107,9 @@ export abstract class SqlCatalog implements Catalog {
   }
   expireAllLeases(): Promise<number> {
     return this.autocommit.queue.expireAll();
+  }
+  countByStatus(kinds: ResourceKind[]): Promise<{ kind: ResourceKind; status: string | null; count: number }[]> {
+    return this.autocommit.countByStatus(kinds);
   }
   listQueuedJobs(): Promise<QueuedJob[]> {
     return this.autocommit.queue.list();

@@ -6,6 +6,16 @@ import { ObjectStoreError, parseS3Url, type ObjectStore } from '../object-store/
 
 export class DataLocationError extends Error {}
 
+/** Which objects of a folder location are read. Imports: first level, every object (rule 50). */
+export interface FolderRule {
+  recursive: boolean;
+  accept(key: string): boolean;
+  /** Ends "The folder s3://... holds no " in the message when nothing is accepted. */
+  nothing: string;
+}
+
+export const IMPORT_FOLDER: FolderRule = { recursive: false, accept: () => true, nothing: 'objects to import' };
+
 export interface SourceObject {
   /** As shown in messages: s3://bucket/key or the URL. */
   displayName: string;
@@ -61,7 +71,7 @@ async function resolveHttp(location: string, allowHosts: string[]): Promise<Sour
  * The objects an import reads, in key order. Throws DataLocationError with the message a user
  * should see when the location is malformed, missing, unreadable or empty.
  */
-export async function resolveDataLocation(location: string | undefined, store: ObjectStore, allowHosts: string[]): Promise<SourceObject[]> {
+export async function resolveDataLocation(location: string | undefined, store: ObjectStore, allowHosts: string[], folder: FolderRule = IMPORT_FOLDER): Promise<SourceObject[]> {
   if (!location) throw new DataLocationError(`${INVALID} dataSource.dataLocation is required.`);
   if (/^https?:\/\//.test(location)) return resolveHttp(location, allowHosts);
   const parsed = parseS3Url(location);
@@ -75,8 +85,8 @@ export async function resolveDataLocation(location: string | undefined, store: O
   });
   try {
     if (key === '' || key.endsWith('/')) {
-      const objects = (await store.list(bucket, key, { recursive: false })).filter((o) => !o.key.endsWith('/'));
-      if (objects.length === 0) throw new DataLocationError(`${INVALID} The folder ${location} holds no objects to import.`);
+      const objects = (await store.list(bucket, key, { recursive: folder.recursive })).filter((o) => !o.key.endsWith('/') && folder.accept(o.key));
+      if (objects.length === 0) throw new DataLocationError(`${INVALID} The folder ${location} holds no ${folder.nothing}.`);
       return objects.map((o) => source(o.key, o.size));
     }
     const info = await store.head(bucket, key);

@@ -1,7 +1,7 @@
 // What a dataset export job does: write the dataset's current rows (per ingestion mode) as CSV
 // with a header of the schema's field names under the output path, as
-// <path>/<jobName>/<jobName>_part00000.csv. Individual records (PUT) are not stored yet, so PUT
-// exports only a header and ALL equals BULK until the record APIs exist.
+// <path>/<jobName>/<jobName>_part00000.csv. BULK reads the bulk parts, PUT the individually put
+// records, ALL both (record-parts.ts).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobKind } from '../jobs/job-runner.ts';
@@ -11,8 +11,10 @@ import type { ExportJobBody } from '../resources/export-jobs/export-job-operatio
 import { parsedSchemaOf } from '../resources/schemas/schema-operations.ts';
 import { engineOptions, setJobState, type WorkerDeps } from './import-job-work.ts';
 import { exportToCsv } from './index.ts';
+import { exportSources } from './record-parts.ts';
+import type { RecordStore } from '../records/record-store.ts';
 
-export function exportJobKind(deps: WorkerDeps): JobKind {
+export function exportJobKind(deps: WorkerDeps & { records?: RecordStore }): JobKind {
   const kind: JobKind = {
     kind: 'dataset-export-job',
     async run(job, ctx) {
@@ -26,14 +28,19 @@ export function exportJobKind(deps: WorkerDeps): JobKind {
       const schemaRecord = await deps.catalog.get(datasetBody.schemaArn);
       if (!schemaRecord) return ctx.finish((tx) => kind.fail(tx, job.arn, 'The dataset schema no longer exists.'));
       const schema = parsedSchemaOf(schemaRecord);
-      const bulkKeys = body.ingestionMode === 'PUT' ? [] : (datasetBody.bulk?.parts ?? []).map((p) => p.key);
+      const bulkParts = body.ingestionMode === 'PUT' ? [] : (datasetBody.bulk?.parts ?? []);
 
       mkdirSync(join(deps.config.dataDir, 'work'), { recursive: true });
       const workDir = mkdtempSync(join(deps.config.dataDir, 'work', `${record.name}-`));
       try {
         const output = join(workDir, 'export.csv');
-        const parts = await deps.parts.localPaths(bulkKeys);
-        const { rows } = await exportToCsv({ schema, parts, outputPath: output, engine: engineOptions(deps.config, workDir) });
+        const engine = engineOptions(deps.config, workDir);
+        const paths = await deps.parts.localPaths(bulkParts.map((p) => p.key));
+        // When each part's import committed: ALL orders records and parts by time.
+        const committed = await Promise.all(bulkParts.map(async (p) => (await deps.catalog.get(p.jobArn))?.updatedAt ?? 0));
+        const bulk = paths.map((path, i) => ({ path, committedAt: committed[i] }));
+        const parts = await exportSources({ mode: body.ingestionMode, schema, bulk, records: deps.records, datasetArn: dataset.arn, workDir, engine });
+        const { rows } = await exportToCsv({ schema, parts, outputPath: output, engine });
         const target = parseS3Url(body.jobOutput.s3DataDestination.path)!;
         const prefix = target.key === '' || target.key.endsWith('/') ? target.key : `${target.key}/`;
         const key = `${prefix}${record.name}/${record.name}_part00000.csv`;

@@ -6,15 +6,16 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog, CatalogOps, QueuedJob, ResourceRecord } from '../catalog/catalog.ts';
-import type { JobContext, JobKind } from '../jobs/job-runner.ts';
+import { jobLogFields, type JobContext, type JobKind } from '../jobs/job-runner.ts';
 import type { Config } from '../main/config.ts';
 import type { ObjectStore } from '../object-store/object-store.ts';
 import type { DatasetBody } from '../resources/datasets/dataset-operations.ts';
 import type { ImportJobBody } from '../resources/import-jobs/import-job-operations.ts';
 import { parsedSchemaOf } from '../resources/schemas/schema-operations.ts';
+import { publishAttributionReport } from './attribution-report-work.ts';
 import { DataLocationError, resolveDataLocation } from './data-location.ts';
 import { compactParts, countNewRecords, shouldCompact, validateToParquet } from './index.ts';
-import type { PartRef, PartStore } from './part-store.ts';
+import { generationLock, type PartRef, type PartStore } from './part-store.ts';
 import { stageSources } from './staging.ts';
 import { IngestError, type EngineOptions } from './types.ts';
 
@@ -25,6 +26,8 @@ export interface WorkerDeps {
   parts: PartStore;
   now: () => number;
   log: (fields: Record<string, unknown>) => void;
+  /** Told of each committed import (metrics: rows, rows/s). */
+  observe?: { importCommitted(rows: number, seconds: number): void };
 }
 
 /** A failure the user caused or can fix: it becomes the job's failureReason as it is. */
@@ -52,6 +55,10 @@ export function importJobKind(deps: WorkerDeps): JobKind {
     const body = record.body as unknown as ImportJobBody;
     const started = deps.now();
     await setJobState(deps.catalog, job.arn, started, 'CREATE IN_PROGRESS', { progress: { phase: 'reading' } });
+    // One line per phase, durationMs since the job's start: where an import spends its time.
+    const phase = (name: string, extra: Record<string, unknown> = {}) =>
+      deps.log({ level: 'info', msg: 'import phase', ...jobLogFields(job.arn, job.kind), dataset: record.parentArn, worker: ctx.owner, phase: name, durationMs: deps.now() - started, ...extra });
+    phase('reading');
     const dataset = await load(record.parentArn!);
     const datasetBody = dataset.body as unknown as DatasetBody;
     const schema = parsedSchemaOf(await load(datasetBody.schemaArn));
@@ -69,6 +76,7 @@ export function importJobKind(deps: WorkerDeps): JobKind {
       const totalBytes = objects.reduce((n, o) => n + (o.size ?? 0), 0);
       const sources = await stageSources(objects, workDir, ctx.signal);
       await setJobState(deps.catalog, job.arn, deps.now(), 'CREATE IN_PROGRESS', { progress: { phase: 'validating', totalBytes } });
+      phase('validating', { objects: objects.length, totalBytes });
 
       const output = join(workDir, 'part.parquet');
       const engine = engineOptions(deps.config, workDir);
@@ -84,33 +92,52 @@ export function importJobKind(deps: WorkerDeps): JobKind {
         const problem = await countNewRecords({ schema, parts: await deps.parts.localPaths(existing.map((p) => p.key)), incoming: output, engine });
         if (problem) throw new JobFailure(problem);
       }
+      // Before the commit, so a report that cannot be published fails the job with the dataset untouched.
+      const reportFailure = await publishAttributionReport(deps, { job: record, dataset, schema, part: output, workDir, engine });
+      if (reportFailure) throw new JobFailure(reportFailure);
 
       // Many INCREMENTAL imports would leave many small parts to read: past a threshold the
       // generation is rewritten as one part, committed like any other new generation.
-      let upload = output;
-      let rowsInPart = result.rows;
-      const compact = body.importMode === 'INCREMENTAL' && shouldCompact(existing.length + 1);
-      if (compact) {
-        upload = join(workDir, 'compacted.parquet');
+      const plain: PartRef = { key: deps.parts.newKey(dataset.arn), rows: result.rows, jobArn: job.arn };
+      phase('committing', { rows: result.rows });
+      await deps.parts.put(output, plain.key);
+      let compacted: PartRef | undefined;
+      if (body.importMode === 'INCREMENTAL' && shouldCompact(existing.length + 1)) {
+        const merged = join(workDir, 'compacted.parquet');
         const paths = [...(await deps.parts.localPaths(existing.map((p) => p.key))), output];
-        rowsInPart = (await compactParts({ schema, parts: paths, outputPath: upload, engine })).rows;
+        compacted = { key: deps.parts.newKey(dataset.arn), rows: (await compactParts({ schema, parts: paths, outputPath: merged, engine })).rows, jobArn: job.arn };
+        await deps.parts.put(merged, compacted.key);
       }
-      const part: PartRef = { key: deps.parts.newKey(dataset.arn), rows: rowsInPart, jobArn: job.arn };
-      await deps.parts.put(upload, part.key);
-      let replaced: PartRef[] = [];
+      let garbage: PartRef[] = [];
       await ctx.finish(async (tx) => {
+        await tx.lock(generationLock(dataset.arn)); // a data deletion job may switch it too
         const current = await tx.get(dataset.arn);
         if (!current) throw new JobFailure('The dataset was deleted while the import ran.');
         const currentBody = current.body as unknown as DatasetBody;
         const previous = currentBody.bulk?.parts ?? [];
-        const whole = body.importMode === 'FULL' || compact;
-        replaced = whole ? previous : [];
-        const parts = whole ? [part] : [...previous, part];
+        // The compacted part merges the parts this job read at its start; if another job (a data
+        // deletion) switched the generation since, that merge is stale and the plain part is
+        // appended instead.
+        const sameBase = previous.length === existing.length && previous.every((p, i) => p.key === existing[i].key);
+        let parts: PartRef[];
+        if (body.importMode === 'FULL') {
+          parts = [plain];
+          garbage = previous;
+        } else if (compacted && sameBase) {
+          parts = [compacted];
+          garbage = [...previous, plain];
+        } else {
+          parts = [...previous, plain];
+          garbage = compacted ? [compacted] : [];
+        }
         await tx.update({ ...current, body: { ...current.body, bulk: { parts } } });
         await setJobState(tx, job.arn, deps.now(), 'ACTIVE', { progress: { phase: 'done', rows: result.rows, bytes: result.bytesRead, totalBytes } });
       });
-      // The old generation is garbage once the new one is committed.
-      await deps.parts.delete(replaced.map((p) => p.key)).catch((e: unknown) => deps.log({ level: 'warn', msg: 'could not delete replaced parts', error: String(e) }));
+      const seconds = (deps.now() - started) / 1000;
+      deps.observe?.importCommitted(result.rows, seconds);
+      phase('done', { rows: result.rows, rowsPerSecond: seconds > 0 ? Math.round(result.rows / seconds) : undefined });
+      // The old generation (and an unused part) is garbage once the new one is committed.
+      await deps.parts.delete(garbage.map((p) => p.key)).catch((e: unknown) => deps.log({ level: 'warn', msg: 'could not delete replaced parts', error: String(e) }));
     } finally {
       rmSync(workDir, { recursive: true, force: true });
     }
@@ -123,6 +150,7 @@ export function importJobKind(deps: WorkerDeps): JobKind {
         await run(job, ctx);
       } catch (e) {
         if (!(e instanceof JobFailure)) throw e;
+        deps.log({ level: 'info', msg: 'import phase', ...jobLogFields(job.arn, job.kind), worker: ctx.owner, phase: 'failed', reason: e.message });
         await ctx.finish((tx) => kind.fail(tx, job.arn, e.message));
       }
     },

@@ -15,6 +15,13 @@ export interface PartRef {
   jobArn: string;
 }
 
+/**
+ * The catalog lock (CatalogOps.lock) that every transaction switching a dataset's generation
+ * takes before reading it (import and data deletion commits), so that on PostgreSQL neither
+ * overwrites a switch the other committed meanwhile.
+ */
+export const generationLock = (datasetArn: string) => `generation:${datasetArn}`;
+
 export class PartStore {
   constructor(
     private readonly store: ObjectStore,

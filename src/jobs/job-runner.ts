@@ -38,7 +38,21 @@ export interface JobRunnerOptions {
   concurrency?: number;
   log?: (fields: Record<string, unknown>) => void;
   now?: () => number;
+  /** Told how each run ended (metrics). */
+  observe?: { jobEnded(kind: string, outcome: string, seconds: number): void };
 }
+
+/**
+ * The fields every log line about a job carries (job ARN, kind, account, region), so that one
+ * job's lines can be found across workers. ARN: arn:aws:personalize:REGION:ACCOUNT:TYPE/NAME.
+ */
+export function jobLogFields(arn: string, kind?: string): Record<string, unknown> {
+  const [, , , region, account] = arn.split(':');
+  return { job: arn, ...(kind ? { kind } : {}), account, region };
+}
+
+/** After aborting its jobs, how long stop() waits for them before handing them back anyway. */
+const ABORT_WAIT_MS = 2000;
 
 export class JobRunner {
   readonly owner: string;
@@ -48,6 +62,7 @@ export class JobRunner {
   private readonly concurrency: number;
   private readonly log: (fields: Record<string, unknown>) => void;
   private readonly now: () => number;
+  private readonly observe: JobRunnerOptions['observe'];
   private readonly kinds: Map<ResourceKind, JobKind>;
   private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private stopping = false;
@@ -67,6 +82,7 @@ export class JobRunner {
     this.concurrency = options.concurrency ?? 2;
     this.log = options.log ?? (() => {});
     this.now = options.now ?? Date.now;
+    this.observe = options.observe;
     this.kinds = new Map(kinds.map((k) => [k.kind, k]));
   }
 
@@ -77,7 +93,7 @@ export class JobRunner {
   async start(): Promise<void> {
     if (!this.catalog.capabilities.multiProcess) {
       const n = await this.catalog.expireAllLeases();
-      if (n > 0) this.log({ level: 'warn', msg: 'taking over jobs interrupted by a previous stop', jobs: n });
+      if (n > 0) this.log({ level: 'warn', msg: 'taking over jobs interrupted by a previous stop', jobs: n, worker: this.owner });
     }
     this.timer = setInterval(() => this.wake(), this.pollMs);
     this.timer.unref();
@@ -119,10 +135,16 @@ export class JobRunner {
   private async execute(job: QueuedJob, abort: AbortController): Promise<void> {
     const kind = this.kinds.get(job.kind)!;
     const started = this.now();
+    const fields = { ...jobLogFields(job.arn, job.kind), worker: this.owner, attempt: job.attempts };
+    const ended = (outcome: string) => {
+      const durationMs = this.now() - started;
+      this.observe?.jobEnded(job.kind, outcome, durationMs / 1000);
+      return { ...fields, outcome, durationMs };
+    };
     const heartbeat = setInterval(() => {
       this.catalog.renewLease(job.arn, this.owner, this.leaseMs, this.now()).then(
         (held) => held || abort.abort(new LeaseLostError(job.arn)),
-        (e: unknown) => this.log({ level: 'warn', msg: 'lease renewal failed', arn: job.arn, error: String(e) }),
+        (e: unknown) => this.log({ level: 'warn', msg: 'lease renewal failed', ...fields, error: String(e) }),
       );
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
     const ctx: JobContext = {
@@ -136,19 +158,20 @@ export class JobRunner {
         await this.finish(job.arn, (tx) =>
           kind.fail(tx, job.arn, `The job was interrupted ${job.attempts - 1} times (the service stopped or crashed while it ran) and was not retried again.`),
         );
+        this.log({ level: 'warn', msg: 'job given up', ...ended('gave_up') });
         return;
       }
-      this.log({ level: 'info', msg: 'job started', arn: job.arn, kind: job.kind, attempt: job.attempts });
+      this.log({ level: 'info', msg: 'job started', ...fields });
       await kind.run(job, ctx);
-      this.log({ level: 'info', msg: 'job ended', arn: job.arn, kind: job.kind, ms: this.now() - started });
+      this.log({ level: 'info', msg: 'job ended', ...ended('completed') });
     } catch (e) {
       if (e instanceof LeaseLostError || this.stopping) {
-        this.log({ level: 'warn', msg: 'job handed over', arn: job.arn, reason: String(e) });
+        this.log({ level: 'warn', msg: 'job handed over', ...ended('handed_over'), reason: String(e) });
         return;
       }
-      this.log({ level: 'error', msg: 'job failed unexpectedly', arn: job.arn, error: e instanceof Error ? e.stack : String(e) });
+      this.log({ level: 'error', msg: 'job failed unexpectedly', ...ended('error'), error: e instanceof Error ? e.stack : String(e) });
       await this.finish(job.arn, (tx) => kind.fail(tx, job.arn, `Internal error while running the job: ${e instanceof Error ? e.message : String(e)}`)).catch(
-        (e2: unknown) => this.log({ level: 'error', msg: 'could not record job failure', arn: job.arn, error: String(e2) }),
+        (e2: unknown) => this.log({ level: 'error', msg: 'could not record job failure', ...fields, error: String(e2) }),
       );
     } finally {
       clearInterval(heartbeat);
@@ -164,18 +187,28 @@ export class JobRunner {
 
   /**
    * Stops claiming, lets running jobs finish for up to graceMs, then aborts them and hands
-   * their jobs back to the queue so another worker (or the next start) runs them.
+   * their jobs back to the queue so another worker (or the next start) runs them. Bounded: a
+   * job whose work does not notice the abort (a long DuckDB statement) is handed back after
+   * ABORT_WAIT_MS all the same. That is safe: once released, the job's owner is no longer this
+   * worker, so the work's eventual finish() fails with LeaseLostError and commits nothing.
    */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
-    const all = () => Promise.all([...this.running.values()].map((r) => r.done));
-    const timedOut = await Promise.race([all().then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs).unref())]);
-    if (timedOut) {
-      const left = [...this.running.entries()];
-      for (const [, r] of left) r.abort.abort(new Error('worker stopping'));
-      await all();
-      for (const [arn] of left) await this.catalog.releaseJob(arn, this.owner).catch(() => {});
+    const settled = (ms: number) =>
+      Promise.race([
+        Promise.all([...this.running.values()].map((r) => r.done)).then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref()),
+      ]);
+    if (await settled(graceMs)) return;
+    const left = [...this.running.entries()];
+    for (const [, r] of left) r.abort.abort(new Error('worker stopping'));
+    await settled(ABORT_WAIT_MS);
+    for (const [arn] of left) {
+      await this.catalog.releaseJob(arn, this.owner).then(
+        () => this.log({ level: 'info', msg: 'job handed back to the queue', ...jobLogFields(arn), worker: this.owner }),
+        (e: unknown) => this.log({ level: 'warn', msg: 'could not hand the job back; it is taken over when its lease ends', ...jobLogFields(arn), error: String(e) }),
+      );
     }
   }
 

@@ -1,11 +1,14 @@
 // `openpersonalize <command>`: the command line entry point.
 import { ConfigError, describeConfig, FLAG_TO_ENV, loadConfig } from './config.ts';
 import { startService } from './personalize-service.ts';
+import { runCommand } from './cli-common.ts';
 
 const HELP = `openpersonalize — a self-hosted, wire-compatible Amazon Personalize
 
 Usage:
   openpersonalize serve [options]     run the service (API and jobs) in this process
+  openpersonalize validate FILE... --schema S.json   check CSV files as an import would (no server)
+  openpersonalize import FILE|s3://... --dataset-group G --type T   import into a running service
   openpersonalize --help              this text
 
 Options of serve (each overrides the environment variable named after it):
@@ -22,6 +25,9 @@ Options of serve (each overrides the environment variable named after it):
   --max-pending-imports N  OPENPERSONALIZE_MAX_PENDING_IMPORTS  default 5 (AWS's limit)
   --job-concurrency N      OPENPERSONALIZE_JOB_CONCURRENCY  jobs run at once, default 2
   --job-max-attempts N     OPENPERSONALIZE_JOB_MAX_ATTEMPTS  starts of an interrupted job, default 3
+  --role all|api|worker    OPENPERSONALIZE_ROLE           default all; api/worker: scale-out (PostgreSQL, S3, --secret)
+  --job-lease-ms N         OPENPERSONALIZE_JOB_LEASE_MS   a dead worker's job is taken over after this, default 30000
+  --shutdown-grace-ms N    OPENPERSONALIZE_SHUTDOWN_GRACE_MS  on SIGTERM, time to finish jobs before handing them back, default 20000
   --duckdb-memory-limit S  OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT  default 1GB
   --max-request-bytes N    OPENPERSONALIZE_MAX_REQUEST_BYTES default 1048576
   --secret S               OPENPERSONALIZE_SECRET         signs pagination tokens (default: generated, kept)
@@ -50,7 +56,14 @@ async function serve(args: string[]): Promise<void> {
   process.stderr.write(`openpersonalize: configuration ${JSON.stringify(describeConfig(config))}\n`);
   process.stderr.write(`openpersonalize: listening on ${service.endpoint}\n`);
   const stop = () => {
-    service.close().then(() => process.exit(0), () => process.exit(1));
+    process.stderr.write('openpersonalize: shutting down\n');
+    service.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`openpersonalize: could not stop cleanly: ${e instanceof Error ? e.stack : String(e)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -65,6 +78,12 @@ export async function main(argv: string[]): Promise<void> {
   if (command === 'serve') {
     if (rest.includes('--help')) return void process.stdout.write(HELP);
     return serve(rest);
+  }
+  // The data commands' modules (the AWS SDK client among them) are loaded only when they run.
+  if (command === 'validate' || command === 'import') {
+    const fn = command === 'validate' ? (await import('./cli-validate.ts')).validateCommand : (await import('./cli-import.ts')).importCommand;
+    process.exitCode = await runCommand(fn, rest);
+    return;
   }
   throw new ConfigError(`unknown command '${command}' (see openpersonalize --help)`);
 }

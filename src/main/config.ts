@@ -1,5 +1,6 @@
 // Configuration from the environment (and CLI flags, which override it). Every value is checked
 // here so that a bad one stops the service at start with a one-line reason, not later.
+import { checkDeployment } from './roles.ts';
 
 export interface Credential {
   accessKeyId: string;
@@ -39,7 +40,15 @@ export interface Config {
   jobMaxAttempts: number;
   /** DuckDB memory_limit per job, e.g. '1GB'. */
   duckdbMemoryLimit: string;
+  /** What this process does: the AWS API, the jobs, or both (see roles.ts). */
+  role: Role;
+  /** How long a worker's claim on a job lasts without a heartbeat (a dead worker's job waits this long). */
+  jobLeaseMs: number;
+  /** On SIGTERM: how long running jobs may go on before they are handed back to the queue. */
+  shutdownGraceMs: number;
 }
+
+export type Role = 'all' | 'api' | 'worker';
 
 export class ConfigError extends Error {}
 
@@ -64,6 +73,9 @@ export const FLAG_TO_ENV: Record<string, string> = {
   '--job-concurrency': 'OPENPERSONALIZE_JOB_CONCURRENCY',
   '--job-max-attempts': 'OPENPERSONALIZE_JOB_MAX_ATTEMPTS',
   '--duckdb-memory-limit': 'OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT',
+  '--role': 'OPENPERSONALIZE_ROLE',
+  '--job-lease-ms': 'OPENPERSONALIZE_JOB_LEASE_MS',
+  '--shutdown-grace-ms': 'OPENPERSONALIZE_SHUTDOWN_GRACE_MS',
 };
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -109,7 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(storageBucket)) throw new ConfigError(`OPENPERSONALIZE_S3_STORAGE_BUCKET=${storageBucket} is not a valid bucket name`);
   const memory = env.OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT || '1GB';
   if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memory)) throw new ConfigError(`OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT=${memory} must be a size like 1GB or 512MB`);
-  return {
+  const role = env.OPENPERSONALIZE_ROLE || 'all';
+  if (role !== 'all' && role !== 'api' && role !== 'worker') throw new ConfigError(`OPENPERSONALIZE_ROLE=${role} must be 'all', 'api' or 'worker'`);
+  const config: Config = {
     port: integer(env, 'PORT', 4580, 0, 65535),
     host,
     dataDir: env.OPENPERSONALIZE_DATA_DIR || './openpersonalize-data',
@@ -127,7 +141,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobConcurrency: integer(env, 'OPENPERSONALIZE_JOB_CONCURRENCY', 2, 1, 64),
     jobMaxAttempts: integer(env, 'OPENPERSONALIZE_JOB_MAX_ATTEMPTS', 3, 1, 100),
     duckdbMemoryLimit: memory,
+    role,
+    jobLeaseMs: integer(env, 'OPENPERSONALIZE_JOB_LEASE_MS', 30_000, 300, 3_600_000),
+    shutdownGraceMs: integer(env, 'OPENPERSONALIZE_SHUTDOWN_GRACE_MS', 20_000, 0, 3_600_000),
   };
+  checkDeployment(config);
+  return config;
 }
 
 /** The effective configuration as printed at start: secrets masked. */

@@ -5,7 +5,14 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Catalog } from '../catalog/catalog.ts';
 import { openCatalog } from '../catalog/open-catalog.ts';
-import { controlPlaneRoute, createHttpServer, healthRoute } from '../protocol/http-server.ts';
+import { consoleRoute } from '../console/console-routes.ts';
+import { controlPlaneRoute, createHttpServer, healthRoute, restJsonRoute } from '../protocol/http-server.ts';
+import { RestJsonService } from '../protocol/rest-json-protocol.ts';
+import { sqlAccessOf } from '../catalog/sql-catalog.ts';
+import { CellValidator } from '../records/cell-validator.ts';
+import { eventsOperations } from '../records/events-operations.ts';
+import { SqlRecordStore } from '../records/sql-record-store.ts';
+import { eventTrackerOperations } from '../resources/event-trackers/event-tracker-operations.ts';
 import { JsonService } from '../protocol/json-protocol.ts';
 import { PageTokens } from '../protocol/pagination-token.ts';
 import { loadServiceModel } from '../protocol/service-model.ts';
@@ -17,14 +24,20 @@ import type { ServiceDeps } from '../resources/service-deps.ts';
 import { tagOperations } from '../resources/tags/tag-operations.ts';
 import { exportJobKind } from '../ingest/export-job-work.ts';
 import { importJobKind } from '../ingest/import-job-work.ts';
+import { dataDeletionJobKind } from '../ingest/data-deletion-job-work.ts';
+import { dataDeletionJobOperations } from '../resources/data-deletion-jobs/data-deletion-job-operations.ts';
 import { PartStore } from '../ingest/part-store.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
 import { LocalDirStore } from '../object-store/local-dir-store.ts';
 import { openObjectStore } from '../object-store/open-object-store.ts';
 import { exportJobOperations } from '../resources/export-jobs/export-job-operations.ts';
 import { importJobOperations } from '../resources/import-jobs/import-job-operations.ts';
+import { metricAttributionOperations } from '../resources/metric-attributions/metric-attribution-operations.ts';
 import { join } from 'node:path';
 import type { Config } from './config.ts';
+import { holdCatalogLock } from './roles.ts';
+import { ServiceMetrics } from '../observability/metrics.ts';
+import { metricsRoute, readyRoute } from '../observability/readiness.ts';
 
 export interface RunningService {
   server: Server;
@@ -40,7 +53,11 @@ export type Logger = (fields: Record<string, unknown>) => void;
 export const jsonLogger: Logger = (fields) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...fields })}\n`);
 
 export async function startService(config: Config, log: Logger = jsonLogger, env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
-  const catalog = await openCatalog(config.databaseUrl, config.dataDir);
+  const releaseLock = holdCatalogLock(config);
+  const catalog = await openCatalog(config.databaseUrl, config.dataDir).catch((e: unknown) => {
+    releaseLock();
+    throw e;
+  });
   const secret = config.secret ?? (await catalog.putSettingIfAbsent('pagination-secret', randomBytes(32).toString('hex')));
   const objects = openObjectStore(config.objectStore, config.dataDir, env);
   // The datasets' own data: in the data dir by default, in a bucket of its own on S3.
@@ -49,8 +66,16 @@ export async function startService(config: Config, log: Logger = jsonLogger, env
       ? new PartStore(objects, config.storageBucket, join(config.dataDir, 'cache'))
       : new PartStore(new LocalDirStore(join(config.dataDir, 'storage')), 'parts', join(config.dataDir, 'cache'));
   const now = () => Date.now();
-  const workerDeps = { catalog, config, objects, parts, now, log };
-  const jobRunner = new JobRunner(catalog, [importJobKind(workerDeps), exportJobKind(workerDeps)], { log, concurrency: config.jobConcurrency, maxAttempts: config.jobMaxAttempts });
+  const model = loadServiceModel('personalize', '2018-05-22');
+  const metrics = new ServiceMetrics(catalog, new Set(Object.keys(model.operations)), () => jobRunner.activeJobs);
+  const workerDeps = { catalog, config, objects, parts, now, log, observe: metrics };
+  // Individually put records (personalize-events), kept in the catalog database apart from bulk data.
+  const records = new SqlRecordStore(sqlAccessOf(catalog));
+  const validator = new CellValidator();
+  const jobRunner = new JobRunner(catalog, [importJobKind(workerDeps), exportJobKind({ ...workerDeps, records }), dataDeletionJobKind({ ...workerDeps, records })], {
+    log, concurrency: config.jobConcurrency, maxAttempts: config.jobMaxAttempts, leaseMs: config.jobLeaseMs, observe: metrics,
+  });
+  const runsJobs = config.role !== 'api';
   const deps: ServiceDeps = {
     catalog,
     config,
@@ -59,22 +84,33 @@ export async function startService(config: Config, log: Logger = jsonLogger, env
     now,
     objects,
     parts,
-    jobQueued: () => jobRunner.wake(),
+    // An api node only enqueues: the workers poll the shared queue.
+    jobQueued: () => (runsJobs ? jobRunner.wake() : undefined),
   };
-  const personalize = new JsonService(loadServiceModel('personalize', '2018-05-22'), {
+  const personalize = new JsonService(model, {
     ...schemaOperations(deps),
     ...datasetGroupOperations(deps),
     ...datasetOperations(deps),
     ...tagOperations(deps),
     ...importJobOperations(deps),
+    ...dataDeletionJobOperations(deps),
     ...exportJobOperations(deps),
+    ...metricAttributionOperations(deps),
+    ...eventTrackerOperations(deps),
   });
-  const server = createHttpServer({ config, routes: [healthRoute, controlPlaneRoute(personalize)], log });
+  const events = new RestJsonService(loadServiceModel('personalize-events', '2018-03-22'), eventsOperations({ catalog, records, validator, now }));
+  let draining = false;
+  const probeBucket = config.objectStore === 's3' ? config.storageBucket : 'parts';
+  // Every node, a worker too, answers health, readiness and metrics; a worker nothing else.
+  const opsRoutes = [healthRoute, readyRoute({ catalog, objects, probeBucket, draining: () => draining }), metricsRoute(metrics)];
+  const routes = config.role === 'worker' ? opsRoutes : [...opsRoutes, consoleRoute({ catalog, config, objects, parts, now, secret }), controlPlaneRoute(personalize), restJsonRoute(events)];
+  const server = createHttpServer({ config, routes, log, observe: metrics.observeRequest });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  await jobRunner.start();
+  if (runsJobs) await jobRunner.start();
+  log({ level: 'info', msg: 'service started', role: config.role, worker: runsJobs ? jobRunner.owner : undefined });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
@@ -83,10 +119,14 @@ export async function startService(config: Config, log: Logger = jsonLogger, env
     runner: jobRunner,
     endpoint: `http://${host}:${port}`,
     async close() {
-      await jobRunner.stop();
+      draining = true;
+      await jobRunner.stop(config.shutdownGraceMs);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await records.close();
+      await validator.close();
       await catalog.close();
+      releaseLock();
     },
   };
 }

@@ -7,6 +7,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { Config } from '../main/config.ts';
 import { authenticate, type Caller } from './authenticate.ts';
 import { renderJsonError, type JsonService, type ProtocolResponse } from './json-protocol.ts';
+import type { RestJsonService } from './rest-json-protocol.ts';
 import { ServiceError } from './service-error.ts';
 
 export interface IncomingCall {
@@ -27,6 +28,8 @@ export interface HttpDeps {
   config: Config;
   routes: Route[];
   log: (fields: Record<string, unknown>) => void;
+  /** Told of every answered request (metrics: latency by operation). */
+  observe?: (req: IncomingMessage, status: number, seconds: number) => void;
 }
 
 class BodyTooLarge extends Error {}
@@ -67,6 +70,24 @@ export function controlPlaneRoute(service: JsonService): Route {
   };
 }
 
+/** A rest-json API (personalize-events): the method + path pairs of its model. Its errors are
+ *  rendered here, in its own error form, including authentication failures. */
+export function restJsonRoute(service: RestJsonService): Route {
+  return (call) => {
+    const operation = service.resolve(call.method, call.rawPath);
+    if (!operation) return undefined;
+    return (async () => {
+      try {
+        const caller = call.authenticate();
+        return await service.invoke(operation, call.body, { account: caller.account, region: caller.region, requestId: call.requestId });
+      } catch (e) {
+        if (e instanceof ServiceError) return service.renderError(e);
+        throw e;
+      }
+    })();
+  };
+}
+
 export const healthRoute: Route = (call) =>
   call.method === 'GET' && call.rawPath === '/health'
     ? Promise.resolve({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' })
@@ -99,7 +120,7 @@ async function dispatch(req: IncomingMessage, requestId: string, deps: HttpDeps)
 }
 
 export function createHttpServer(deps: HttpDeps): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const requestId = randomUUID();
     const started = performance.now();
     dispatch(req, requestId, deps)
@@ -110,8 +131,15 @@ export function createHttpServer(deps: HttpDeps): Server {
       })
       .then((r) => {
         send(res, requestId, r);
+        deps.observe?.(req, r.status, (performance.now() - started) / 1000);
         if (r.status >= 500) deps.log({ level: 'warn', requestId, status: r.status, ms: Math.round(performance.now() - started) });
       })
       .catch(() => res.destroy());
   });
+  // Clients keep connections open between calls. With Node's default 5 s, a client that reuses a
+  // connection just as the server closes it gets "socket hang up"; like AWS's own endpoints and
+  // load balancers, idle connections are kept far longer than clients typically idle.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }

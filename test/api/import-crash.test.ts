@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { schemas, uniqueName, waitFor } from '../support/service-harness.ts';
 import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, localBucket } from '../support/import-fixtures.ts';
-import { startChildService, type ChildService } from '../support/child-service.ts';
+import { killAllChildren, startChildService, type ChildService } from '../support/child-service.ts';
 
 /** Rows of the import that is killed: enough that validating them takes a while, even on a quiet machine. */
 const BIG_ROWS = 1_500_000;
@@ -71,6 +71,8 @@ describe('crash in the middle of an import', () => {
   const services: ChildService[] = [];
   after(async () => {
     for (const s of services) await s.stop().catch(() => {});
+    // A test that failed half-way may have left a service it had not handed over yet.
+    await killAllChildren();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 

@@ -37,6 +37,15 @@ describe('python clients', () => {
     assert.match(summary.invalidInputMessage, /record|schema/i);
   });
 
+  it('boto3 personalize-events puts events and users, with the model\'s error codes', async () => {
+    const r = await run('python3', [join(here, 'boto3_events_smoke.py'), svc.endpoint]);
+    assert.equal(r.error, undefined, `python3 could not run: ${r.error?.message}`);
+    assert.equal(r.status, 0, `boto3 events smoke failed:\n${r.stderr}`);
+    const summary = JSON.parse(r.stdout) as { ok: boolean; badValueMessage: string };
+    assert.equal(summary.ok, true);
+    assert.match(summary.badValueMessage, /AGE|age/);
+  });
+
   it('the AWS CLI creates and describes a schema (the README example)', async () => {
     const name = uniqueName('cli');
     const create = await run('aws', ['personalize', 'create-schema', '--endpoint-url', svc.endpoint, '--name', name, '--schema', schemas.interactions]);

@@ -73,10 +73,16 @@ async function lockOutsideTransaction(key: string): Promise<void> {
 export class PostgresCatalog extends SqlCatalog {
   readonly capabilities: CatalogCapabilities = { multiProcess: true, backend: 'postgres' };
   protected readonly autocommit: SqlCatalogOps;
+  readonly sql: SqlExecutor;
 
   private constructor(private readonly pool: pg.Pool) {
     super();
-    this.autocommit = new SqlCatalogOps(new PgExecutor(pool), lockOutsideTransaction);
+    this.sql = new PgExecutor(pool);
+    this.autocommit = new SqlCatalogOps(this.sql, lockOutsideTransaction);
+  }
+
+  sqlTransaction<T>(fn: (exec: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.runInTransaction(fn);
   }
 
   /** Connects to `url` (postgres:// or postgresql://) and brings the schema up to date. */

@@ -110,6 +110,7 @@ const noLock = async (): Promise<void> => {};
 export class SqliteCatalog extends SqlCatalog {
   readonly capabilities: CatalogCapabilities = { multiProcess: false, backend: 'sqlite' };
   protected readonly autocommit: SqlCatalogOps;
+  readonly sql: SqlExecutor;
   private readonly raw: SqliteExecutor;
   private readonly gate: FileGate;
   private readonly leaveGate: () => void;
@@ -123,6 +124,7 @@ export class SqliteCatalog extends SqlCatalog {
       run: (sql, params) => this.exclusive(() => this.raw.runSync(sql, params)),
     };
     this.autocommit = new SqlCatalogOps(outside, noLock);
+    this.sql = outside;
   }
 
   /** Opens (creating if needed) the catalog at `path`, or an in-memory one for ':memory:'. */
@@ -157,7 +159,11 @@ export class SqliteCatalog extends SqlCatalog {
     };
   }
 
-  async transaction<T>(fn: (tx: CatalogOps) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: CatalogOps) => Promise<T>): Promise<T> {
+    return this.sqlTransaction((exec) => fn(new SqlCatalogOps(exec, noLock)));
+  }
+
+  async sqlTransaction<T>(fn: (exec: SqlExecutor) => Promise<T>): Promise<T> {
     this.assertNotReentrant();
     return this.gate.mutex.run(async () => {
       const scope = new TransactionScope();
@@ -167,7 +173,7 @@ export class SqliteCatalog extends SqlCatalog {
       };
       this.db.exec('BEGIN IMMEDIATE');
       try {
-        const result = await this.gate.current.run(scope, () => fn(new SqlCatalogOps(exec, noLock)));
+        const result = await this.gate.current.run(scope, () => fn(exec));
         this.db.exec('COMMIT');
         return result;
       } catch (err) {

@@ -91,9 +91,10 @@ export function datasetGroupOperations(deps: ServiceDeps): HandlerTable {
         await tx.lock(`children:${record.arn}`);
         const children = await tx.list({ account: ctx.account, region: ctx.region, kind: 'dataset', parentArn: record.arn });
         const trackers = await tx.list({ account: ctx.account, region: ctx.region, kind: 'event-tracker', parentArn: record.arn });
-        const blocking = [...children, ...trackers];
+        const attributions = await tx.list({ account: ctx.account, region: ctx.region, kind: 'metric-attribution', parentArn: record.arn });
+        const blocking = [...children, ...trackers, ...attributions];
         if (blocking.length > 0) {
-          throw inUse(`Cannot delete dataset group ${record.arn}: delete its datasets and event trackers first (${blocking.map((c) => c.arn).join(', ')}).`);
+          throw inUse(`Cannot delete dataset group ${record.arn}: delete its datasets, event trackers and metric attribution first (${blocking.map((c) => c.arn).join(', ')}).`);
         }
         await tx.delete(record.arn);
       });

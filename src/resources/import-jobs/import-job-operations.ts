@@ -14,6 +14,7 @@ import type { HandlerTable } from '../../protocol/handler-types.ts';
 import { alreadyExists, inUse, limitExceeded, tooManyTags } from '../../protocol/service-error.ts';
 import { makeArn } from '../arns.ts';
 import { PENDING_JOB_STATES, type DatasetBody } from '../datasets/dataset-operations.ts';
+import { checkPublishAttribution } from '../metric-attributions/metric-attribution-rules.ts';
 import { insertResource, listPage, loadResource, toDate } from '../resource-access.ts';
 import { parsedSchemaOf } from '../schemas/schema-operations.ts';
 import type { ServiceDeps } from '../service-deps.ts';
@@ -63,6 +64,7 @@ export function importJobOperations(deps: ServiceDeps): HandlerTable {
       const dataset = await loadResource(deps, deps.catalog, ctx, 'dataset', input.datasetArn!);
       if (await deps.catalog.get(arn)) throw alreadyExists(`A dataset import job with the ARN ${arn} already exists.`);
       checkDatasetAcceptsImport(dataset, importMode);
+      await checkPublishAttribution(deps.catalog, dataset, input.publishAttributionMetricsToS3);
       const schema = parsedSchemaOf(await loadResource(deps, deps.catalog, ctx, 'schema', (dataset.body as unknown as DatasetBody).schemaArn));
       const objects = await checkDataLocation(deps, input.dataSource?.dataLocation);
       await checkFirstHeader(objects[0], schema);

@@ -1,0 +1,203 @@
+// The web console's route: its static front end (console-assets.ts) and a small read-only JSON
+// API under /console/api/ that the front end polls. Every API call is scoped to the caller's
+// account and region exactly as the Personalize API is (another account's resource is a 404).
+//
+//   GET    /console/api/whoami                      mode, account, region
+//   POST   /console/api/session                     {accessKeyId, secretAccessKey, region?} -> cookie
+//   DELETE /console/api/session                     sign out
+//   GET    /console/api/dataset-groups
+//   GET    /console/api/datasets?group=ARN
+//   GET    /console/api/dataset?arn=ARN             schema, jobs (with progress / failureReason)
+//   GET    /console/api/dataset/insights?arn=ARN    row counts and plot data
+//   GET    /console/api/dataset/rows?arn=ARN&offset=&limit=
+//   GET    /console/api/import-job?arn=ARN          the job, its problems and offending lines
+// Every call takes ?region= (and, in open mode, ?account=).
+import { createHash } from 'node:crypto';
+import type { Catalog, ResourceKind, ResourceRecord } from '../catalog/catalog.ts';
+import type { Config } from '../main/config.ts';
+import type { ObjectStore } from '../object-store/object-store.ts';
+import type { PartStore } from '../ingest/part-store.ts';
+import type { IncomingCall, Route } from '../protocol/http-server.ts';
+import type { ProtocolResponse } from '../protocol/json-protocol.ts';
+import { ServiceError } from '../protocol/service-error.ts';
+import type { DatasetBody } from '../resources/datasets/dataset-operations.ts';
+import type { ExportJobBody } from '../resources/export-jobs/export-job-operations.ts';
+import type { ImportJobBody } from '../resources/import-jobs/import-job-operations.ts';
+import { settle } from '../resources/lifecycle.ts';
+import { parsedSchemaOf } from '../resources/schemas/schema-operations.ts';
+import { defaultAssetsDir, SECURITY_HEADERS, serveAsset } from './console-assets.ts';
+import type { DatasetDetail, DatasetSummary, GroupSummary, ImportJobDetail, JobSummary, WhoAmI } from './console-api-types.ts';
+import { ConsoleError, ConsoleSessions, isRegion, type ConsoleCaller } from './console-session.ts';
+import { DatasetInsightsEngine } from './dataset-insights.ts';
+import { failureLines } from './failure-lines.ts';
+
+export interface ConsoleDeps {
+  catalog: Catalog;
+  config: Config;
+  objects: ObjectStore;
+  parts: PartStore;
+  now: () => number;
+  /** The service secret (signs pagination tokens); the session key is derived from it. */
+  secret: string;
+  /** Where the built front end is; default dist/console at the package root. */
+  assetsDir?: string;
+}
+
+const LIST_LIMIT = 1000;
+const MAX_PAGE = 500;
+
+const json = (status: number, value: unknown, headers: Record<string, string> = {}): ProtocolResponse => ({
+  status,
+  headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, ...headers },
+  body: JSON.stringify(value),
+});
+
+function jobSummary(r: ResourceRecord): JobSummary {
+  const kind = r.kind === 'dataset-import-job' ? 'import' : r.kind === 'dataset-export-job' ? 'export' : 'deletion';
+  const base: JobSummary = { arn: r.arn, name: r.name, kind, status: r.status, createdAt: r.createdAt, updatedAt: r.updatedAt };
+  const failureReason = typeof r.body.failureReason === 'string' ? r.body.failureReason : undefined;
+  if (kind === 'import') {
+    const b = r.body as unknown as ImportJobBody;
+    return { ...base, failureReason, progress: b.progress, location: b.dataSource?.dataLocation, mode: b.importMode };
+  }
+  if (kind === 'export') {
+    const b = r.body as unknown as ExportJobBody;
+    return { ...base, failureReason, location: b.jobOutput?.s3DataDestination?.path, mode: b.ingestionMode };
+  }
+  return { ...base, failureReason };
+}
+
+export function consoleRoute(deps: ConsoleDeps): Route {
+  const sessions = new ConsoleSessions(deps.config, deps.secret, deps.now);
+  const insights = new DatasetInsightsEngine(deps.config);
+  const assets = deps.assetsDir ?? defaultAssetsDir();
+
+  async function load(c: ConsoleCaller, kind: ResourceKind, arn: string | null): Promise<ResourceRecord> {
+    const r = arn ? await deps.catalog.get(arn) : undefined;
+    if (!r || r.kind !== kind || r.account !== c.account || r.region !== c.region) throw new ConsoleError(404, `No ${kind} ${arn ?? '(no arn given)'} in account ${c.account}, region ${c.region}.`);
+    return settle(r, deps.now());
+  }
+
+  const list = async (c: ConsoleCaller, kind: ResourceKind, parentArn?: string, limit = LIST_LIMIT) =>
+    (await deps.catalog.list({ account: c.account, region: c.region, kind, parentArn, limit })).map((r) => settle(r, deps.now()));
+
+  async function datasetSummary(c: ConsoleCaller, r: ResourceRecord): Promise<DatasetSummary> {
+    const body = r.body as unknown as DatasetBody;
+    const [latest] = await list(c, 'dataset-import-job', r.arn, 1);
+    return {
+      arn: r.arn, name: r.name, datasetType: body.datasetType, status: r.status, schemaArn: body.schemaArn,
+      createdAt: r.createdAt, updatedAt: r.updatedAt, latestImport: latest && jobSummary(latest),
+    };
+  }
+
+  /** The dataset's schema and the local paths of its current parts. */
+  async function datasetData(c: ConsoleCaller, arn: string | null) {
+    const dataset = await load(c, 'dataset', arn);
+    const body = dataset.body as unknown as DatasetBody;
+    const schemaRecord = await load(c, 'schema', body.schemaArn);
+    const parts = await deps.parts.localPaths((body.bulk?.parts ?? []).map((p) => p.key));
+    return { dataset, schemaRecord, schema: parsedSchemaOf(schemaRecord), parts };
+  }
+
+  async function api(call: IncomingCall, path: string, q: URLSearchParams): Promise<ProtocolResponse> {
+    if (path === 'session') return session(call, q);
+    if (call.method !== 'GET') throw new ConsoleError(405, `${call.method} is not allowed: the console is read-only.`);
+    const c = sessions.caller(call, q);
+    switch (path) {
+      case 'whoami': {
+        const who: WhoAmI = { mode: deps.config.credentials ? 'credentials' : 'open', account: c.account, region: c.region, accessKeyId: c.accessKeyId };
+        return json(200, who);
+      }
+      case 'dataset-groups': {
+        const groups = await list(c, 'dataset-group');
+        const out: GroupSummary[] = await Promise.all(groups.map(async (g) => ({
+          arn: g.arn, name: g.name, status: g.status, domain: g.body.domain as string | undefined, createdAt: g.createdAt, updatedAt: g.updatedAt,
+          datasets: await deps.catalog.count({ account: c.account, region: c.region, kind: 'dataset', parentArn: g.arn }),
+        })));
+        return json(200, { groups: out });
+      }
+      case 'datasets': {
+        const group = await load(c, 'dataset-group', q.get('group'));
+        const datasets = await Promise.all((await list(c, 'dataset', group.arn)).map((d) => datasetSummary(c, d)));
+        return json(200, { group: { arn: group.arn, name: group.name, status: group.status }, datasets });
+      }
+      case 'dataset': {
+        const dataset = await load(c, 'dataset', q.get('arn'));
+        const body = dataset.body as unknown as DatasetBody;
+        const schemaRecord = await load(c, 'schema', body.schemaArn);
+        const group = dataset.parentArn ? await deps.catalog.get(dataset.parentArn) : undefined;
+        const [imports, exports, deletions] = await Promise.all(
+          (['dataset-import-job', 'dataset-export-job', 'data-deletion-job'] as const).map((k) => list(c, k, dataset.arn)),
+        );
+        const detail: DatasetDetail = {
+          ...(await datasetSummary(c, dataset)),
+          groupArn: dataset.parentArn, groupName: group?.name ?? '',
+          schemaName: schemaRecord.name,
+          schemaFields: parsedSchemaOf(schemaRecord).fields.map((f) => ({ ...f })),
+          schemaJson: String(schemaRecord.body.schema),
+          bulkParts: body.bulk?.parts.length ?? 0,
+          dataVersion: createHash('sha256').update((body.bulk?.parts ?? []).map((p) => p.key).join('\n')).digest('hex').slice(0, 16),
+          imports: imports.map(jobSummary), exports: exports.map(jobSummary), deletions: deletions.map(jobSummary),
+        };
+        return json(200, detail);
+      }
+      case 'dataset/insights': {
+        const { schema, parts } = await datasetData(c, q.get('arn'));
+        return json(200, await insights.insights(schema, parts));
+      }
+      case 'dataset/rows': {
+        const offset = Number(q.get('offset') ?? 0);
+        const limit = Number(q.get('limit') ?? 50);
+        if (!Number.isInteger(offset) || offset < 0) throw new ConsoleError(400, 'offset must be a whole number >= 0.');
+        if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ConsoleError(400, `limit must be a whole number from 1 to ${MAX_PAGE}.`);
+        const { schema, parts } = await datasetData(c, q.get('arn'));
+        return json(200, await insights.rows(schema, parts, offset, limit));
+      }
+      case 'import-job': {
+        const job = await load(c, 'dataset-import-job', q.get('arn'));
+        const summary = jobSummary(job);
+        const found = summary.failureReason ? await failureLines(summary.failureReason, summary.location, deps.objects) : { problems: [] };
+        const detail: ImportJobDetail = { ...summary, datasetArn: job.parentArn, ...found };
+        return json(200, detail);
+      }
+      default:
+        throw new ConsoleError(404, `No console API at /console/api/${path}.`);
+    }
+  }
+
+  async function session(call: IncomingCall, q: URLSearchParams): Promise<ProtocolResponse> {
+    if (call.method === 'DELETE') return json(200, { signedOut: true }, { 'set-cookie': sessions.signOutCookie() });
+    if (call.method !== 'POST') throw new ConsoleError(405, 'Use POST to sign in and DELETE to sign out.');
+    // A JSON body only: a cross-site form cannot send one without a CORS preflight, which this
+    // service never grants, so no other site can sign a visitor in (login CSRF).
+    if (!String(call.headers['content-type'] ?? '').startsWith('application/json')) throw new ConsoleError(415, 'Send the key pair as application/json.');
+    if (!deps.config.credentials) throw new ConsoleError(400, 'No credentials are configured: the console is open, no sign-in needed.');
+    let input: { accessKeyId?: unknown; secretAccessKey?: unknown; region?: unknown };
+    try {
+      input = JSON.parse(call.body.toString('utf8'));
+    } catch {
+      throw new ConsoleError(400, 'The body is not JSON.');
+    }
+    const region = typeof input.region === 'string' && input.region !== '' ? input.region : (q.get('region') ?? deps.config.defaultRegion);
+    if (!isRegion(region)) throw new ConsoleError(400, `'${region}' is not a region name like us-east-1.`);
+    if (typeof input.accessKeyId !== 'string' || typeof input.secretAccessKey !== 'string') throw new ConsoleError(400, 'accessKeyId and secretAccessKey are required.');
+    const secure = call.headers['x-forwarded-proto'] === 'https';
+    const signedIn = sessions.signIn(input.accessKeyId, input.secretAccessKey, region, secure);
+    if (!signedIn) throw new ConsoleError(401, 'The access key id or the secret access key is wrong.');
+    const who: WhoAmI = { mode: 'credentials', ...signedIn.caller };
+    return json(200, who, { 'set-cookie': signedIn.cookie });
+  }
+
+  return (call) => {
+    if (call.rawPath !== '/console' && !call.rawPath.startsWith('/console/')) return undefined;
+    if (!call.rawPath.startsWith('/console/api/')) {
+      return call.method === 'GET' ? Promise.resolve(serveAsset(assets, call.rawPath) ?? json(404, { error: 'NotFound', message: `No console page at ${call.rawPath}.` })) : undefined;
+    }
+    const path = call.rawPath.slice('/console/api/'.length);
+    return api(call, path, new URLSearchParams(call.rawQuery)).catch((e: unknown) => {
+      if (e instanceof ConsoleError) return json(e.status, { error: e.status === 401 ? 'SignInRequired' : 'ConsoleError', message: e.message });
+      if (e instanceof ServiceError) return json(e.status, { error: e.code, message: e.message });
+      throw e;
+    });
+  };
+}

@@ -1,0 +1,67 @@
+// The rest-json pipeline (personalize-events, later personalize-runtime): route by method and
+// path from the model's `http` traits, parse the JSON body, validate it against the model (the
+// same validator as the control plane), invoke, serialize through the model. Errors carry the
+// HTTP status their shape declares in the model (InvalidInputException 400,
+// ResourceNotFoundException 404, ResourceInUseException 409) and the rest-json error form the
+// AWS SDKs parse: an x-amzn-ErrorType header and a JSON body with `message`.
+import type { HandlerTable, RequestContext } from './handler-types.ts';
+import { validateInput } from './input-validation.ts';
+import type { ProtocolResponse } from './json-protocol.ts';
+import { serializeOutput } from './output-serialization.ts';
+import { serialization, ServiceError } from './service-error.ts';
+import type { ServiceModel } from './service-model.ts';
+
+const CONTENT_TYPE = 'application/json';
+
+export class RestJsonService {
+  private readonly byRoute = new Map<string, string>();
+
+  constructor(
+    readonly model: ServiceModel,
+    private readonly handlers: HandlerTable,
+  ) {
+    for (const [name, op] of Object.entries(model.operations)) byRoute(this.byRoute, op.http.method, op.http.requestUri, name);
+    for (const name of Object.keys(handlers)) {
+      if (!model.operations[name]) throw new Error(`handler ${name} is not an operation of ${model.metadata.endpointPrefix}`);
+    }
+  }
+
+  /** The operation at this method and path, or undefined (the request is not for this API). */
+  resolve(method: string, rawPath: string): string | undefined {
+    return this.byRoute.get(`${method} ${rawPath}`);
+  }
+
+  async invoke(operationName: string, body: Buffer, ctx: RequestContext): Promise<ProtocolResponse> {
+    const operation = this.model.operations[operationName];
+    const handler = this.handlers[operationName];
+    if (!handler) throw new ServiceError('NotImplementedException', `${operationName} is not implemented by openpersonalize yet.`, 501);
+    let input: unknown = {};
+    const text = body.toString('utf8').trim();
+    if (text.length > 0) {
+      try {
+        input = JSON.parse(text);
+      } catch (e) {
+        throw serialization(`The request body is not valid JSON: ${(e as Error).message}`);
+      }
+    }
+    if (operation.input) validateInput(this.model, operation.input.shape, input);
+    const output = await handler(input, ctx);
+    const serialized = operation.output ? serializeOutput(this.model, operation.output.shape, output ?? {}) : {};
+    return { status: operation.http.responseCode ?? 200, headers: { 'content-type': CONTENT_TYPE }, body: JSON.stringify(serialized ?? {}) };
+  }
+
+  renderError(error: ServiceError): ProtocolResponse {
+    const status = this.model.shapes[error.code]?.error?.httpStatusCode ?? error.status;
+    return {
+      status,
+      headers: { 'content-type': CONTENT_TYPE, 'x-amzn-errortype': error.code },
+      body: JSON.stringify({ message: error.message }),
+    };
+  }
+}
+
+function byRoute(map: Map<string, string>, method: string, requestUri: string, name: string): void {
+  // The events and runtime APIs have fixed paths (no {labels}, no query); say so if that changes.
+  if (/[{?]/.test(requestUri)) throw new Error(`rest-json route ${requestUri} of ${name} has labels or a query, which are not supported`);
+  map.set(`${method} ${requestUri}`, name);
+}

@@ -1,0 +1,102 @@
+// CreateDataDeletionJob, DescribeDataDeletionJob, ListDataDeletionJobs (rules.md §9). Creating
+// checks what can be checked at once and queues the job; the job itself runs in
+// src/ingest/data-deletion-job-work.ts. A job's parent is its dataset group.
+import type {
+  CreateDataDeletionJobRequest,
+  CreateDataDeletionJobResponse,
+  DataDeletionJob,
+  DescribeDataDeletionJobRequest,
+  DescribeDataDeletionJobResponse,
+  ListDataDeletionJobsRequest,
+  ListDataDeletionJobsResponse,
+} from '@aws-sdk/client-personalize';
+import type { ResourceRecord } from '../../catalog/catalog.ts';
+import type { HandlerTable } from '../../protocol/handler-types.ts';
+import { alreadyExists, inUse, limitExceeded, tooManyTags } from '../../protocol/service-error.ts';
+import { makeArn } from '../arns.ts';
+import { insertResource, listPage, loadResource, toDate } from '../resource-access.ts';
+import type { ServiceDeps } from '../service-deps.ts';
+import { addTags, toTags } from '../tags/tag-rules.ts';
+import { checkUserListHeader, checkUserListLocation, MAX_PENDING_DELETIONS, UNFINISHED_DELETION_STATES } from './data-deletion-job-rules.ts';
+
+export interface DataDeletionJobBody {
+  dataSource: { dataLocation?: string };
+  roleArn?: string;
+  /** Set when COMPLETED. */
+  numDeleted?: number;
+  /** Set when FAILED. */
+  failureReason?: string;
+  /** Set while running: what the job is doing (console, logs). */
+  progress?: { phase: string; users?: number };
+}
+
+/** Serialises the check of the pending-jobs limit of one dataset group with the insert. */
+const deletionLock = (groupArn: string) => `data-deletion-jobs:${groupArn}`;
+
+function describe(record: ResourceRecord): DataDeletionJob {
+  const body = record.body as unknown as DataDeletionJobBody;
+  return {
+    jobName: record.name,
+    dataDeletionJobArn: record.arn,
+    datasetGroupArn: record.parentArn ?? undefined,
+    dataSource: body.dataSource,
+    roleArn: body.roleArn,
+    status: record.status ?? undefined,
+    numDeleted: record.status === 'COMPLETED' ? body.numDeleted : undefined,
+    failureReason: body.failureReason,
+    creationDateTime: toDate(record.createdAt),
+    lastUpdatedDateTime: toDate(record.updatedAt),
+  };
+}
+
+export function dataDeletionJobOperations(deps: ServiceDeps): HandlerTable {
+  return {
+    async CreateDataDeletionJob(input: CreateDataDeletionJobRequest, ctx): Promise<CreateDataDeletionJobResponse> {
+      const tags = toTags(input.tags);
+      if (tags.length > deps.quotas.tagsPerResource) throw tooManyTags(`${tags.length} tags given; the limit is ${deps.quotas.tagsPerResource} tags per resource.`);
+      const arn = makeArn('data-deletion-job', ctx.region, ctx.account, input.jobName!);
+      // Cheap checks first, so a taken name or a missing group never costs a read of S3.
+      const group = await loadResource(deps, deps.catalog, ctx, 'dataset-group', input.datasetGroupArn!);
+      if (await deps.catalog.get(arn)) throw alreadyExists(`A data deletion job with the ARN ${arn} already exists.`);
+      if (group.status !== 'ACTIVE') throw inUse(`Dataset group ${group.arn} is in state ${group.status}; data can be deleted once it is ACTIVE.`);
+      const objects = await checkUserListLocation(deps, input.dataSource?.dataLocation);
+      await checkUserListHeader(objects[0]);
+
+      const now = deps.now();
+      await deps.catalog.transaction(async (tx) => {
+        await tx.lock(deletionLock(group.arn));
+        await loadResource(deps, tx, ctx, 'dataset-group', group.arn);
+        const pending = await tx.count({ account: ctx.account, region: ctx.region, kind: 'data-deletion-job', parentArn: group.arn, statusIn: UNFINISHED_DELETION_STATES });
+        if (pending >= MAX_PENDING_DELETIONS) {
+          throw limitExceeded(`More than ${MAX_PENDING_DELETIONS} data deletion jobs with PENDING or IN_PROGRESS status in dataset group ${group.arn}.`);
+        }
+        const body: DataDeletionJobBody = { dataSource: { dataLocation: input.dataSource?.dataLocation }, roleArn: input.roleArn };
+        await insertResource(tx, {
+          arn, account: ctx.account, region: ctx.region, kind: 'data-deletion-job', name: input.jobName!,
+          parentArn: group.arn, status: 'PENDING', createdAt: now, updatedAt: now, body: { ...body },
+        });
+        await addTags(tx, arn, tags, deps.quotas.tagsPerResource);
+        await tx.enqueueJob(arn, 'data-deletion-job', now);
+      });
+      deps.jobQueued();
+      return { dataDeletionJobArn: arn };
+    },
+
+    async DescribeDataDeletionJob(input: DescribeDataDeletionJobRequest, ctx): Promise<DescribeDataDeletionJobResponse> {
+      return { dataDeletionJob: describe(await loadResource(deps, deps.catalog, ctx, 'data-deletion-job', input.dataDeletionJobArn!)) };
+    },
+
+    // The model declares no ResourceNotFoundException here: a group without jobs (or a deleted
+    // one) lists nothing, and the jobs of a deleted group can still be listed by its ARN.
+    async ListDataDeletionJobs(input: ListDataDeletionJobsRequest, ctx): Promise<ListDataDeletionJobsResponse> {
+      const page = await listPage(deps, ctx, 'ListDataDeletionJobs', { kind: 'data-deletion-job', parentArn: input.datasetGroupArn }, input.nextToken, input.maxResults);
+      return {
+        dataDeletionJobs: page.records.map((r) => {
+          const { dataDeletionJobArn, datasetGroupArn, jobName, status, creationDateTime, lastUpdatedDateTime, failureReason } = describe(r);
+          return { dataDeletionJobArn, datasetGroupArn, jobName, status, creationDateTime, lastUpdatedDateTime, failureReason };
+        }),
+        nextToken: page.nextToken,
+      };
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// The synchronous checks of CreateDataDeletionJob (rules.md §9): what is refused before a job
+// exists. The job re-reads the location and checks every value itself.
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { DataLocationError, resolveDataLocation, type FolderRule, type SourceObject } from '../../ingest/data-location.ts';
+import { MAX_HEADER_BYTES, readHeader } from '../../ingest/header.ts';
+import { headerProblem, USER_LIST_HEADER } from '../../ingest/user-deletion.ts';
+import { IngestError } from '../../ingest/types.ts';
+import { invalidInput } from '../../protocol/service-error.ts';
+import type { ServiceDeps } from '../service-deps.ts';
+
+/** PENDING or IN_PROGRESS deletion jobs per dataset group (rule 75; AWS: 5, adjustable there, fixed here). */
+export const MAX_PENDING_DELETIONS = 5;
+/** Total size of a job's user list (rule 75: 100 MB, read as MiB). */
+export const MAX_USER_LIST_BYTES = 100 * 1024 * 1024;
+export const UNFINISHED_DELETION_STATES = ['PENDING', 'IN_PROGRESS'];
+
+/** Rule 73: a folder is read with all its sub-folders, and only its .csv objects (any letter case). */
+export const DELETION_FOLDER: FolderRule = {
+  recursive: true,
+  accept: (key) => key.toLowerCase().endsWith('.csv'),
+  nothing: '.csv objects (its sub-folders included)',
+};
+
+export function totalSizeProblem(objects: SourceObject[]): string | null {
+  const total = objects.reduce((n, o) => n + (o.size ?? 0), 0);
+  if (total <= MAX_USER_LIST_BYTES) return null;
+  return `The user list is ${total} bytes in ${objects.length} object(s); a data deletion job reads at most ${MAX_USER_LIST_BYTES} bytes (100 MB).`;
+}
+
+/** The objects of the user list, or InvalidInputException saying why they cannot be used. */
+export async function checkUserListLocation(deps: ServiceDeps, location: string | undefined): Promise<SourceObject[]> {
+  let objects: SourceObject[];
+  try {
+    objects = await resolveDataLocation(location, deps.objects, deps.config.httpAllowHosts, DELETION_FOLDER);
+  } catch (e) {
+    if (e instanceof DataLocationError) throw invalidInput(e.message);
+    throw e;
+  }
+  const tooBig = totalSizeProblem(objects);
+  if (tooBig) throw invalidInput(tooBig);
+  return objects;
+}
+
+/** The first object's header must be exactly USER_ID; only the head of the object is read. */
+export async function checkUserListHeader(first: SourceObject): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'openpersonalize-userlist-'));
+  try {
+    const file = join(dir, 'head.csv');
+    if (first.size === 0) throw invalidInput(`${first.displayName}: the file is empty; expected the header line ${USER_LIST_HEADER}`);
+    const end = first.size === undefined ? MAX_HEADER_BYTES : Math.min(first.size - 1, MAX_HEADER_BYTES);
+    await pipeline(await first.open({ start: 0, end }), createWriteStream(file));
+    const header = (await readHeader(file, first.displayName)).join(',');
+    if (header !== USER_LIST_HEADER) throw headerProblem(first.displayName, header);
+  } catch (e) {
+    if (e instanceof IngestError) throw invalidInput(e.message);
+    throw e;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,187 @@
+// Scale-out on loopback: the machine's PostgreSQL (own database), moto_server for S3, two api
+// processes and two worker processes (a third worker joins later). Drives imports and exports
+// through both api endpoints with the AWS SDK, kills a worker with SIGKILL mid-import, stops one
+// with SIGTERM mid-import, and kills an api node. (Data deletion jobs do not exist yet.)
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateDatasetImportJobCommand, CreateSchemaCommand, DescribeDatasetCommand, DescribeDatasetImportJobCommand, ListDatasetImportJobsCommand,
+  ListSchemasCommand, PersonalizeClient,
+} from '@aws-sdk/client-personalize';
+import { S3Client } from '@aws-sdk/client-s3';
+import { schemas, uniqueName, waitFor } from '../support/service-harness.ts';
+import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, s3Bucket, type Bucket } from '../support/import-fixtures.ts';
+import { startNode, type ChildService, type Role } from '../support/child-service.ts';
+import { startMotoServer, type MotoServer } from '../support/moto-server.ts';
+import { createDatabase, databaseUrl, dropDatabase } from '../support/postgres-db.ts';
+
+const BIG_ROWS = 400_000;
+const bigRows = (offset: number) => Array.from({ length: BIG_ROWS }, (_, k) => `user${(k + offset) % 50_000},item${((k + offset) * 7) % 80_000},${1_600_000_000 + k + offset},view`);
+
+function clientFor(node: ChildService): PersonalizeClient {
+  return new PersonalizeClient({ endpoint: node.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDSCALE', secretAccessKey: 's' }, maxAttempts: 1 });
+}
+
+/** The log line of `worker` saying it started `arn` (any attempt), if there is one. */
+function started(worker: ChildService, arn: string): Record<string, unknown> | undefined {
+  return worker.logLines().find((l) => l.msg === 'job started' && l.job === arn);
+}
+
+describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => {
+  let moto: MotoServer;
+  let db: string;
+  let bucket: Bucket;
+  let env: Record<string, string>;
+  const dirs: string[] = [];
+  const nodes: ChildService[] = [];
+  let api1: ChildService, api2: ChildService;
+  let workers: ChildService[];
+  let datasetArn: string;
+  let tokenFromApi1: string;
+  /** A third worker, started while the SIGKILL test runs, for the SIGTERM test. */
+  let joining: Promise<ChildService>;
+
+  async function node(role: Role): Promise<ChildService> {
+    // Each process has its own data dir (caches and temp files only): nothing is shared on disk.
+    const dataDir = mkdtempSync(join(tmpdir(), `openpersonalize-${role}-`));
+    dirs.push(dataDir);
+    const n = await startNode(role, { ...env, OPENPERSONALIZE_DATA_DIR: dataDir });
+    nodes.push(n);
+    return n;
+  }
+
+  /** Starts an import of BIG_ROWS rows and returns its ARN and the worker that runs it. */
+  async function bigImportRunning(key: string, offset: number, candidates: ChildService[]) {
+    await bucket.put(key, csv(INTERACTIONS_HEADER, bigRows(offset)));
+    const { datasetImportJobArn } = await clientFor(api1).send(new CreateDatasetImportJobCommand({
+      jobName: uniqueName('big'), datasetArn, dataSource: { dataLocation: `s3://${bucket.name}/${key}` },
+    }));
+    const holder = await waitFor(async () => candidates.find((w) => started(w, datasetImportJobArn!)), 20_000, 'a worker to start the job', 5);
+    return { arn: datasetImportJobArn!, holder, other: candidates.find((w) => w !== holder)! };
+  }
+
+  async function ended(client: PersonalizeClient, arn: string) {
+    return waitFor(async () => {
+      const j = (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn: arn }))).datasetImportJob!;
+      return j.status === 'ACTIVE' || j.status === 'CREATE FAILED' ? j : undefined;
+    }, 40_000, 'the import to end', 50);
+  }
+
+  before(async () => {
+    [moto, db] = await Promise.all([startMotoServer(), createDatabase()]);
+    const s3 = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    bucket = await s3Bucket(s3);
+    env = {
+      ...moto.env,
+      OPENPERSONALIZE_DATABASE_URL: databaseUrl(db),
+      OPENPERSONALIZE_OBJECT_STORE: 's3',
+      OPENPERSONALIZE_S3_STORAGE_BUCKET: uniqueName('storage').toLowerCase(),
+      OPENPERSONALIZE_SECRET: 'shared-secret-of-the-scale-out-test',
+      OPENPERSONALIZE_PROVISIONING_MS: '60',
+      // Short, so that a killed worker's job is taken over quickly; heartbeats renew it every 500 ms.
+      OPENPERSONALIZE_JOB_LEASE_MS: '1500',
+      OPENPERSONALIZE_SHUTDOWN_GRACE_MS: '300',
+      OPENPERSONALIZE_JOB_CONCURRENCY: '1',
+    };
+    [api1, api2, ...workers] = await Promise.all([node('api'), node('api'), node('worker'), node('worker')]);
+  });
+
+  after(async () => {
+    for (const n of nodes) await n.kill9().catch(() => {});
+    await moto?.stop();
+    if (db) await dropDatabase(db);
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('every node answers /health, /ready and /metrics; a worker does not answer the AWS API', async () => {
+    for (const n of [api1, api2, ...workers]) {
+      assert.equal((await fetch(`${n.endpoint}/health`)).status, 200);
+      const ready = await fetch(`${n.endpoint}/ready`);
+      assert.deepEqual(await ready.json(), { status: 'ready', checks: { catalog: 'ok', objectStore: 'ok' } });
+      assert.match(await (await fetch(`${n.endpoint}/metrics`)).text(), /# TYPE openpersonalize_job_queue_depth gauge/);
+    }
+    const r = await fetch(workers[0].endpoint, { method: 'POST', headers: { 'x-amz-target': 'AmazonPersonalize.ListSchemas', 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
+    assert.equal(r.status, 404);
+  });
+
+  it('imports and exports through both api endpoints, and a page token of one node works on the other', async () => {
+    const c1 = clientFor(api1);
+    const c2 = clientFor(api2);
+    ({ datasetArn } = await activeDataset(c1, schemas.interactions, 'Interactions'));
+    assert.equal((await c2.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status, 'ACTIVE');
+    const rows = interactionRows(1500);
+    await bucket.put('small.csv', csv(INTERACTIONS_HEADER, rows));
+    const job = await importAndWait(c2, datasetArn, `s3://${bucket.name}/small.csv`);
+    assert.equal(job.status, 'ACTIVE', job.failureReason);
+    assert.deepEqual(await exportLines(c1, bucket, datasetArn), [INTERACTIONS_HEADER, ...[...new Set(rows)].sort()]);
+
+    for (let i = 0; i < 2; i++) await c2.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: schemas.interactions }));
+    const first = await c1.send(new ListSchemasCommand({ maxResults: 1 }));
+    tokenFromApi1 = first.nextToken!;
+    const second = await c2.send(new ListSchemasCommand({ maxResults: 1, nextToken: tokenFromApi1 }));
+    assert.equal(second.schemas?.length, 1);
+    assert.notEqual(second.schemas![0].schemaArn, first.schemas![0].schemaArn);
+  });
+
+  it('a worker killed with SIGKILL mid-import: the other takes the job over and it ends ACTIVE with exactly the new data', async () => {
+    const { arn, holder, other } = await bigImportRunning('big-1.csv', 0, workers);
+    await holder.kill9();
+    joining = node('worker');
+    const job = await ended(clientFor(api2), arn);
+    assert.equal(job.status, 'ACTIVE', job.failureReason);
+    const jobLines = (w: ChildService) => JSON.stringify(w.logLines().filter((l) => l.job === arn));
+    assert.ok(!holder.logLines().some((l) => l.msg === 'job ended' && l.job === arn), `the import ended before the kill (make BIG_ROWS larger): ${jobLines(holder)}`);
+    assert.equal(started(other, arn)?.attempt, 2, `the surviving worker ran the second attempt: ${jobLines(other)}`);
+    const lines = await exportLines(clientFor(api1), bucket, datasetArn);
+    assert.equal(lines.length, 1 + BIG_ROWS, 'exactly the rows of the new file: nothing of the killed run, nothing of the old data');
+    assert.deepEqual(lines, [INTERACTIONS_HEADER, ...bigRows(0).sort()]);
+    // The structured log of the import: job, account, dataset, phase, duration.
+    const done = other.logLines().find((l) => l.msg === 'import phase' && l.job === arn && l.phase === 'done');
+    assert.equal(done?.dataset, datasetArn);
+    assert.equal(done?.account, '000000000000');
+    assert.equal(typeof done?.durationMs, 'number');
+    workers = [other];
+  });
+
+  it('a worker stopped with SIGTERM mid-import exits 0 at once, handing the job back to another', async () => {
+    workers.push(await joining);
+    const { arn, holder, other } = await bigImportRunning('big-2.csv', 7, workers);
+    const t0 = Date.now();
+    const code = await holder.stop();
+    assert.equal(code, 0, `exit code of the stopped worker; its log:\n${holder.log().slice(-3000)}`);
+    assert.ok(Date.now() - t0 < 8000, `stopped within a bounded time (${Date.now() - t0} ms)`);
+    assert.ok(holder.logLines().some((l) => l.msg === 'job handed back to the queue' && l.job === arn), 'the stopping worker handed the job back');
+    const job = await ended(clientFor(api1), arn);
+    assert.equal(job.status, 'ACTIVE', job.failureReason);
+    // Handed back, the interrupted run does not count as an attempt.
+    assert.equal(started(other, arn)?.attempt, 1);
+    const lines = await exportLines(clientFor(api2), bucket, datasetArn);
+    assert.deepEqual(lines, [INTERACTIONS_HEADER, ...bigRows(7).sort()]);
+    workers = [other];
+  });
+
+  it('with one api node killed, the other still serves everything', async () => {
+    await api1.kill9();
+    const c2 = clientFor(api2);
+    assert.equal((await c2.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status, 'ACTIVE');
+    const next = await c2.send(new ListSchemasCommand({ maxResults: 1, nextToken: tokenFromApi1 }));
+    assert.equal(next.schemas?.length, 1, 'a page token issued by the dead node still works');
+    const jobs = (await c2.send(new ListDatasetImportJobsCommand({ datasetArn }))).datasetImportJobs ?? [];
+    assert.equal(jobs.length, 3);
+    assert.ok(jobs.every((j) => j.status === 'ACTIVE'));
+    const rows = interactionRows(1200, 5000);
+    await bucket.put('after.csv', csv(INTERACTIONS_HEADER, rows));
+    const job = await importAndWait(c2, datasetArn, `s3://${bucket.name}/after.csv`);
+    assert.equal(job.status, 'ACTIVE', job.failureReason);
+    assert.deepEqual(await exportLines(c2, bucket, datasetArn), [INTERACTIONS_HEADER, ...[...new Set(rows)].sort()]);
+
+    const metrics = await (await fetch(`${api2.endpoint}/metrics`)).text();
+    assert.match(metrics, /openpersonalize_request_duration_seconds_count\{operation="CreateDatasetImportJob",code="200"\} [1-9]/);
+    assert.match(metrics, /openpersonalize_jobs\{kind="dataset-import-job",state="ACTIVE"\} 4/);
+    const workerMetrics = await (await fetch(`${workers[0].endpoint}/metrics`)).text();
+    assert.match(workerMetrics, /openpersonalize_import_rows_total [1-9]/);
+  });
+});
