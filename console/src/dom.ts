@@ -48,9 +48,9 @@ export function bytes(n: number): string {
   return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
-/** A status as a coloured badge: ACTIVE green, FAILED red, anything pending or in progress amber. */
+/** A status as a coloured badge: ACTIVE / COMPLETED green, FAILED red, anything pending or in progress amber. */
 export function badge(status: string | null): HTMLElement {
-  const cls = !status ? 'unknown' : status.includes('FAILED') ? 'failed' : status === 'ACTIVE' ? 'active' : 'pending';
+  const cls = !status ? 'unknown' : status.includes('FAILED') ? 'failed' : status === 'ACTIVE' || status === 'COMPLETED' ? 'active' : 'pending';
   return h('span', { class: `badge ${cls}` }, status ?? 'unknown');
 }
 

@@ -1,5 +1,6 @@
-// Jobs: the tables of a dataset's import / export / deletion jobs, a running import's progress,
-// and a failed import's reason with the offending lines and the bad cell highlighted.
+// Jobs: the tables of a dataset's import / export jobs and of a group's data deletion jobs, a
+// running import's progress, and a failed import's reason with the offending lines and the bad
+// cell highlighted.
 import type { FailureLine, ImportJobDetail, JobSummary } from '../../src/console/console-api-types.ts';
 import { badge, bytes, fmt, h, link, when } from './dom.ts';
 
@@ -19,13 +20,15 @@ export function progressView(j: JobSummary): HTMLElement | null {
 
 export function jobTable(title: string, jobs: JobSummary[]): HTMLElement {
   if (jobs.length === 0) return h('section', {}, h('h3', {}, title), h('p', { class: 'muted' }, 'None.'));
+  // Deletion jobs have no mode; what they show instead is how many users they deleted.
+  const deletions = jobs.every((j) => j.kind === 'deletion');
   const rows = jobs.map((j) =>
     h(
       'tr',
       { 'data-job': j.name },
       h('td', {}, j.kind === 'import' ? link(`#/import/${encodeURIComponent(j.arn)}`, j.name) : j.name),
       h('td', {}, badge(j.status), progressView(j)),
-      h('td', {}, j.mode ?? ''),
+      deletions ? h('td', { class: 'num-deleted' }, j.numDeleted === undefined ? '' : fmt(j.numDeleted)) : h('td', {}, j.mode ?? ''),
       h('td', { class: 'mono' }, j.location ?? ''),
       h('td', {}, when(j.createdAt)),
       h('td', { class: 'reason' }, j.failureReason ? (j.failureReason.length > 160 ? `${j.failureReason.slice(0, 159)}…` : j.failureReason) : ''),
@@ -35,7 +38,7 @@ export function jobTable(title: string, jobs: JobSummary[]): HTMLElement {
     'section',
     {},
     h('h3', {}, title),
-    h('table', {}, h('thead', {}, h('tr', {}, ...['name', 'status', 'mode', 'location', 'created', 'failure reason'].map((c) => h('th', {}, c)))), h('tbody', {}, ...rows)),
+    h('table', {}, h('thead', {}, h('tr', {}, ...['name', 'status', deletions ? 'users deleted' : 'mode', 'location', 'created', 'failure reason'].map((c) => h('th', {}, c)))), h('tbody', {}, ...rows)),
   );
 }
 

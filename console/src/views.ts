@@ -1,7 +1,7 @@
-// The pages: dataset groups, one group's datasets, one dataset (schema, counts, jobs, plots,
-// rows), one import job. Each returns its element and a refresh() that the router calls on a
+// The pages: dataset groups, one group (its datasets and data deletion jobs), one dataset
+// (schema, counts, jobs, plots, rows), one import job. Each returns its element and a refresh() that the router calls on a
 // timer, so statuses stay live without reloading the page.
-import type { DatasetDetail, DatasetInsights, DatasetSummary, GroupSummary, ImportJobDetail, RowsPage } from '../../src/console/console-api-types.ts';
+import type { DataCoverage, DatasetDetail, DatasetInsights, GroupDetail, GroupSummary, ImportJobDetail, RowsPage } from '../../src/console/console-api-types.ts';
 import { get } from './api.ts';
 import { barList, columnChart } from './charts.ts';
 import { badge, fmt, h, link, when } from './dom.ts';
@@ -13,6 +13,7 @@ export interface View {
 }
 
 const enc = encodeURIComponent;
+const INDIVIDUAL_REDRAW_MS = 10_000;
 
 /** A view whose whole content is rebuilt by `render` on every refresh. */
 async function simple(render: () => Promise<HTMLElement>): Promise<View> {
@@ -39,7 +40,7 @@ export function groupsView(): Promise<View> {
 
 export function groupView(arn: string): Promise<View> {
   return simple(async () => {
-    const { group, datasets } = await get<{ group: { name: string; status: string }; datasets: DatasetSummary[] }>('datasets', { group: arn });
+    const { group, datasets, deletions } = await get<GroupDetail>('datasets', { group: arn });
     return h(
       'div',
       {},
@@ -53,6 +54,8 @@ export function groupView(arn: string): Promise<View> {
               h('td', {}, link(`#/dataset/${enc(d.arn)}`, d.name)), h('td', {}, d.datasetType), h('td', {}, badge(d.status)),
               h('td', {}, d.latestImport ? h('span', {}, d.latestImport.name, ' ', badge(d.latestImport.status), progressView(d.latestImport)) : '—'),
               h('td', {}, when(d.createdAt)))))),
+      // A data deletion job belongs to the group: it deletes users from every dataset of it.
+      jobTable('Data deletion jobs', deletions),
     );
   });
 }
@@ -66,11 +69,16 @@ function schemaView(d: DatasetDetail): HTMLElement {
     h('details', {}, h('summary', {}, 'Avro schema'), h('pre', {}, d.schemaJson)));
 }
 
+const COVERAGE: Record<DataCoverage, string> = { bulk: 'bulk data only', 'bulk+individual': 'bulk data and individual records' };
+
 function insightsView(i: DatasetInsights): HTMLElement {
+  // Bulk data and individual records may hold the same IDs (the newest wins) and the same
+  // interactions (kept once), so the rows plotted are not always bulk + individual.
+  const covered = i.covers === 'bulk' && i.individualRows > 0 ? `${COVERAGE.bulk} (too many individual records to merge here)` : COVERAGE[i.covers];
   const counts = h('dl', { class: 'facts counts' },
     h('dt', {}, 'rows (bulk)'), h('dd', { 'data-count': 'bulk' }, fmt(i.bulkRows)),
-    // Individual records (PutEvents, PutItems, ...) are kept by another part of the service, not yet.
-    h('dt', {}, 'individual records'), h('dd', { 'data-count': 'individual' }, `${fmt(i.individualRows)} (not stored by this version)`));
+    h('dt', {}, 'individual records'), h('dd', { 'data-count': 'individual' }, fmt(i.individualRows)),
+    h('dt', {}, 'plots and rows cover'), h('dd', { 'data-covers': i.covers }, `${covered}: ${fmt(i.rows)} rows`));
   const x = i.interactions;
   if (!x) return h('section', {}, h('h3', {}, 'Data'), counts);
   counts.append(h('dt', {}, 'users'), h('dd', {}, fmt(x.users)), h('dt', {}, 'items'), h('dd', {}, fmt(x.items)),
@@ -79,7 +87,7 @@ function insightsView(i: DatasetInsights): HTMLElement {
     h('div', { class: 'plots' },
       columnChart(`Interactions per ${x.granularity}`, x.perPeriod, { xTitle: `${x.granularity} (UTC)`, yTitle: 'interactions', id: 'per-period' }),
       x.eventTypes ? barList('Event types', x.eventTypes, 'event-types') : null,
-      barList('Most frequent items', x.topItems, 'top-items', i.bulkRows),
+      barList('Most frequent items', x.topItems, 'top-items', i.rows),
       columnChart('Interactions per user', x.perUserHistogram, { xTitle: 'interactions of a user', yTitle: 'users', id: 'per-user' })));
 }
 
@@ -90,7 +98,7 @@ function rowsView(arn: string): HTMLElement {
     const page = await get<RowsPage>('dataset/rows', { arn, offset, limit });
     const last = Math.min(page.total, offset + page.rows.length);
     el.replaceChildren(h('h3', {}, 'Rows'),
-      h('p', { class: 'muted' }, page.total ? `${fmt(offset + 1)}–${fmt(last)} of ${fmt(page.total)}` : 'No rows.',
+      h('p', { class: 'muted' }, page.total ? `${fmt(offset + 1)}–${fmt(last)} of ${fmt(page.total)} (${COVERAGE[page.covers]})` : 'No rows.',
         ' ', h('button', { disabled: offset === 0, onclick: () => void show(Math.max(0, offset - limit)) }, '‹ previous'),
         ' ', h('button', { disabled: last >= page.total, onclick: () => void show(offset + limit) }, 'next ›')),
       h('div', { class: 'scroll' }, h('table', { class: 'rows' },
@@ -107,7 +115,10 @@ export async function datasetView(arn: string): Promise<View> {
   const jobs = h('div', {});
   const data = h('div', {}, h('p', { class: 'muted' }, 'Computing…'));
   const rows = h('div', {});
+  // What the plots and rows shown were computed for.
+  let loaded = { at: 0, individual: d.individualRecords };
   const loadData = async () => {
+    loaded = { at: Date.now(), individual: d.individualRecords };
     data.replaceChildren(insightsView(await get<DatasetInsights>('dataset/insights', { arn })));
     rows.replaceChildren(rowsView(arn));
   };
@@ -115,8 +126,8 @@ export async function datasetView(arn: string): Promise<View> {
     head.replaceChildren(
       h('p', {}, d.groupArn ? link(`#/group/${enc(d.groupArn)}`, `← ${d.groupName}`) : null),
       h('h2', {}, 'Dataset ', h('span', { class: 'mono' }, d.name), ' ', badge(d.status)),
-      h('p', { class: 'muted' }, `${d.datasetType} · ${d.bulkParts} bulk part(s) · created ${when(d.createdAt)}`));
-    jobs.replaceChildren(jobTable('Import jobs', d.imports), jobTable('Export jobs', d.exports), jobTable('Data deletion jobs', d.deletions));
+      h('p', { class: 'muted' }, `${d.datasetType} · ${d.bulkParts} bulk part(s) · ${fmt(d.individualRecords)} individual record(s) · created ${when(d.createdAt)}`));
+    jobs.replaceChildren(jobTable('Import jobs', d.imports), jobTable('Export jobs', d.exports));
   };
   paint();
   void loadData();
@@ -124,11 +135,13 @@ export async function datasetView(arn: string): Promise<View> {
   return {
     el,
     async refresh() {
-      const before = d.dataVersion;
+      const before = d;
       d = await get<DatasetDetail>('dataset', { arn });
       paint();
-      // An import that ended switched the dataset's data: recompute plots and rows.
-      if (d.dataVersion !== before) await loadData();
+      // An import that ended switched the dataset's data: recompute plots and rows. Records put
+      // one by one may arrive continuously: those redraw at most every INDIVIDUAL_REDRAW_MS.
+      if (d.dataVersion !== before.dataVersion) await loadData();
+      else if (d.individualRecords !== loaded.individual && Date.now() - loaded.at >= INDIVIDUAL_REDRAW_MS) await loadData();
     },
   };
 }

@@ -29,9 +29,11 @@ export interface JobSummary {
   failureReason?: string;
   /** Import jobs: what the job has read so far (phase, rows, bytes of totalBytes). */
   progress?: { phase: string; rows?: number; bytes?: number; totalBytes?: number };
-  /** Import: the data location; export: the output path. */
+  /** Import and deletion: the data location; export: the output path. */
   location?: string;
   mode?: string;
+  /** Data deletion jobs, once COMPLETED: the number of users deleted. */
+  numDeleted?: number;
 }
 
 export interface DatasetSummary {
@@ -62,12 +64,27 @@ export interface DatasetDetail extends DatasetSummary {
   schemaJson: string;
   /** Number of Parquet parts of the current bulk generation. */
   bulkParts: number;
-  /** Changes whenever the dataset's data changes (a new generation of parts): a reason to redraw. */
+  /** Changes whenever the dataset's bulk data changes (a new generation of parts): a reason to redraw. */
   dataVersion: string;
+  /** Individual records (PutEvents, PutItems, PutUsers, ...) stored now; cheap, read on every poll. */
+  individualRecords: number;
   imports: JobSummary[];
   exports: JobSummary[];
+}
+
+/** /console/api/datasets: a dataset group, its datasets and its data deletion jobs (a group's, not a dataset's). */
+export interface GroupDetail {
+  group: { arn: string; name: string; status: string | null };
+  datasets: DatasetSummary[];
   deletions: JobSummary[];
 }
+
+/**
+ * What a dataset's plots and page of rows are computed over: 'bulk' = the imported parts only;
+ * 'bulk+individual' = the dataset as an ALL export reads it (individual records merged in);
+ * individual records are left out (and the data says 'bulk') past MAX_INDIVIDUAL_IN_VIEW.
+ */
+export type DataCoverage = 'bulk' | 'bulk+individual';
 
 export interface CountBar {
   label: string;
@@ -77,8 +94,12 @@ export interface CountBar {
 export interface DatasetInsights {
   /** Current bulk rows (after the dataset's replace / de-duplicate rules). */
   bulkRows: number;
-  /** Individual records (PutEvents / PutItems / PutUsers): not stored by this service yet. */
+  /** Individual records (PutEvents / PutItems / PutUsers / ...) stored for the dataset. */
   individualRows: number;
+  /** What the rows count, the plots and the rows page cover. */
+  covers: DataCoverage;
+  /** Rows of the data the plots cover (bulk + individual, newest version of an ID, exact duplicates once). */
+  rows: number;
   /** Present for Interactions and Action interactions datasets. */
   interactions?: {
     users: number;
@@ -103,6 +124,7 @@ export interface RowsPage {
   offset: number;
   limit: number;
   total: number;
+  covers: DataCoverage;
 }
 
 /** One problem of a failed import, parsed from its failureReason, with the source line if readable. */

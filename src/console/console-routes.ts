@@ -6,9 +6,9 @@
 //   POST   /console/api/session                     {accessKeyId, secretAccessKey, region?} -> cookie
 //   DELETE /console/api/session                     sign out
 //   GET    /console/api/dataset-groups
-//   GET    /console/api/datasets?group=ARN
+//   GET    /console/api/datasets?group=ARN          the group, its datasets and data deletion jobs
 //   GET    /console/api/dataset?arn=ARN             schema, jobs (with progress / failureReason)
-//   GET    /console/api/dataset/insights?arn=ARN    row counts and plot data
+//   GET    /console/api/dataset/insights?arn=ARN    row counts (bulk, individual) and plot data
 //   GET    /console/api/dataset/rows?arn=ARN&offset=&limit=
 //   GET    /console/api/import-job?arn=ARN          the job, its problems and offending lines
 // Every call takes ?region= (and, in open mode, ?account=).
@@ -17,18 +17,20 @@ import type { Catalog, ResourceKind, ResourceRecord } from '../catalog/catalog.t
 import type { Config } from '../main/config.ts';
 import type { ObjectStore } from '../object-store/object-store.ts';
 import type { PartStore } from '../ingest/part-store.ts';
+import type { RecordStore } from '../records/record-store.ts';
 import type { IncomingCall, Route } from '../protocol/http-server.ts';
 import type { ProtocolResponse } from '../protocol/json-protocol.ts';
 import { ServiceError } from '../protocol/service-error.ts';
 import type { DatasetBody } from '../resources/datasets/dataset-operations.ts';
+import type { DataDeletionJobBody } from '../resources/data-deletion-jobs/data-deletion-job-operations.ts';
 import type { ExportJobBody } from '../resources/export-jobs/export-job-operations.ts';
 import type { ImportJobBody } from '../resources/import-jobs/import-job-operations.ts';
 import { settle } from '../resources/lifecycle.ts';
 import { parsedSchemaOf } from '../resources/schemas/schema-operations.ts';
 import { defaultAssetsDir, SECURITY_HEADERS, serveAsset } from './console-assets.ts';
-import type { DatasetDetail, DatasetSummary, GroupSummary, ImportJobDetail, JobSummary, WhoAmI } from './console-api-types.ts';
+import type { DatasetDetail, DatasetSummary, GroupDetail, GroupSummary, ImportJobDetail, JobSummary, WhoAmI } from './console-api-types.ts';
 import { ConsoleError, ConsoleSessions, isRegion, type ConsoleCaller } from './console-session.ts';
-import { DatasetInsightsEngine } from './dataset-insights.ts';
+import { DatasetInsightsEngine, type DatasetData } from './dataset-insights.ts';
 import { failureLines } from './failure-lines.ts';
 
 export interface ConsoleDeps {
@@ -36,6 +38,8 @@ export interface ConsoleDeps {
   config: Config;
   objects: ObjectStore;
   parts: PartStore;
+  /** Individually put records (personalize-events); without it the console counts none. */
+  records?: RecordStore;
   now: () => number;
   /** The service secret (signs pagination tokens); the session key is derived from it. */
   secret: string;
@@ -64,12 +68,14 @@ function jobSummary(r: ResourceRecord): JobSummary {
     const b = r.body as unknown as ExportJobBody;
     return { ...base, failureReason, location: b.jobOutput?.s3DataDestination?.path, mode: b.ingestionMode };
   }
-  return { ...base, failureReason };
+  const b = r.body as unknown as DataDeletionJobBody;
+  return { ...base, failureReason, location: b.dataSource?.dataLocation, numDeleted: r.status === 'COMPLETED' ? b.numDeleted : undefined };
 }
 
 export function consoleRoute(deps: ConsoleDeps): Route {
   const sessions = new ConsoleSessions(deps.config, deps.secret, deps.now);
-  const insights = new DatasetInsightsEngine(deps.config);
+  const insights = new DatasetInsightsEngine(deps.config, deps.records, deps.now);
+  const individualCount = (datasetArn: string) => deps.records?.count(datasetArn) ?? Promise.resolve(0);
   const assets = deps.assetsDir ?? defaultAssetsDir();
 
   async function load(c: ConsoleCaller, kind: ResourceKind, arn: string | null): Promise<ResourceRecord> {
@@ -90,13 +96,19 @@ export function consoleRoute(deps: ConsoleDeps): Route {
     };
   }
 
-  /** The dataset's schema and the local paths of its current parts. */
-  async function datasetData(c: ConsoleCaller, arn: string | null) {
+  /** The dataset's schema, its current parts (local paths, when their imports committed, as an
+   *  ALL export orders them) and its number of individual records. */
+  async function datasetData(c: ConsoleCaller, arn: string | null): Promise<DatasetData> {
     const dataset = await load(c, 'dataset', arn);
     const body = dataset.body as unknown as DatasetBody;
     const schemaRecord = await load(c, 'schema', body.schemaArn);
-    const parts = await deps.parts.localPaths((body.bulk?.parts ?? []).map((p) => p.key));
-    return { dataset, schemaRecord, schema: parsedSchemaOf(schemaRecord), parts };
+    const refs = body.bulk?.parts ?? [];
+    const [paths, committed, individual] = await Promise.all([
+      deps.parts.localPaths(refs.map((p) => p.key)),
+      Promise.all(refs.map(async (p) => (await deps.catalog.get(p.jobArn))?.updatedAt ?? 0)),
+      individualCount(dataset.arn),
+    ]);
+    return { datasetArn: dataset.arn, schema: parsedSchemaOf(schemaRecord), bulk: paths.map((path, i) => ({ path, committedAt: committed[i] })), individual };
   }
 
   async function api(call: IncomingCall, path: string, q: URLSearchParams): Promise<ProtocolResponse> {
@@ -118,17 +130,19 @@ export function consoleRoute(deps: ConsoleDeps): Route {
       }
       case 'datasets': {
         const group = await load(c, 'dataset-group', q.get('group'));
-        const datasets = await Promise.all((await list(c, 'dataset', group.arn)).map((d) => datasetSummary(c, d)));
-        return json(200, { group: { arn: group.arn, name: group.name, status: group.status }, datasets });
+        const [datasets, deletions] = await Promise.all([
+          Promise.all((await list(c, 'dataset', group.arn)).map((d) => datasetSummary(c, d))),
+          list(c, 'data-deletion-job', group.arn),
+        ]);
+        const detail: GroupDetail = { group: { arn: group.arn, name: group.name, status: group.status }, datasets, deletions: deletions.map(jobSummary) };
+        return json(200, detail);
       }
       case 'dataset': {
         const dataset = await load(c, 'dataset', q.get('arn'));
         const body = dataset.body as unknown as DatasetBody;
         const schemaRecord = await load(c, 'schema', body.schemaArn);
         const group = dataset.parentArn ? await deps.catalog.get(dataset.parentArn) : undefined;
-        const [imports, exports, deletions] = await Promise.all(
-          (['dataset-import-job', 'dataset-export-job', 'data-deletion-job'] as const).map((k) => list(c, k, dataset.arn)),
-        );
+        const [imports, exports] = await Promise.all((['dataset-import-job', 'dataset-export-job'] as const).map((k) => list(c, k, dataset.arn)));
         const detail: DatasetDetail = {
           ...(await datasetSummary(c, dataset)),
           groupArn: dataset.parentArn, groupName: group?.name ?? '',
@@ -137,21 +151,20 @@ export function consoleRoute(deps: ConsoleDeps): Route {
           schemaJson: String(schemaRecord.body.schema),
           bulkParts: body.bulk?.parts.length ?? 0,
           dataVersion: createHash('sha256').update((body.bulk?.parts ?? []).map((p) => p.key).join('\n')).digest('hex').slice(0, 16),
-          imports: imports.map(jobSummary), exports: exports.map(jobSummary), deletions: deletions.map(jobSummary),
+          individualRecords: await individualCount(dataset.arn),
+          imports: imports.map(jobSummary), exports: exports.map(jobSummary),
         };
         return json(200, detail);
       }
       case 'dataset/insights': {
-        const { schema, parts } = await datasetData(c, q.get('arn'));
-        return json(200, await insights.insights(schema, parts));
+        return json(200, await insights.insights(await datasetData(c, q.get('arn'))));
       }
       case 'dataset/rows': {
         const offset = Number(q.get('offset') ?? 0);
         const limit = Number(q.get('limit') ?? 50);
         if (!Number.isInteger(offset) || offset < 0) throw new ConsoleError(400, 'offset must be a whole number >= 0.');
         if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ConsoleError(400, `limit must be a whole number from 1 to ${MAX_PAGE}.`);
-        const { schema, parts } = await datasetData(c, q.get('arn'));
-        return json(200, await insights.rows(schema, parts, offset, limit));
+        return json(200, await insights.rows(await datasetData(c, q.get('arn')), offset, limit));
       }
       case 'import-job': {
         const job = await load(c, 'dataset-import-job', q.get('arn'));

@@ -1,19 +1,44 @@
-// What the console shows of a dataset's data: row count, a page of rows and the aggregates behind
+// What the console shows of a dataset's data: row counts, a page of rows and the aggregates behind
 // its plots, computed by DuckDB over the dataset's current rows as datasetViewSql defines them
-// (the same view exports read), so the console never disagrees with an export.
+// (the same view exports read), so the console never disagrees with an export. When the dataset
+// has individual records (PutEvents, PutUsers, ...), they are merged in exactly as an ALL export
+// merges them (exportSources in src/ingest/record-parts.ts); past MAX_INDIVIDUAL_IN_VIEW records
+// the plots and rows cover the bulk data only, and say so (`covers`).
 //
-// Parts are immutable, so a result is cached under the list of part keys it was computed from;
-// polling the console costs nothing until a new import switches the generation. Queries run one
-// at a time: the console must not take the cores the import jobs need.
-import { mkdirSync } from 'node:fs';
+// Parts are immutable, so a bulk-only result is cached under the list of part keys it was
+// computed from; polling the console costs nothing until a new import switches the generation.
+// A result with individual records is cached under their count too, for INDIVIDUAL_TTL_MS only
+// (a put that replaces a record keeps the count), and so are the record parts written for it
+// (a few seconds per 100,000 records), so paging through rows does not write them again. Queries
+// run one at a time: the console must not take the cores the import jobs need.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Config } from '../main/config.ts';
+import type { RecordStore } from '../records/record-store.ts';
 import { withDuck, rows as duckRows } from '../ingest/duck.ts';
 import { engineOptions } from '../ingest/import-job-work.ts';
 import { datasetViewSql } from '../ingest/index.ts';
+import { exportSources, type BulkPart } from '../ingest/record-parts.ts';
 import { sqlIdent } from '../ingest/rules.ts';
 import type { ParsedSchema } from '../resources/schemas/schema-model.ts';
-import type { CountBar, DatasetInsights, RowsPage } from './console-api-types.ts';
+import type { CountBar, DataCoverage, DatasetInsights, RowsPage } from './console-api-types.ts';
+
+/** A dataset's data as the console reads it. */
+export interface DatasetData {
+  datasetArn: string;
+  schema: ParsedSchema;
+  /** Local paths of the current bulk parts, oldest first, with when each one's import committed. */
+  bulk: BulkPart[];
+  /** Individual records stored for the dataset (RecordStore.count). */
+  individual: number;
+}
+
+/** Past this many individual records, plots and rows cover the bulk data only (labelled so). */
+export const MAX_INDIVIDUAL_IN_VIEW = 200_000;
+const INDIVIDUAL_TTL_MS = 30_000;
+/** Datasets whose record parts are kept on disk at once. */
+const KEPT_RECORD_PARTS = 4;
 
 export const TOP_ITEMS = 20;
 /** Past this many distinct days, interactions are shown per month. */
@@ -38,42 +63,88 @@ export function periodBars(days: { day: number; n: number }[]): { granularity: '
 }
 
 export class DatasetInsightsEngine {
-  private readonly cache = new Map<string, unknown>();
+  private readonly cache = new Map<string, { value: unknown; until: number }>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly workDir: string;
+  /** Record parts written for a dataset (by ARN), valid for `key` until `until`. */
+  private readonly recordParts = new Map<string, { key: string; dir: string; sources: string[]; until: number }>();
 
-  constructor(private readonly config: Config) {
+  constructor(
+    private readonly config: Config,
+    private readonly records?: RecordStore,
+    private readonly now: () => number = Date.now,
+  ) {
     this.workDir = join(config.dataDir, 'work', 'console');
   }
 
+  private merges(d: DatasetData): boolean {
+    return this.records !== undefined && d.individual > 0 && d.individual <= MAX_INDIVIDUAL_IN_VIEW;
+  }
+
   /** Runs fn after every earlier query, caching its result under key (small LRU). */
-  private serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    if (this.cache.has(key)) {
-      const hit = this.cache.get(key) as T;
-      this.cache.delete(key);
+  private serial<T>(what: string, d: DatasetData, fn: () => Promise<T>): Promise<T> {
+    const merges = this.merges(d);
+    const key = [what, d.datasetArn, merges ? d.individual : 0, d.schema.datasetType, JSON.stringify(d.schema.fields), ...d.bulk.map((p) => p.path)].join('\n');
+    const hit = this.cache.get(key);
+    this.cache.delete(key);
+    if (hit && hit.until > this.now()) {
       this.cache.set(key, hit);
-      return Promise.resolve(hit);
+      return Promise.resolve(hit.value as T);
     }
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
-    return run.then((v) => {
-      this.cache.set(key, v);
+    return run.then((value) => {
+      this.cache.set(key, { value, until: merges ? this.now() + INDIVIDUAL_TTL_MS : Infinity });
       if (this.cache.size > 64) this.cache.delete(this.cache.keys().next().value!);
-      return v;
+      return value;
     });
   }
 
-  private duck<T>(fn: Parameters<typeof withDuck<T>>[1]): Promise<T> {
+  /** fn over the dataset's view (bulk parts, and the individual records as temporary parts when merged). */
+  private async withView<T>(d: DatasetData, fn: (c: DuckDBConnection, view: string, covers: DataCoverage) => Promise<T>): Promise<T> {
     mkdirSync(this.workDir, { recursive: true });
-    return withDuck(engineOptions(this.config, this.workDir), fn);
+    if (!this.merges(d)) {
+      return withDuck(engineOptions(this.config, this.workDir), (c) => fn(c, datasetViewSql(d.schema, d.bulk.map((p) => p.path)), 'bulk'));
+    }
+    const m = await this.recordSources(d);
+    return withDuck(engineOptions(this.config, m.dir), (c) => fn(c, datasetViewSql(d.schema, m.sources), 'bulk+individual'));
   }
 
-  insights(schema: ParsedSchema, parts: string[]): Promise<DatasetInsights> {
-    return this.serial(`insights\n${schema.datasetType}\n${JSON.stringify(schema.fields)}\n${parts.join('\n')}`, () =>
-      this.duck(async (c) => {
-        await c.run(`CREATE TEMP TABLE ds AS ${datasetViewSql(schema, parts)}`);
+  /** The bulk parts and the records written as parts, as an ALL export reads them (only called in serial). */
+  private async recordSources(d: DatasetData): Promise<{ dir: string; sources: string[] }> {
+    const key = [d.individual, JSON.stringify(d.schema.fields), ...d.bulk.map((p) => p.path)].join('\n');
+    const kept = this.recordParts.get(d.datasetArn);
+    this.recordParts.delete(d.datasetArn);
+    if (kept && kept.key === key && kept.until > this.now()) {
+      this.recordParts.set(d.datasetArn, kept);
+      return kept;
+    }
+    if (kept) rmSync(kept.dir, { recursive: true, force: true });
+    const dir = mkdtempSync(join(this.workDir, 'records-'));
+    try {
+      const engine = engineOptions(this.config, dir);
+      const sources = await exportSources({ mode: 'ALL', schema: d.schema, bulk: d.bulk, records: this.records, datasetArn: d.datasetArn, workDir: dir, engine });
+      this.recordParts.set(d.datasetArn, { key, dir, sources, until: this.now() + INDIVIDUAL_TTL_MS });
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+    for (const [arn, old] of this.recordParts) {
+      if (this.recordParts.size <= KEPT_RECORD_PARTS) break;
+      rmSync(old.dir, { recursive: true, force: true });
+      this.recordParts.delete(arn);
+    }
+    return this.recordParts.get(d.datasetArn)!;
+  }
+
+  insights(d: DatasetData): Promise<DatasetInsights> {
+    const { schema } = d;
+    return this.serial('insights', d, () =>
+      this.withView(d, async (c, view, covers) => {
+        await c.run(`CREATE TEMP TABLE ds AS ${view}`);
         const [{ n }] = await duckRows(c, 'SELECT count(*) AS n FROM ds');
-        const result: DatasetInsights = { bulkRows: Number(n), individualRows: 0 };
+        const [bulk] = covers === 'bulk' ? [{ n }] : await duckRows(c, `SELECT count(*) AS n FROM (${datasetViewSql(schema, d.bulk.map((p) => p.path))})`);
+        const result: DatasetInsights = { bulkRows: Number(bulk.n), individualRows: d.individual, covers, rows: Number(n) };
         const names = new Set(schema.fields.map((f) => f.name));
         const itemCol = names.has('ITEM_ID') ? 'ITEM_ID' : names.has('ACTION_ID') ? 'ACTION_ID' : undefined;
         const isInteractions = schema.datasetType === 'INTERACTIONS' || schema.datasetType === 'ACTION_INTERACTIONS';
@@ -112,11 +183,10 @@ export class DatasetInsightsEngine {
   }
 
   /** Rows offset..offset+limit of the dataset in a stable order (every column ascending). */
-  rows(schema: ParsedSchema, parts: string[], offset: number, limit: number): Promise<RowsPage> {
-    return this.serial(`rows\n${offset}\n${limit}\n${JSON.stringify(schema.fields)}\n${parts.join('\n')}`, () =>
-      this.duck(async (c) => {
-        const columns = schema.fields.map((f) => f.name);
-        const view = datasetViewSql(schema, parts);
+  rows(d: DatasetData, offset: number, limit: number): Promise<RowsPage> {
+    return this.serial(`rows\n${offset}\n${limit}`, d, () =>
+      this.withView(d, async (c, view, covers) => {
+        const columns = d.schema.fields.map((f) => f.name);
         const [{ n }] = await duckRows(c, `SELECT count(*) AS n FROM (${view})`);
         const page = await duckRows(c, `SELECT * FROM (${view}) ORDER BY ALL LIMIT ${limit} OFFSET ${offset}`);
         return {
@@ -125,6 +195,7 @@ export class DatasetInsightsEngine {
           offset,
           limit,
           total: Number(n),
+          covers,
         };
       }),
     );

@@ -103,7 +103,7 @@ export async function startService(config: Config, log: Logger = jsonLogger, env
   const probeBucket = config.objectStore === 's3' ? config.storageBucket : 'parts';
   // Every node, a worker too, answers health, readiness and metrics; a worker nothing else.
   const opsRoutes = [healthRoute, readyRoute({ catalog, objects, probeBucket, draining: () => draining }), metricsRoute(metrics)];
-  const routes = config.role === 'worker' ? opsRoutes : [...opsRoutes, consoleRoute({ catalog, config, objects, parts, now, secret }), controlPlaneRoute(personalize), restJsonRoute(events)];
+  const routes = config.role === 'worker' ? opsRoutes : [...opsRoutes, consoleRoute({ catalog, config, objects, parts, records, now, secret }), controlPlaneRoute(personalize), restJsonRoute(events)];
   const server = createHttpServer({ config, routes, log, observe: metrics.observeRequest });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,17 +1,22 @@
 // The console's JSON API without a browser, in open mode: listings, a dataset's detail, its
 // aggregates checked against numbers computed here from the generated CSV, a page of rows, a
-// failed import's offending lines, and account isolation.
+// failed import's offending lines, account isolation, individual records (PutEvents, PutUsers)
+// counted and merged into plots and rows, and a group's data deletion jobs.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { DatasetDetail, DatasetInsights, DatasetSummary, GroupSummary, ImportJobDetail, RowsPage, WhoAmI } from '../../src/console/console-api-types.ts';
+import { CreateDataDeletionJobCommand, DescribeDataDeletionJobCommand } from '@aws-sdk/client-personalize';
+import { PutEventsCommand, PutUsersCommand } from '@aws-sdk/client-personalize-events';
+import type { DatasetDetail, DatasetInsights, DatasetSummary, GroupDetail, GroupSummary, ImportJobDetail, RowsPage, WhoAmI } from '../../src/console/console-api-types.ts';
 import { buildConsole } from '../../scripts/build-console.mjs';
-import { localBucket } from '../support/import-fixtures.ts';
-import { startTestService, type TestService } from '../support/service-harness.ts';
+import { activeTracker, eventsClient } from '../support/events-fixtures.ts';
+import { activeDataset, csv, localBucket, type Bucket } from '../support/import-fixtures.ts';
+import { schemas, startTestService, uniqueName, waitFor, type TestService } from '../support/service-harness.ts';
 import { expectedInsights, scenario, type Scenario } from './console-fixtures.ts';
 
 describe('console API (open mode)', () => {
   let svc: TestService;
   let s: Scenario;
+  let bucket: Bucket;
   const api = async <T>(path: string, params: Record<string, string | number> = {}): Promise<{ status: number; body: T }> => {
     const r = await fetch(`${svc.endpoint}/console/api/${path}?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`);
     return { status: r.status, body: (await r.json()) as T };
@@ -19,7 +24,8 @@ describe('console API (open mode)', () => {
 
   before(async () => {
     svc = await startTestService();
-    s = await scenario(svc.client(), localBucket(svc.dataDir));
+    bucket = localBucket(svc.dataDir);
+    s = await scenario(svc.client(), bucket);
   });
   after(() => svc.close());
 
@@ -52,6 +58,8 @@ describe('console API (open mode)', () => {
     assert.equal(d.imports[1].progress?.rows, s.lines.length, 'the finished job reports the rows it read');
     assert.match(d.imports[0].failureReason ?? '', /2 of 1203 rows are invalid/);
     assert.deepEqual(d.exports, []);
+    assert.equal(d.individualRecords, 0);
+    assert.equal('deletions' in d, false, 'deletion jobs belong to the group, not to a dataset');
   });
 
   it('computes the plots from the dataset rows, as the test computes them from the CSV', async () => {
@@ -61,6 +69,8 @@ describe('console API (open mode)', () => {
     assert.equal(got.bulkRows, want.rows);
     assert.equal(got.bulkRows, s.lines.length - 3, 'the three exact duplicates count once');
     assert.equal(got.individualRows, 0);
+    assert.equal(got.covers, 'bulk');
+    assert.equal(got.rows, want.rows);
     const x = got.interactions!;
     assert.equal(x.granularity, 'day');
     assert.deepEqual(x.perPeriod, want.perDay);
@@ -83,6 +93,7 @@ describe('console API (open mode)', () => {
     assert.deepEqual(page.columns, ['USER_ID', 'ITEM_ID', 'TIMESTAMP', 'EVENT_TYPE']);
     assert.equal(page.total, distinct.length);
     assert.deepEqual(page.rows.map((r) => r.map(String)), distinct.slice(10, 15));
+    assert.equal(page.covers, 'bulk');
     assert.equal((await api('dataset/rows', { arn: s.datasetArn, limit: 100000 })).status, 400);
   });
 
@@ -130,5 +141,82 @@ describe('console API (open mode)', () => {
   it('is read-only', async () => {
     const r = await fetch(`${svc.endpoint}/console/api/dataset-groups`, { method: 'POST', body: '{}' });
     assert.equal(r.status, 405);
+  });
+
+  it('counts individual events and merges them into the plots and rows as an ALL export does', async () => {
+    const { trackingId } = await activeTracker(svc.client(), s.datasetGroupArn);
+    const events = eventsClient(svc);
+    const [dupUser, dupItem, dupTs, dupType] = s.lines[0].split(',');
+    const put = (userId: string, itemId: string, t: number, eventType: string) =>
+      events.send(new PutEventsCommand({ trackingId, userId, sessionId: 's1', eventList: [{ itemId, eventType, sentAt: new Date(t * 1000) }] }));
+    await put('zz-new', 'i-new', 1_700_100_000, 'purchase');
+    await put('zz-new', 'i-new', 1_700_100_001, 'share');
+    await put(dupUser, dupItem, Number(dupTs), dupType); // the same interaction as a bulk row: kept once
+    const added = ['zz-new,i-new,1700100000,purchase', 'zz-new,i-new,1700100001,share', s.lines[0]];
+    const want = expectedInsights([...s.lines, ...added]);
+
+    assert.equal((await api<DatasetDetail>('dataset', { arn: s.datasetArn })).body.individualRecords, 3);
+    const { body: got } = await api<DatasetInsights>('dataset/insights', { arn: s.datasetArn });
+    assert.equal(got.individualRows, 3);
+    assert.equal(got.bulkRows, expectedInsights(s.lines).rows, 'the bulk count is the bulk data alone');
+    assert.equal(got.covers, 'bulk+individual');
+    assert.equal(got.rows, want.rows);
+    assert.equal(got.rows, got.bulkRows + 2);
+    assert.deepEqual(got.interactions?.eventTypes, want.eventTypes);
+    assert.ok(want.eventTypes.some((t) => t.label === 'share'), 'an event type only put individually is plotted');
+    assert.deepEqual(got.interactions?.perPeriod, want.perDay);
+    assert.deepEqual(got.interactions?.topItems, want.topItems);
+    assert.equal(got.interactions?.users, want.users);
+    assert.equal(got.interactions?.items, want.items);
+    // 'zz-new' sorts after every 'u…' user: the last two rows are the put events.
+    const { body: page } = await api<RowsPage>('dataset/rows', { arn: s.datasetArn, offset: want.rows - 2, limit: 5 });
+    assert.equal(page.covers, 'bulk+individual');
+    assert.equal(page.total, want.rows);
+    assert.deepEqual(page.rows.map((r) => r.map(String).join(',')), added.slice(0, 2));
+  });
+
+  it('counts individual users, the newest version of a user winning in the rows', async () => {
+    const { datasetArn } = await activeDataset(svc.client(), schemas.users, 'Users');
+    const events = eventsClient(svc);
+    const putUsers = (users: [string, number][]) =>
+      events.send(new PutUsersCommand({ datasetArn, users: users.map(([userId, age]) => ({ userId, properties: JSON.stringify({ age }) })) }));
+    await putUsers([['alice', 30], ['bob', 40]]);
+    await putUsers([['alice', 31]]);
+    const { body: got } = await api<DatasetInsights>('dataset/insights', { arn: datasetArn });
+    assert.deepEqual([got.bulkRows, got.individualRows, got.rows, got.covers], [0, 2, 2, 'bulk+individual']);
+    const { body: page } = await api<RowsPage>('dataset/rows', { arn: datasetArn });
+    assert.deepEqual(page.rows, [['alice', 31], ['bob', 40]]);
+  });
+
+  it("lists a group's data deletion jobs on the group, with status, users deleted and failure reason", async () => {
+    const client = svc.client();
+    const job = async (key: string, lines: string[]) => {
+      await bucket.put(key, csv('USER_ID', lines));
+      const { dataDeletionJobArn } = await client.send(new CreateDataDeletionJobCommand({
+        jobName: uniqueName('del'), datasetGroupArn: s.datasetGroupArn, dataSource: { dataLocation: `s3://${bucket.name}/${key}` }, roleArn: 'arn:aws:iam::000000000000:role/deletion',
+      }));
+      return waitFor(async () => {
+        const j = (await client.send(new DescribeDataDeletionJobCommand({ dataDeletionJobArn }))).dataDeletionJob!;
+        return j.status === 'COMPLETED' || j.status === 'FAILED' ? j : undefined;
+      }, 30_000, 'deletion job to end');
+    };
+    const done = await job('deletions/ok.csv', ['zz-new']);
+    assert.equal(done.status, 'COMPLETED', done.failureReason);
+    const failed = await job('deletions/bad.csv', ['zz-new', '']);
+    assert.equal(failed.status, 'FAILED');
+
+    const { body: g } = await api<GroupDetail>('datasets', { group: s.datasetGroupArn });
+    assert.equal(g.datasets.length, 1);
+    const byArn = new Map(g.deletions.map((j) => [j.arn, j]));
+    assert.equal(g.deletions.length, 2);
+    const ok = byArn.get(done.dataDeletionJobArn!)!;
+    assert.deepEqual([ok.kind, ok.status, ok.numDeleted, ok.location], ['deletion', 'COMPLETED', 1, `s3://${bucket.name}/deletions/ok.csv`]);
+    const bad = byArn.get(failed.dataDeletionJobArn!)!;
+    assert.equal(bad.status, 'FAILED');
+    assert.equal(bad.numDeleted, undefined);
+    assert.equal(bad.failureReason, failed.failureReason);
+    assert.match(bad.failureReason ?? '', /bad\.csv/);
+    // The deleted user's two events are gone from the individual records; the duplicate stays.
+    assert.equal((await api<DatasetInsights>('dataset/insights', { arn: s.datasetArn })).body.individualRows, 1);
   });
 });

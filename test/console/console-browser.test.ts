@@ -60,7 +60,8 @@ describe('web console in Chromium', () => {
     await page.locator('h2', { hasText: 'Dataset' }).waitFor();
     const want = expectedInsights(s.lines);
     await page.locator('[data-count="bulk"]', { hasText: want.rows.toLocaleString('en-US') }).waitFor();
-    assert.match(await page.locator('[data-count="individual"]').innerText(), /^0 /);
+    assert.equal(await page.locator('[data-count="individual"]').innerText(), '0');
+    assert.match(await page.locator('[data-covers="bulk"]').innerText(), /^bulk data only: /);
     assert.deepEqual(await page.locator('table.schema td.mono').allInnerTexts(), ['USER_ID', 'ITEM_ID', 'TIMESTAMP', 'EVENT_TYPE']);
     // One bar per day, per event type, per top item and per histogram bin.
     assert.equal(await page.locator('svg[data-chart="per-period"] rect').count(), want.perDay.length);
@@ -126,6 +127,29 @@ describe('web console in Chromium', () => {
     assert.deepEqual(problems, []);
     await page.close();
     await svc.catalog.delete(arn);
+  });
+
+  it("lists the group's data deletion jobs on the group page", async () => {
+    // Two ended jobs as the deletion worker leaves them (not queued, so nothing runs them).
+    const now = Date.now();
+    const [done, failed] = [uniqueName('deleted'), uniqueName('refused')];
+    const arnOf = (name: string) => s.datasetGroupArn.replace(/dataset-group\/.*/, `data-deletion-job/${name}`);
+    const job = (name: string, status: string, body: Record<string, unknown>) => svc.catalog.insert({
+      arn: arnOf(name), account: '000000000000', region: 'us-east-1', kind: 'data-deletion-job', name, parentArn: s.datasetGroupArn,
+      status, createdAt: now, updatedAt: now, body: { dataSource: { dataLocation: `s3://${bucket.name}/users.csv` }, ...body },
+    });
+    await job(done, 'COMPLETED', { numDeleted: 1234 });
+    await job(failed, 'FAILED', { failureReason: 'users.csv line 3: USER_ID is empty.' });
+    const { page, problems } = await watchedPage(browser, svc.endpoint);
+    await page.goto(`${svc.endpoint}/console#/group/${encodeURIComponent(s.datasetGroupArn)}`);
+    await page.locator(`tr[data-job="${done}"]`).waitFor();
+    assert.equal(await page.locator(`tr[data-job="${done}"] .badge`).innerText(), 'COMPLETED');
+    assert.equal(await page.locator(`tr[data-job="${done}"] .num-deleted`).innerText(), '1,234');
+    assert.equal(await page.locator(`tr[data-job="${failed}"] .reason`).innerText(), 'users.csv line 3: USER_ID is empty.');
+    await page.screenshot({ path: join(ARTIFACTS, 'group.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+    await page.close();
+    await Promise.all([done, failed].map((n) => svc.catalog.delete(arnOf(n))));
   });
 });
 
