@@ -39,25 +39,34 @@ export class JsonService {
   }
 
   async invoke(operationName: string, body: Buffer, ctx: RequestContext): Promise<ProtocolResponse> {
-    const operation = this.model.operations[operationName];
-    const handler = this.handlers[operationName];
-    if (!handler) {
-      throw new ServiceError('NotImplementedException', `${operationName} is part of the Amazon Personalize API but is not implemented by openpersonalize yet.`, 501);
-    }
-    let input: unknown = {};
-    const text = body.toString('utf8').trim();
-    if (text.length > 0) {
-      try {
-        input = JSON.parse(text);
-      } catch (e) {
-        throw serialization(`The request body is not valid JSON: ${(e as Error).message}`);
-      }
-    }
-    if (operation.input) validateInput(this.model, operation.input.shape, input);
-    const output = await handler(input, ctx);
-    const serialized = operation.output ? serializeOutput(this.model, operation.output.shape, output ?? {}) : {};
-    return { status: 200, headers: { 'content-type': CONTENT_TYPE }, body: JSON.stringify(serialized ?? {}) };
+    return { status: 200, headers: { 'content-type': CONTENT_TYPE }, body: await runOperation(this.model, this.handlers, operationName, body, ctx) };
   }
+
+}
+
+/**
+ * The part both JSON protocols share (JSON 1.1 and rest-json, whose operations all take a JSON
+ * body here): parse, validate against the model, invoke, serialize through the model.
+ */
+export async function runOperation(model: ServiceModel, handlers: HandlerTable, operationName: string, body: Buffer, ctx: RequestContext): Promise<string> {
+  const operation = model.operations[operationName];
+  const handler = handlers[operationName];
+  if (!handler) {
+    throw new ServiceError('NotImplementedException', `${operationName} is part of the Amazon Personalize API but is not implemented by openpersonalize yet.`, 501);
+  }
+  let input: unknown = {};
+  const text = body.toString('utf8').trim();
+  if (text.length > 0) {
+    try {
+      input = JSON.parse(text);
+    } catch (e) {
+      throw serialization(`The request body is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  if (operation.input) validateInput(model, operation.input.shape, input);
+  const output = await handler(input, ctx);
+  const serialized = operation.output ? serializeOutput(model, operation.output.shape, output ?? {}) : {};
+  return JSON.stringify(serialized ?? {});
 }
 
 export function renderJsonError(error: ServiceError): ProtocolResponse {

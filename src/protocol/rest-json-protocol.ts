@@ -5,10 +5,8 @@
 // ResourceNotFoundException 404, ResourceInUseException 409) and the rest-json error form the
 // AWS SDKs parse: an x-amzn-ErrorType header and a JSON body with `message`.
 import type { HandlerTable, RequestContext } from './handler-types.ts';
-import { validateInput } from './input-validation.ts';
-import type { ProtocolResponse } from './json-protocol.ts';
-import { serializeOutput } from './output-serialization.ts';
-import { serialization, ServiceError } from './service-error.ts';
+import { runOperation, type ProtocolResponse } from './json-protocol.ts';
+import { ServiceError } from './service-error.ts';
 import type { ServiceModel } from './service-model.ts';
 
 const CONTENT_TYPE = 'application/json';
@@ -32,23 +30,10 @@ export class RestJsonService {
   }
 
   async invoke(operationName: string, body: Buffer, ctx: RequestContext): Promise<ProtocolResponse> {
-    const operation = this.model.operations[operationName];
-    const handler = this.handlers[operationName];
-    if (!handler) throw new ServiceError('NotImplementedException', `${operationName} is not implemented by openpersonalize yet.`, 501);
-    let input: unknown = {};
-    const text = body.toString('utf8').trim();
-    if (text.length > 0) {
-      try {
-        input = JSON.parse(text);
-      } catch (e) {
-        throw serialization(`The request body is not valid JSON: ${(e as Error).message}`);
-      }
-    }
-    if (operation.input) validateInput(this.model, operation.input.shape, input);
-    const output = await handler(input, ctx);
-    const serialized = operation.output ? serializeOutput(this.model, operation.output.shape, output ?? {}) : {};
-    return { status: operation.http.responseCode ?? 200, headers: { 'content-type': CONTENT_TYPE }, body: JSON.stringify(serialized ?? {}) };
+    const status = this.model.operations[operationName].http.responseCode ?? 200;
+    return { status, headers: { 'content-type': CONTENT_TYPE }, body: await runOperation(this.model, this.handlers, operationName, body, ctx) };
   }
+
 
   renderError(error: ServiceError): ProtocolResponse {
     const status = this.model.shapes[error.code]?.error?.httpStatusCode ?? error.status;

@@ -90,13 +90,8 @@ export function dataDeletionJobOperations(deps: ServiceDeps): HandlerTable {
     // one) lists nothing, and the jobs of a deleted group can still be listed by its ARN.
     async ListDataDeletionJobs(input: ListDataDeletionJobsRequest, ctx): Promise<ListDataDeletionJobsResponse> {
       const page = await listPage(deps, ctx, 'ListDataDeletionJobs', { kind: 'data-deletion-job', parentArn: input.datasetGroupArn }, input.nextToken, input.maxResults);
-      return {
-        dataDeletionJobs: page.records.map((r) => {
-          const { dataDeletionJobArn, datasetGroupArn, jobName, status, creationDateTime, lastUpdatedDateTime, failureReason } = describe(r);
-          return { dataDeletionJobArn, datasetGroupArn, jobName, status, creationDateTime, lastUpdatedDateTime, failureReason };
-        }),
-        nextToken: page.nextToken,
-      };
+      // Describe's form; the model's summary shape keeps only the members a List returns.
+      return { dataDeletionJobs: page.records.map(describe), nextToken: page.nextToken };
     },
   };
 }

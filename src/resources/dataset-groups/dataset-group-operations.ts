@@ -76,13 +76,8 @@ export function datasetGroupOperations(deps: ServiceDeps): HandlerTable {
 
     async ListDatasetGroups(input: ListDatasetGroupsRequest, ctx): Promise<ListDatasetGroupsResponse> {
       const page = await listPage(deps, ctx, 'ListDatasetGroups', { kind: 'dataset-group' }, input.nextToken, input.maxResults);
-      return {
-        datasetGroups: page.records.map((r) => {
-          const { roleArn: _r, kmsKeyArn: _k, ...summary } = describe(r);
-          return summary;
-        }),
-        nextToken: page.nextToken,
-      };
+      // Describe's form; the model's summary shape keeps only the members a List returns.
+      return { datasetGroups: page.records.map(describe), nextToken: page.nextToken };
     },
 
     async DeleteDatasetGroup(input: DeleteDatasetGroupRequest, ctx) {

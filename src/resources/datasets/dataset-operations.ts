@@ -105,13 +105,8 @@ export function datasetOperations(deps: ServiceDeps): HandlerTable {
     async ListDatasets(input: ListDatasetsRequest, ctx): Promise<ListDatasetsResponse> {
       if (input.datasetGroupArn) await loadResource(deps, deps.catalog, ctx, 'dataset-group', input.datasetGroupArn);
       const page = await listPage(deps, ctx, 'ListDatasets', { kind: 'dataset', parentArn: input.datasetGroupArn }, input.nextToken, input.maxResults);
-      return {
-        datasets: page.records.map((r) => {
-          const { name, datasetArn, datasetType, status, creationDateTime, lastUpdatedDateTime } = describe(r);
-          return { name, datasetArn, datasetType, status, creationDateTime, lastUpdatedDateTime };
-        }),
-        nextToken: page.nextToken,
-      };
+      // Describe's form; the model's summary shape keeps only the members a List returns.
+      return { datasets: page.records.map(describe), nextToken: page.nextToken };
     },
 
     async DeleteDataset(input: DeleteDatasetRequest, ctx) {

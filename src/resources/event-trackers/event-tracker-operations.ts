@@ -75,13 +75,8 @@ export function eventTrackerOperations(deps: ServiceDeps): HandlerTable {
     async ListEventTrackers(input: ListEventTrackersRequest, ctx): Promise<ListEventTrackersResponse> {
       if (input.datasetGroupArn) await loadResource(deps, deps.catalog, ctx, 'dataset-group', input.datasetGroupArn);
       const page = await listPage(deps, ctx, 'ListEventTrackers', { kind: 'event-tracker', parentArn: input.datasetGroupArn }, input.nextToken, input.maxResults);
-      return {
-        eventTrackers: page.records.map((r) => {
-          const { name, eventTrackerArn, status, creationDateTime, lastUpdatedDateTime } = describe(r);
-          return { name, eventTrackerArn, status, creationDateTime, lastUpdatedDateTime };
-        }),
-        nextToken: page.nextToken,
-      };
+      // Describe's form; the model's summary shape keeps only the members a List returns.
+      return { eventTrackers: page.records.map(describe), nextToken: page.nextToken };
     },
 
     async DeleteEventTracker(input: DeleteEventTrackerRequest, ctx) {

@@ -94,13 +94,8 @@ export function exportJobOperations(deps: ServiceDeps): HandlerTable {
     async ListDatasetExportJobs(input: ListDatasetExportJobsRequest, ctx): Promise<ListDatasetExportJobsResponse> {
       if (input.datasetArn) await loadResource(deps, deps.catalog, ctx, 'dataset', input.datasetArn);
       const page = await listPage(deps, ctx, 'ListDatasetExportJobs', { kind: 'dataset-export-job', parentArn: input.datasetArn }, input.nextToken, input.maxResults);
-      return {
-        datasetExportJobs: page.records.map((r) => {
-          const { datasetExportJobArn, jobName, status, creationDateTime, lastUpdatedDateTime, failureReason } = describe(r);
-          return { datasetExportJobArn, jobName, status, creationDateTime, lastUpdatedDateTime, failureReason };
-        }),
-        nextToken: page.nextToken,
-      };
+      // Describe's form; the model's summary shape keeps only the members a List returns.
+      return { datasetExportJobs: page.records.map(describe), nextToken: page.nextToken };
     },
   };
 }

@@ -103,13 +103,8 @@ export function importJobOperations(deps: ServiceDeps): HandlerTable {
     async ListDatasetImportJobs(input: ListDatasetImportJobsRequest, ctx): Promise<ListDatasetImportJobsResponse> {
       if (input.datasetArn) await loadResource(deps, deps.catalog, ctx, 'dataset', input.datasetArn);
       const page = await listPage(deps, ctx, 'ListDatasetImportJobs', { kind: 'dataset-import-job', parentArn: input.datasetArn }, input.nextToken, input.maxResults);
-      return {
-        datasetImportJobs: page.records.map((r) => {
-          const { datasetImportJobArn, jobName, status, creationDateTime, lastUpdatedDateTime, failureReason, importMode } = describe(r);
-          return { datasetImportJobArn, jobName, status, creationDateTime, lastUpdatedDateTime, failureReason, importMode };
-        }),
-        nextToken: page.nextToken,
-      };
+      // Describe's form; the model's summary shape keeps only the members a List returns.
+      return { datasetImportJobs: page.records.map(describe), nextToken: page.nextToken };
     },
   };
 }

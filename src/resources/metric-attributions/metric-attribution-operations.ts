@@ -125,13 +125,8 @@ export function metricAttributionOperations(deps: ServiceDeps): HandlerTable {
 
     async ListMetricAttributions(input: ListMetricAttributionsRequest, ctx): Promise<ListMetricAttributionsResponse> {
       const page = await listPage(deps, ctx, 'ListMetricAttributions', { kind: 'metric-attribution', parentArn: input.datasetGroupArn }, input.nextToken, input.maxResults);
-      return {
-        metricAttributions: page.records.map((r) => {
-          const { name, metricAttributionArn, status, creationDateTime, lastUpdatedDateTime, failureReason } = describe(r);
-          return { name, metricAttributionArn, status, creationDateTime, lastUpdatedDateTime, failureReason };
-        }),
-        nextToken: page.nextToken,
-      };
+      // Describe's form; the model's summary shape keeps only the members a List returns.
+      return { metricAttributions: page.records.map(describe), nextToken: page.nextToken };
     },
 
     async UpdateMetricAttribution(input: UpdateMetricAttributionRequest, ctx): Promise<UpdateMetricAttributionResponse> {

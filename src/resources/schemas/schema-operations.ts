@@ -81,13 +81,8 @@ export function schemaOperations(deps: ServiceDeps): HandlerTable {
 
     async ListSchemas(input: ListSchemasRequest, ctx): Promise<ListSchemasResponse> {
       const page = await listPage(deps, ctx, 'ListSchemas', { kind: 'schema' }, input.nextToken, input.maxResults);
-      return {
-        schemas: page.records.map((r) => {
-          const { schema: _schema, ...summary } = describe(r);
-          return summary;
-        }),
-        nextToken: page.nextToken,
-      };
+      // Describe's form; the model's summary shape keeps only the members a List returns.
+      return { schemas: page.records.map(describe), nextToken: page.nextToken };
     },
 
     async DeleteSchema(input: DeleteSchemaRequest, ctx) {
