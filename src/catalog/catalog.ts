@@ -153,8 +153,11 @@ export interface Catalog extends CatalogOps {
   claimJob(owner: string, kinds: ResourceKind[], leaseMs: number, now: number): Promise<QueuedJob | undefined>;
   /** Extends the lease if `owner` still holds it; false if it was lost. */
   renewLease(arn: string, owner: string, leaseMs: number, now: number): Promise<boolean>;
-  /** Gives the job back (graceful shutdown): available at once, attempts unchanged minus this one. */
-  releaseJob(arn: string, owner: string): Promise<void>;
+  /**
+   * Gives the job back (graceful shutdown): available at once, attempts unchanged minus this one.
+   * False if `owner` did not hold it (its run finished the job, or another worker took it over).
+   */
+  releaseJob(arn: string, owner: string): Promise<boolean>;
   /**
    * Ends every lease at once. Only for a single-process catalog at start-up, where any lease
    * left must belong to a process that died.

@@ -102,7 +102,7 @@ export abstract class SqlCatalog implements Catalog, SqlAccess {
   renewLease(arn: string, owner: string, leaseMs: number, now: number): Promise<boolean> {
     return this.autocommit.queue.renew(arn, owner, leaseMs, now);
   }
-  releaseJob(arn: string, owner: string): Promise<void> {
+  releaseJob(arn: string, owner: string): Promise<boolean> {
     return this.autocommit.queue.release(arn, owner);
   }
   expireAllLeases(): Promise<number> {

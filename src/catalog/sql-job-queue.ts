@@ -110,11 +110,12 @@ export class SqlJobQueue {
   }
 
   /** Available at once; the claim being handed back no longer counts (holding implies attempts >= 1). */
-  async release(arn: string, owner: string): Promise<void> {
-    await this.exec.run(
+  async release(arn: string, owner: string): Promise<boolean> {
+    const changed = await this.exec.run(
       'UPDATE job_queue SET owner = NULL, lease_expires_at = NULL, attempts = attempts - 1 WHERE arn = ? AND owner = ?',
       [arn, owner],
     );
+    return changed > 0;
   }
 
   /**

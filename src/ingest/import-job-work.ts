@@ -33,9 +33,15 @@ export interface WorkerDeps {
 /** A failure the user caused or can fix: it becomes the job's failureReason as it is. */
 class JobFailure extends Error {}
 
+/** States a job never leaves. */
+const FINAL_STATES = ['ACTIVE', 'CREATE FAILED', 'COMPLETED', 'FAILED'];
+
 export async function setJobState(ops: CatalogOps, arn: string, now: number, status: string, patch: Record<string, unknown>): Promise<void> {
   const job = await ops.get(arn);
   if (!job) return;
+  // Progress writes are not tied to the lease: a worker that stalled past its lease must not
+  // reopen a job that another worker has since finished.
+  if (FINAL_STATES.includes(job.status ?? '') && !FINAL_STATES.includes(status)) return;
   await ops.update({ ...job, status, updatedAt: now, body: { ...job.body, ...patch } });
 }
 

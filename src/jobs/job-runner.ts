@@ -206,7 +206,8 @@ export class JobRunner {
     await settled(ABORT_WAIT_MS);
     for (const [arn] of left) {
       await this.catalog.releaseJob(arn, this.owner).then(
-        () => this.log({ level: 'info', msg: 'job handed back to the queue', ...jobLogFields(arn), worker: this.owner }),
+        // Not released: the aborted run did not notice in time and committed the job (or lost it).
+        (released) => released && this.log({ level: 'info', msg: 'job handed back to the queue', ...jobLogFields(arn), worker: this.owner }),
         (e: unknown) => this.log({ level: 'warn', msg: 'could not hand the job back; it is taken over when its lease ends', ...jobLogFields(arn), error: String(e) }),
       );
     }

@@ -1,15 +1,15 @@
 // Scale-out on loopback: the machine's PostgreSQL (own database), moto_server for S3, two api
-// processes and two worker processes (a third worker joins later). Drives imports and exports
-// through both api endpoints with the AWS SDK, kills a worker with SIGKILL mid-import, stops one
-// with SIGTERM mid-import, and kills an api node. (Data deletion jobs do not exist yet.)
+// processes and two worker processes (a third worker joins later). Drives imports, exports and a
+// data deletion job through both api endpoints with the AWS SDK, kills a worker with SIGKILL
+// mid-import, stops one with SIGTERM mid-import, and kills an api node.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateDatasetImportJobCommand, CreateSchemaCommand, DescribeDatasetCommand, DescribeDatasetImportJobCommand, ListDatasetImportJobsCommand,
-  ListSchemasCommand, PersonalizeClient,
+  CreateDataDeletionJobCommand, CreateDatasetImportJobCommand, CreateSchemaCommand, DescribeDataDeletionJobCommand, DescribeDatasetCommand,
+  DescribeDatasetImportJobCommand, ListDatasetImportJobsCommand, ListSchemasCommand, PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { S3Client } from '@aws-sdk/client-s3';
 import { schemas, uniqueName, waitFor } from '../support/service-harness.ts';
@@ -40,6 +40,9 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
   let api1: ChildService, api2: ChildService;
   let workers: ChildService[];
   let datasetArn: string;
+  let datasetGroupArn: string;
+  /** The dataset's export (through api1) after the small import. */
+  let smallExport: string[];
   let tokenFromApi1: string;
   /** A third worker, started while the SIGKILL test runs, for the SIGTERM test. */
   let joining: Promise<ChildService>;
@@ -110,13 +113,14 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
   it('imports and exports through both api endpoints, and a page token of one node works on the other', async () => {
     const c1 = clientFor(api1);
     const c2 = clientFor(api2);
-    ({ datasetArn } = await activeDataset(c1, schemas.interactions, 'Interactions'));
+    ({ datasetArn, datasetGroupArn } = await activeDataset(c1, schemas.interactions, 'Interactions'));
     assert.equal((await c2.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status, 'ACTIVE');
     const rows = interactionRows(1500);
     await bucket.put('small.csv', csv(INTERACTIONS_HEADER, rows));
     const job = await importAndWait(c2, datasetArn, `s3://${bucket.name}/small.csv`);
     assert.equal(job.status, 'ACTIVE', job.failureReason);
-    assert.deepEqual(await exportLines(c1, bucket, datasetArn), [INTERACTIONS_HEADER, ...[...new Set(rows)].sort()]);
+    smallExport = await exportLines(c1, bucket, datasetArn);
+    assert.deepEqual(smallExport, [INTERACTIONS_HEADER, ...[...new Set(rows)].sort()]);
 
     for (let i = 0; i < 2; i++) await c2.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: schemas.interactions }));
     const first = await c1.send(new ListSchemasCommand({ maxResults: 1 }));
@@ -126,15 +130,39 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
     assert.notEqual(second.schemas![0].schemaArn, first.schemas![0].schemaArn);
   });
 
+  it('a data deletion job created through one api node, watched through the other, run by a worker, removes exactly its users', async () => {
+    const c1 = clientFor(api1);
+    const c2 = clientFor(api2);
+    const gone = new Set(['u3', 'u50']);
+    await bucket.put('delete/users.csv', csv('USER_ID', ['u3', 'u50', 'nobody']));
+    const { dataDeletionJobArn } = await c1.send(new CreateDataDeletionJobCommand({
+      jobName: uniqueName('del'), datasetGroupArn, dataSource: { dataLocation: `s3://${bucket.name}/delete/users.csv` }, roleArn: 'arn:aws:iam::000000000000:role/deletion',
+    }));
+    const job = await waitFor(async () => {
+      const j = (await c2.send(new DescribeDataDeletionJobCommand({ dataDeletionJobArn }))).dataDeletionJob!;
+      return j.status === 'COMPLETED' || j.status === 'FAILED' ? j : undefined;
+    }, 30_000, 'the data deletion job to end');
+    assert.equal(job.status, 'COMPLETED', job.failureReason);
+    assert.equal(job.numDeleted, 2, 'u3 and u50 were found; nobody was not');
+    assert.ok(workers.some((w) => started(w, dataDeletionJobArn!)), 'a worker ran the job');
+    assert.ok(![api1, api2].some((a) => started(a, dataDeletionJobArn!)), 'an api node only enqueues');
+    const kept = smallExport.filter((l, i) => i === 0 || !gone.has(l.split(',')[0]));
+    assert.ok(smallExport.length - kept.length >= 2 * 15, 'the deletion removes real rows (u3 and u50 have 15 or 16 each)');
+    assert.deepEqual(await exportLines(c2, bucket, datasetArn, 'ALL'), kept);
+  });
+
   it('a worker killed with SIGKILL mid-import: the other takes the job over and it ends ACTIVE with exactly the new data', async () => {
     const { arn, holder, other } = await bigImportRunning('big-1.csv', 0, workers);
     await holder.kill9();
+    // The third worker starts only once the survivor has taken the job over: started at the kill,
+    // it was often up when the killed worker's lease ended and could claim the job first.
+    const takeover = await waitFor(async () => started(other, arn), 20_000, 'the surviving worker to take the job over (if the killed one ended it first, make BIG_ROWS larger)', 5);
     joining = node('worker');
+    const jobLines = (w: ChildService) => JSON.stringify(w.logLines().filter((l) => l.job === arn));
+    assert.equal(takeover.attempt, 2, `the surviving worker ran the second attempt: ${jobLines(other)}`);
     const job = await ended(clientFor(api2), arn);
     assert.equal(job.status, 'ACTIVE', job.failureReason);
-    const jobLines = (w: ChildService) => JSON.stringify(w.logLines().filter((l) => l.job === arn));
     assert.ok(!holder.logLines().some((l) => l.msg === 'job ended' && l.job === arn), `the import ended before the kill (make BIG_ROWS larger): ${jobLines(holder)}`);
-    assert.equal(started(other, arn)?.attempt, 2, `the surviving worker ran the second attempt: ${jobLines(other)}`);
     const lines = await exportLines(clientFor(api1), bucket, datasetArn);
     assert.equal(lines.length, 1 + BIG_ROWS, 'exactly the rows of the new file: nothing of the killed run, nothing of the old data');
     assert.deepEqual(lines, [INTERACTIONS_HEADER, ...bigRows(0).sort()]);
@@ -146,18 +174,24 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
     workers = [other];
   });
 
-  it('a worker stopped with SIGTERM mid-import exits 0 at once, handing the job back to another', async () => {
+  it('a worker stopped with SIGTERM mid-import exits 0 at once, finishing the job or handing it back to another', async () => {
     workers.push(await joining);
     const { arn, holder, other } = await bigImportRunning('big-2.csv', 7, workers);
     const t0 = Date.now();
     const code = await holder.stop();
     assert.equal(code, 0, `exit code of the stopped worker; its log:\n${holder.log().slice(-3000)}`);
     assert.ok(Date.now() - t0 < 8000, `stopped within a bounded time (${Date.now() - t0} ms)`);
-    assert.ok(holder.logLines().some((l) => l.msg === 'job handed back to the queue' && l.job === arn), 'the stopping worker handed the job back');
+    const holderLines = JSON.stringify(holder.logLines().filter((l) => l.job === arn));
+    // The issue allows either: the stopping worker finishes the job within its grace time, or
+    // hands it back. Which one happens depends on how far the import got when SIGTERM came.
+    const handedBack = holder.logLines().some((l) => l.msg === 'job handed back to the queue' && l.job === arn);
+    const finished = holder.logLines().some((l) => l.msg === 'job ended' && l.job === arn);
+    assert.ok(handedBack !== finished, `the stopping worker either handed the job back or finished it: ${holderLines}`);
     const job = await ended(clientFor(api1), arn);
     assert.equal(job.status, 'ACTIVE', job.failureReason);
     // Handed back, the interrupted run does not count as an attempt.
-    assert.equal(started(other, arn)?.attempt, 1);
+    if (handedBack) assert.equal(started(other, arn)?.attempt, 1);
+    else assert.equal(started(other, arn), undefined, 'a finished job is not run again');
     const lines = await exportLines(clientFor(api2), bucket, datasetArn);
     assert.deepEqual(lines, [INTERACTIONS_HEADER, ...bigRows(7).sort()]);
     workers = [other];

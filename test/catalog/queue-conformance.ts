@@ -135,9 +135,9 @@ export function runQueueConformance(name: string, open: () => Promise<Catalog>):
       const arn = jobArn('release');
       await catalog.enqueueJob(arn, IMPORT, T0);
       const held = await catalog.claimJob('w1', [IMPORT], LEASE, T0);
-      await catalog.releaseJob(arn, 'w2');
+      assert.equal(await catalog.releaseJob(arn, 'w2'), false);
       assert.deepEqual(await catalog.getQueuedJob(arn), held, 'only the holder can release');
-      await catalog.releaseJob(arn, 'w1');
+      assert.equal(await catalog.releaseJob(arn, 'w1'), true);
       assert.deepEqual(await catalog.getQueuedJob(arn), waiting(arn));
       assert.equal(await catalog.finishJob(arn, 'w1'), false);
 

@@ -60,4 +60,30 @@ describe('job runner shutdown', () => {
     assert.deepEqual(outcomes, ['handed_over']);
     await catalog.close();
   });
+
+  it('does not claim to hand back a job that its aborted run committed meanwhile', async () => {
+    const catalog = await openCatalog('sqlite::memory:', '.');
+    let startedRun!: () => void;
+    const running = new Promise<void>((r) => (startedRun = r));
+    const kind: JobKind = {
+      kind: 'dataset-import-job',
+      async run(_job, ctx: JobContext) {
+        startedRun();
+        // Past the grace time, and past its last look at ctx.signal: it commits after the abort.
+        await new Promise((r) => setTimeout(r, 300));
+        await ctx.finish(async () => {});
+      },
+      async fail() {},
+    };
+    const logs: Record<string, unknown>[] = [];
+    const runner = new JobRunner(catalog, [kind], { leaseMs: 60_000, log: (f) => logs.push(f) });
+    await catalog.enqueueJob(ARN, 'dataset-import-job', Date.now());
+    await runner.start();
+    await running;
+    await runner.stop(50);
+    assert.equal(await catalog.getQueuedJob(ARN), undefined, 'the run committed the job');
+    assert.ok(logs.some((l) => l.msg === 'job ended' && l.job === ARN), JSON.stringify(logs));
+    assert.ok(!logs.some((l) => l.msg === 'job handed back to the queue'), JSON.stringify(logs));
+    await catalog.close();
+  });
 });
