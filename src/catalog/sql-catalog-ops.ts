@@ -84,7 +84,8 @@ export class SqlCatalogOps implements CatalogOps {
   readonly queue: SqlJobQueue;
 
   constructor(
-    private readonly exec: SqlExecutor,
+    /** Public so that stores sharing the catalog's database (records) can join its transactions. */
+    readonly exec: SqlExecutor,
     private readonly lockFn: LockFn,
   ) {
     this.queue = new SqlJobQueue(exec);

@@ -12,7 +12,7 @@ import type {
   ResourceRecord,
   Tag,
 } from './catalog.ts';
-import type { SqlCatalogOps } from './sql-catalog-ops.ts';
+import { SqlCatalogOps } from './sql-catalog-ops.ts';
 import type { SqlExecutor } from './sql-executor.ts';
 
 /**
@@ -32,6 +32,15 @@ export interface SqlAccess {
 export function sqlAccessOf(catalog: Catalog): SqlAccess {
   if (!(catalog instanceof SqlCatalog)) throw new Error('this catalog has no SQL access');
   return catalog;
+}
+
+/**
+ * The SQL executor of a catalog transaction (the `tx` of Catalog.transaction), so that another
+ * store in the same database can write in that transaction, all or nothing with it.
+ */
+export function sqlExecutorOfTransaction(tx: CatalogOps): SqlExecutor {
+  if (!(tx instanceof SqlCatalogOps)) throw new Error('this catalog transaction has no SQL executor');
+  return tx.exec;
 }
 
 /**

@@ -7,9 +7,8 @@
 // way an import commits; the old parts are deleted after. A dataset whose generation changed
 // since the job read it (an import committed meanwhile) is prepared again from the new
 // generation and the commit retried, so the job never drops an import's data (rule 76 makes
-// this no API error). Individual records are removed just before that commit, in the record
-// store's own transaction (it cannot join the catalog's); if the commit then fails or the
-// process dies, the job runs again, finds those records already gone and completes the rest.
+// this no API error). Individual records live in the same database and are removed in that same
+// transaction, so per dataset the users' bulk rows and records go together or not at all.
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -75,8 +74,8 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
     return { datasetArn, readKeys: keysOf(current), parts, replaced: rewrites.map((r) => current[r.index]), written, foundPath };
   }
 
-  /** Removes the users' individual records; returns the file of the users it found there. */
-  async function deleteRecords(datasetArns: string[], usersPath: string, workDir: string, engine: EngineOptions): Promise<string> {
+  /** Finds which of the users have individual records; returns them and the file listing them. */
+  async function findRecordUsers(datasetArns: string[], usersPath: string, workDir: string, engine: EngineOptions): Promise<{ foundPath: string; found: string[] }> {
     const candidates = join(workDir, 'record-users.ndjson');
     const out = createWriteStream(candidates);
     for (const arn of datasetArns) {
@@ -93,8 +92,7 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
     await once(out, 'close');
     const foundPath = join(workDir, 'found-records.parquet');
     const found = await usersAmong({ candidates, usersPath, foundPath, engine });
-    if (found.length > 0) await deps.records.deleteUsers(datasetArns, found);
-    return foundPath;
+    return { foundPath, found };
   }
 
   async function run(job: QueuedJob, ctx: JobContext, record: ResourceRecord): Promise<void> {
@@ -137,20 +135,23 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
       };
       for (const d of datasets) await prepareOne(d.arn);
       ctx.signal.throwIfAborted();
-      const recordsFound = await deleteRecords(datasets.map((d) => d.arn), usersPath, workDir, engine);
+      const datasetArns = datasets.map((d) => d.arn);
+      const records = await findRecordUsers(datasetArns, usersPath, workDir, engine);
 
       for (let attempt = 1; ; attempt++) {
-        const numDeleted = await countDistinctUsers([...[...prepared.values()].map((p) => p.foundPath), recordsFound], engine);
+        const numDeleted = await countDistinctUsers([...[...prepared.values()].map((p) => p.foundPath), records.foundPath], engine);
         try {
           await ctx.finish(async (tx) => {
             for (const p of prepared.values()) await switchGeneration(tx, p);
+            // Same database, same transaction: bulk data and individual records go together.
+            await deps.records.deleteUsers(datasetArns, records.found, tx);
             await setJobState(tx, job.arn, deps.now(), 'COMPLETED', { numDeleted, progress: undefined });
           });
           phase('done', { users, numDeleted });
           break;
         } catch (e) {
           if (!(e instanceof GenerationChanged)) throw e;
-          if (attempt >= MAX_COMMIT_TRIES) throw new JobFailure(`The bulk data of ${e.datasetArn} kept changing (imports committed) while the job ran; ${MAX_COMMIT_TRIES} attempts to commit failed. The users' individually put records were already removed; run the job again once the imports are done to remove their bulk data.`);
+          if (attempt >= MAX_COMMIT_TRIES) throw new JobFailure(`The bulk data of ${e.datasetArn} kept changing (imports committed) while the job ran; ${MAX_COMMIT_TRIES} attempts to commit failed. Nothing was deleted; run the job again once the imports are done.`);
           phase('retrying', { dataset: e.datasetArn, attempt });
           const stale = prepared.get(e.datasetArn);
           await deps.parts.delete(keysOf(stale?.written)).catch(() => {});

@@ -12,6 +12,7 @@
 // records are read by DuckDB (src/ingest/record-parts.ts), so both paths cannot drift apart.
 
 /** Raw text cells by schema field name; null = empty cell. */
+import type { CatalogOps } from '../catalog/catalog.ts';
 export type Cells = Record<string, string | null>;
 
 export interface NewRecord {
@@ -64,9 +65,11 @@ export interface RecordStore {
    * `datasetArns` (Users, Interactions and Action interactions datasets hold USER_IDs; Items and
    * Actions datasets have none and are unaffected), in one transaction, and returns how many
    * records were removed. Any number of user IDs (sent in chunks); unknown ARNs remove nothing.
-   * Bulk data is not touched: removing users from Parquet parts is the job's other half.
+   * Bulk data is not touched: removing users from Parquet parts is the job's other half. With
+   * `within`, a transaction of the catalog (same database), the deletion is part of it — so a job
+   * can switch the bulk data and remove the records all or nothing.
    */
-  deleteUsers(datasetArns: string[], userIds: string[]): Promise<number>;
+  deleteUsers(datasetArns: string[], userIds: string[], within?: CatalogOps): Promise<number>;
 
   /** Waits for puts already accepted to commit. */
   close(): Promise<void>;

@@ -2,7 +2,8 @@
 // PostgreSQL both accept. Puts go through a group commit: every put waiting while a transaction
 // commits is written by the next transaction, so one fsync serves many API calls and a caller is
 // still only answered after its own records are committed.
-import type { SqlAccess } from '../catalog/sql-catalog.ts';
+import type { CatalogOps } from '../catalog/catalog.ts';
+import { sqlExecutorOfTransaction, type SqlAccess } from '../catalog/sql-catalog.ts';
 import type { SqlExecutor, SqlParam, SqlRow } from '../catalog/sql-executor.ts';
 import { Batcher, ItemFailure } from './batcher.ts';
 import { DatasetGoneError, type DatasetRef, type NewRecord, type RecordStore, type StoredRecord } from './record-store.ts';
@@ -55,10 +56,11 @@ export class SqlRecordStore implements RecordStore {
     return Number(row.n);
   }
 
-  async deleteUsers(datasetArns: string[], userIds: string[]): Promise<number> {
+  async deleteUsers(datasetArns: string[], userIds: string[], within?: CatalogOps): Promise<number> {
     if (datasetArns.length === 0 || userIds.length === 0) return 0;
     const unique = [...new Set(userIds)];
-    return this.db.sqlTransaction(async (exec) => {
+    const inTransaction = <T>(fn: (exec: SqlExecutor) => Promise<T>) => (within ? fn(sqlExecutorOfTransaction(within)) : this.db.sqlTransaction(fn));
+    return inTransaction(async (exec) => {
       let removed = 0;
       for (const arn of new Set(datasetArns)) {
         for (let i = 0; i < unique.length; i += DELETE_CHUNK) {

@@ -82,6 +82,34 @@ function conformance(backend: string, open: () => Promise<Catalog>): void {
         await catalog.close();
       }
     });
+
+    it('deleteUsers within a catalog transaction commits and rolls back with it', async () => {
+      const catalog = await open();
+      const store = new SqlRecordStore(sqlAccessOf(catalog));
+      try {
+        const a = await dataset(catalog, `t${Date.now()}`);
+        await store.put(a, [user('u1', '1'), user('u2', '2')], 5);
+        await assert.rejects(
+          catalog.transaction(async (tx) => {
+            assert.equal(await store.deleteUsers([a.arn], ['u1'], tx), 1);
+            await tx.update({ ...(await tx.get(a.arn))!, status: 'CHANGED' });
+            throw new Error('the job failed after deleting');
+          }),
+          /the job failed/,
+        );
+        assert.deepEqual((await store.scan(a.arn)).map((r) => r.key), ['u1', 'u2'], 'rolled back with the transaction');
+        assert.equal((await catalog.get(a.arn))?.status, 'ACTIVE');
+        await catalog.transaction(async (tx) => {
+          await store.deleteUsers([a.arn], ['u1'], tx);
+          await tx.update({ ...(await tx.get(a.arn))!, status: 'CHANGED' });
+        });
+        assert.deepEqual((await store.scan(a.arn)).map((r) => r.key), ['u2'], 'committed with the transaction');
+        assert.equal((await catalog.get(a.arn))?.status, 'CHANGED');
+      } finally {
+        await store.close();
+        await catalog.close();
+      }
+    });
   });
 }
 
