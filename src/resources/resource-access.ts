@@ -1,6 +1,7 @@
 // Reading resources as a caller may see them, and paging through lists. Shared by every family
 // so that account/region isolation, lifecycle settling and nextToken handling exist once.
-import { CatalogConflictError, type CatalogOps, type ListQuery, type ResourceKind, type ResourceRecord } from '../catalog/catalog.ts';
+import { CatalogConflictError, type CatalogOps, type ListQuery, type ResourceKind, type ResourceRecord, type Tag } from '../catalog/catalog.ts';
+import { addTags } from './tags/tag-rules.ts';
 import type { RequestContext } from '../protocol/handler-types.ts';
 import { alreadyExists, notFound } from '../protocol/service-error.ts';
 import { settle } from './lifecycle.ts';
@@ -50,6 +51,25 @@ export async function insertResource(ops: CatalogOps, record: Omit<ResourceRecor
     }
     throw e;
   }
+}
+
+/**
+ * Creates a job resource (import, export, data deletion) with its tags and queues it for a
+ * worker, in the caller's transaction: the job exists and is queued together, or not at all.
+ */
+export async function insertQueuedJob(
+  deps: ServiceDeps,
+  tx: CatalogOps,
+  ctx: RequestContext,
+  job: { kind: ResourceKind; arn: string; name: string; parentArn: string; status: string; body: object; tags: Tag[] },
+): Promise<void> {
+  const now = deps.now();
+  await insertResource(tx, {
+    arn: job.arn, account: ctx.account, region: ctx.region, kind: job.kind, name: job.name,
+    parentArn: job.parentArn, status: job.status, createdAt: now, updatedAt: now, body: { ...job.body },
+  });
+  await addTags(tx, job.arn, job.tags, deps.quotas.tagsPerResource);
+  await tx.enqueueJob(job.arn, job.kind, now);
 }
 
 export interface Page {

@@ -14,9 +14,9 @@ import type { ResourceRecord } from '../../catalog/catalog.ts';
 import type { HandlerTable } from '../../protocol/handler-types.ts';
 import { alreadyExists, inUse, limitExceeded, tooManyTags } from '../../protocol/service-error.ts';
 import { makeArn } from '../arns.ts';
-import { insertResource, listPage, loadResource, toDate } from '../resource-access.ts';
+import { insertQueuedJob, listPage, loadResource, toDate } from '../resource-access.ts';
 import type { ServiceDeps } from '../service-deps.ts';
-import { addTags, toTags } from '../tags/tag-rules.ts';
+import { toTags } from '../tags/tag-rules.ts';
 import { checkUserListHeader, checkUserListLocation, MAX_PENDING_DELETIONS, UNFINISHED_DELETION_STATES } from './data-deletion-job-rules.ts';
 
 export interface DataDeletionJobBody {
@@ -62,7 +62,6 @@ export function dataDeletionJobOperations(deps: ServiceDeps): HandlerTable {
       const objects = await checkUserListLocation(deps, input.dataSource?.dataLocation);
       await checkUserListHeader(objects[0]);
 
-      const now = deps.now();
       await deps.catalog.transaction(async (tx) => {
         await tx.lock(deletionLock(group.arn));
         await loadResource(deps, tx, ctx, 'dataset-group', group.arn);
@@ -71,12 +70,7 @@ export function dataDeletionJobOperations(deps: ServiceDeps): HandlerTable {
           throw limitExceeded(`More than ${MAX_PENDING_DELETIONS} data deletion jobs with PENDING or IN_PROGRESS status in dataset group ${group.arn}.`);
         }
         const body: DataDeletionJobBody = { dataSource: { dataLocation: input.dataSource?.dataLocation }, roleArn: input.roleArn };
-        await insertResource(tx, {
-          arn, account: ctx.account, region: ctx.region, kind: 'data-deletion-job', name: input.jobName!,
-          parentArn: group.arn, status: 'PENDING', createdAt: now, updatedAt: now, body: { ...body },
-        });
-        await addTags(tx, arn, tags, deps.quotas.tagsPerResource);
-        await tx.enqueueJob(arn, 'data-deletion-job', now);
+        await insertQueuedJob(deps, tx, ctx, { kind: 'data-deletion-job', arn, name: input.jobName!, parentArn: group.arn, status: 'PENDING', body, tags });
       });
       deps.jobQueued();
       return { dataDeletionJobArn: arn };

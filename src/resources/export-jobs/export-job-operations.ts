@@ -14,9 +14,9 @@ import { ObjectStoreError, parseS3Url } from '../../object-store/object-store.ts
 import type { HandlerTable } from '../../protocol/handler-types.ts';
 import { alreadyExists, inUse, invalidInput } from '../../protocol/service-error.ts';
 import { makeArn } from '../arns.ts';
-import { insertResource, listPage, loadResource, toDate } from '../resource-access.ts';
+import { insertQueuedJob, listPage, loadResource, toDate } from '../resource-access.ts';
 import type { ServiceDeps } from '../service-deps.ts';
-import { addTags, toTags } from '../tags/tag-rules.ts';
+import { toTags } from '../tags/tag-rules.ts';
 
 export type IngestionMode = 'BULK' | 'PUT' | 'ALL';
 
@@ -68,7 +68,6 @@ export function exportJobOperations(deps: ServiceDeps): HandlerTable {
       if (dataset.status !== 'ACTIVE') throw inUse(`Dataset ${dataset.arn} is in state ${dataset.status}; it can be exported once it is ACTIVE.`);
       const path = input.jobOutput!.s3DataDestination!.path!;
       await checkOutputPath(deps, path);
-      const now = deps.now();
       const body: ExportJobBody = {
         // The model documents PUT as the default ingestion mode.
         ingestionMode: (input.ingestionMode ?? 'PUT') as IngestionMode,
@@ -76,12 +75,7 @@ export function exportJobOperations(deps: ServiceDeps): HandlerTable {
         jobOutput: { s3DataDestination: { path, kmsKeyArn: input.jobOutput!.s3DataDestination!.kmsKeyArn } },
       };
       await deps.catalog.transaction(async (tx) => {
-        await insertResource(tx, {
-          arn, account: ctx.account, region: ctx.region, kind: 'dataset-export-job', name: input.jobName!,
-          parentArn: dataset.arn, status: 'CREATE PENDING', createdAt: now, updatedAt: now, body: { ...body },
-        });
-        await addTags(tx, arn, tags, deps.quotas.tagsPerResource);
-        await tx.enqueueJob(arn, 'dataset-export-job', now);
+        await insertQueuedJob(deps, tx, ctx, { kind: 'dataset-export-job', arn, name: input.jobName!, parentArn: dataset.arn, status: 'CREATE PENDING', body, tags });
       });
       deps.jobQueued();
       return { datasetExportJobArn: arn };

@@ -15,10 +15,10 @@ import { alreadyExists, inUse, limitExceeded, tooManyTags } from '../../protocol
 import { makeArn } from '../arns.ts';
 import { PENDING_JOB_STATES, type DatasetBody } from '../datasets/dataset-operations.ts';
 import { checkPublishAttribution } from '../metric-attributions/metric-attribution-rules.ts';
-import { insertResource, listPage, loadResource, toDate } from '../resource-access.ts';
+import { insertQueuedJob, listPage, loadResource, toDate } from '../resource-access.ts';
 import { parsedSchemaOf } from '../schemas/schema-operations.ts';
 import type { ServiceDeps } from '../service-deps.ts';
-import { addTags, toTags } from '../tags/tag-rules.ts';
+import { toTags } from '../tags/tag-rules.ts';
 import { checkDataLocation, checkDatasetAcceptsImport, checkFirstHeader } from './import-job-rules.ts';
 
 export type ImportMode = 'FULL' | 'INCREMENTAL';
@@ -69,7 +69,6 @@ export function importJobOperations(deps: ServiceDeps): HandlerTable {
       const objects = await checkDataLocation(deps, input.dataSource?.dataLocation);
       await checkFirstHeader(objects[0], schema);
 
-      const now = deps.now();
       await deps.catalog.transaction(async (tx) => {
         await tx.lock(importLock(ctx.account, ctx.region));
         await tx.lock(`dataset-jobs:${dataset.arn}`);
@@ -85,12 +84,7 @@ export function importJobOperations(deps: ServiceDeps): HandlerTable {
           importMode,
           publishAttributionMetricsToS3: input.publishAttributionMetricsToS3,
         };
-        await insertResource(tx, {
-          arn, account: ctx.account, region: ctx.region, kind: 'dataset-import-job', name: input.jobName!,
-          parentArn: dataset.arn, status: 'CREATE PENDING', createdAt: now, updatedAt: now, body: { ...body },
-        });
-        await addTags(tx, arn, tags, deps.quotas.tagsPerResource);
-        await tx.enqueueJob(arn, 'dataset-import-job', now);
+        await insertQueuedJob(deps, tx, ctx, { kind: 'dataset-import-job', arn, name: input.jobName!, parentArn: dataset.arn, status: 'CREATE PENDING', body, tags });
       });
       deps.jobQueued();
       return { datasetImportJobArn: arn };
