@@ -15,33 +15,13 @@ import { activeDataset, csv, INTERACTIONS_HEADER, interactionRows, localBucket, 
 
 const OTHER_ACCOUNT = '111122223333';
 
-/** Valid schemas of the two dataset types the shared fixtures lack (rules.md §3.1). */
-const extraSchemas = {
-  actions: JSON.stringify({
-    type: 'record', name: 'Actions', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
-    fields: [
-      { name: 'ACTION_ID', type: 'string' },
-      { name: 'CATEGORY', type: ['null', 'string'], categorical: true },
-    ],
-  }),
-  actionInteractions: JSON.stringify({
-    type: 'record', name: 'ActionInteractions', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
-    fields: [
-      { name: 'USER_ID', type: 'string' },
-      { name: 'ACTION_ID', type: 'string' },
-      { name: 'EVENT_TYPE', type: 'string' },
-      { name: 'TIMESTAMP', type: 'long' },
-    ],
-  }),
-};
-
 /** The five dataset types of a custom group, each with a schema and a file whose header fits it. */
 const DATASET_KINDS = [
   { type: 'Interactions', schema: schemas.interactions, file: csv(INTERACTIONS_HEADER, interactionRows(3)) },
   { type: 'Items', schema: schemas.items, file: csv('ITEM_ID,GENRES', ['i1,Drama']) },
   { type: 'Users', schema: schemas.users, file: csv('USER_ID,AGE', ['u1,30']) },
-  { type: 'Actions', schema: extraSchemas.actions, file: csv('ACTION_ID,CATEGORY', ['a1,promo']) },
-  { type: 'Action_Interactions', schema: extraSchemas.actionInteractions, file: csv('USER_ID,ACTION_ID,EVENT_TYPE,TIMESTAMP', ['u1,a1,taken,1700000000']) },
+  { type: 'Actions', schema: schemas.actions, file: csv('ACTION_ID,CATEGORY', ['a1,promo']) },
+  { type: 'Action_Interactions', schema: schemas.actionInteractions, file: csv('USER_ID,ACTION_ID,EVENT_TYPE,TIMESTAMP', ['u1,a1,taken,1700000000']) },
 ] as const;
 
 type SdkError = Awaited<ReturnType<typeof errorOf>>;

@@ -90,6 +90,22 @@ export const schemas = {
       { name: 'PRICE', type: ['null', 'float'] },
     ],
   }),
+  actions: JSON.stringify({
+    type: 'record', name: 'Actions', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
+    fields: [
+      { name: 'ACTION_ID', type: 'string' },
+      { name: 'CATEGORY', type: ['null', 'string'], categorical: true },
+    ],
+  }),
+  actionInteractions: JSON.stringify({
+    type: 'record', name: 'ActionInteractions', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
+    fields: [
+      { name: 'USER_ID', type: 'string' },
+      { name: 'ACTION_ID', type: 'string' },
+      { name: 'EVENT_TYPE', type: 'string' },
+      { name: 'TIMESTAMP', type: 'long' },
+    ],
+  }),
   users: JSON.stringify({
     type: 'record', name: 'Users', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
     fields: [
