@@ -7,7 +7,7 @@ import { truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateDataDeletionJobCommand, CreateDatasetCommand, CreateSchemaCommand, DescribeDataDeletionJobCommand, DescribeDatasetCommand,
+  CreateDataDeletionJobCommand, CreateDatasetCommand, CreateDatasetGroupCommand, CreateSchemaCommand, DeleteDatasetGroupCommand, DescribeDatasetGroupCommand, DescribeDataDeletionJobCommand, DescribeDatasetCommand,
   ListDataDeletionJobsCommand, ListTagsForResourceCommand, type CreateDataDeletionJobRequest, type DataDeletionJob, type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { PutActionInteractionsCommand, PutEventsCommand, PutUsersCommand } from '@aws-sdk/client-personalize-events';
@@ -114,6 +114,19 @@ describe('data deletion jobs', () => {
     const page2 = await c.send(new ListDataDeletionJobsCommand({ maxResults: 4, nextToken: page1.nextToken }));
     assert.deepEqual([...page1.dataDeletionJobs!, ...page2.dataDeletionJobs!].map((j) => j.dataDeletionJobArn), [otherJob, ...[...arns].reverse()]);
     assert.equal(page2.nextToken, undefined);
+  });
+
+  it('a dataset group waits for its unfinished data deletion jobs before it can be deleted', async () => {
+    const c = stopped.client();
+    const local = localBucket(stopped.dataDir);
+    await local.put('wait.csv', csv('USER_ID', ['u1']));
+    const { datasetGroupArn } = await c.send(new CreateDatasetGroupCommand({ name: uniqueName('g') }));
+    await waitFor(async () => (await c.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup?.status === 'ACTIVE');
+    await createJob(c, datasetGroupArn!, `s3://${local.name}/wait.csv`);
+    const e = await errorOf(() => c.send(new DeleteDatasetGroupCommand({ datasetGroupArn })));
+    assert.equal(e.name, 'ResourceInUseException');
+    assert.match(e.message, /data deletion jobs/);
+    assert.equal((await c.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup?.status, 'ACTIVE');
   });
 
   it('removes the users from every dataset, bulk and individual, and nothing else', async () => {

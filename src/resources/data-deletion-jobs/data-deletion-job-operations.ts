@@ -31,7 +31,8 @@ export interface DataDeletionJobBody {
 }
 
 /** Serialises the check of the pending-jobs limit of one dataset group with the insert. */
-const deletionLock = (groupArn: string) => `data-deletion-jobs:${groupArn}`;
+/** Serialises the per-group limit of pending deletion jobs, and a group's deletion against new jobs. */
+export const deletionLock = (groupArn: string) => `data-deletion-jobs:${groupArn}`;
 
 function describe(record: ResourceRecord): DataDeletionJob {
   const body = record.body as unknown as DataDeletionJobBody;

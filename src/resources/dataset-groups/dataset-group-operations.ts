@@ -18,6 +18,8 @@ import { insertResource, listPage, loadResource, toDate } from '../resource-acce
 import type { Domain } from '../schemas/schema-model.ts';
 import type { ServiceDeps } from '../service-deps.ts';
 import { addTags, toTags } from '../tags/tag-rules.ts';
+import { deletionLock } from '../data-deletion-jobs/data-deletion-job-operations.ts';
+import { UNFINISHED_DELETION_STATES } from '../data-deletion-jobs/data-deletion-job-rules.ts';
 
 export interface DatasetGroupBody {
   roleArn?: string;
@@ -87,9 +89,12 @@ export function datasetGroupOperations(deps: ServiceDeps): HandlerTable {
         const children = await tx.list({ account: ctx.account, region: ctx.region, kind: 'dataset', parentArn: record.arn });
         const trackers = await tx.list({ account: ctx.account, region: ctx.region, kind: 'event-tracker', parentArn: record.arn });
         const attributions = await tx.list({ account: ctx.account, region: ctx.region, kind: 'metric-attribution', parentArn: record.arn });
-        const blocking = [...children, ...trackers, ...attributions];
+        // A deletion job still to run would find its group gone: the group waits for it.
+        await tx.lock(deletionLock(record.arn));
+        const deletions = await tx.list({ account: ctx.account, region: ctx.region, kind: 'data-deletion-job', parentArn: record.arn, statusIn: UNFINISHED_DELETION_STATES });
+        const blocking = [...children, ...trackers, ...attributions, ...deletions];
         if (blocking.length > 0) {
-          throw inUse(`Cannot delete dataset group ${record.arn}: delete its datasets, event trackers and metric attribution first (${blocking.map((c) => c.arn).join(', ')}).`);
+          throw inUse(`Cannot delete dataset group ${record.arn}: delete its datasets, event trackers and metric attribution first, and let its data deletion jobs finish (${blocking.map((c) => c.arn).join(', ')}).`);
         }
         await tx.delete(record.arn);
       });
