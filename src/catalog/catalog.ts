@@ -164,6 +164,12 @@ export interface Catalog extends CatalogOps {
    */
   expireAllLeases(): Promise<number>;
   listQueuedJobs(): Promise<QueuedJob[]>;
+  /**
+   * Every resource of a kind, across all accounts and regions, in ARN order after `afterArn`.
+   * For maintenance only (garbage collection of dataset parts): API handlers must use `list`,
+   * which is always scoped to the caller's account and region.
+   */
+  listAllOfKind(kind: ResourceKind, afterArn: string | undefined, limit: number): Promise<ResourceRecord[]>;
   /** Resources of the given kinds counted by kind and status, over all accounts and regions (for metrics). */
   countByStatus(kinds: ResourceKind[]): Promise<{ kind: ResourceKind; status: string | null; count: number }[]>;
   close(): Promise<void>;

@@ -167,6 +167,14 @@ export class SqlCatalogOps implements CatalogOps {
     return (await this.exec.all(sql, params)).map(toRecord);
   }
 
+  async listAllOfKind(kind: ResourceKind, afterArn: string | undefined, limit: number): Promise<ResourceRecord[]> {
+    const rows = await this.exec.all(
+      `SELECT * FROM resources WHERE kind = ? AND arn > ? ORDER BY arn LIMIT ?`,
+      [kind, afterArn ?? '', limit],
+    );
+    return rows.map(toRecord);
+  }
+
   async count(query: CountQuery): Promise<number> {
     const filter = filterClause(query);
     if (!filter) return 0;

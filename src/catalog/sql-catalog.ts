@@ -75,6 +75,9 @@ export abstract class SqlCatalog implements Catalog, SqlAccess {
   list(query: ListQuery): Promise<ResourceRecord[]> {
     return this.autocommit.list(query);
   }
+  listAllOfKind(kind: ResourceKind, afterArn: string | undefined, limit: number): Promise<ResourceRecord[]> {
+    return this.autocommit.listAllOfKind(kind, afterArn, limit);
+  }
   count(query: CountQuery): Promise<number> {
     return this.autocommit.count(query);
   }

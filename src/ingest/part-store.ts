@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { ObjectStore } from '../object-store/object-store.ts';
+import { ObjectStoreError, type ObjectStore } from '../object-store/object-store.ts';
 
 export interface PartRef {
   key: string;
@@ -22,6 +22,12 @@ export interface PartRef {
  */
 export const generationLock = (datasetArn: string) => `generation:${datasetArn}`;
 
+/** When a part was created, from its key (newKey puts the time in it); undefined for other keys. */
+export function partCreatedAt(key: string): number | undefined {
+  const m = /\/([0-9a-z]+)-[0-9a-f-]{36}\.parquet$/.exec(key);
+  return m ? parseInt(m[1], 36) : undefined;
+}
+
 export class PartStore {
   constructor(
     private readonly store: ObjectStore,
@@ -33,6 +39,17 @@ export class PartStore {
   newKey(datasetArn: string): string {
     const dataset = createHash('sha256').update(datasetArn).digest('hex').slice(0, 24);
     return `datasets/${dataset}/${Date.now().toString(36)}-${randomUUID()}.parquet`;
+  }
+
+  /** Every part in the store, referenced or not (for the garbage collector). */
+  async listKeys(): Promise<string[]> {
+    try {
+      return (await this.store.list(this.bucket, 'datasets/', { recursive: true })).map((o) => o.key);
+    } catch (e) {
+      // Before the first import there is no bucket yet, hence no part.
+      if (e instanceof ObjectStoreError && e.reason === 'no-bucket') return [];
+      throw e;
+    }
   }
 
   async put(localFile: string, key: string): Promise<void> {

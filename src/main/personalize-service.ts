@@ -27,6 +27,7 @@ import { importJobKind } from '../ingest/import-job-work.ts';
 import { dataDeletionJobKind } from '../ingest/data-deletion-job-work.ts';
 import { dataDeletionJobOperations } from '../resources/data-deletion-jobs/data-deletion-job-operations.ts';
 import { PartStore } from '../ingest/part-store.ts';
+import { collectOrphanParts, ORPHAN_MIN_AGE_MS } from '../ingest/part-garbage-collector.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
 import { LocalDirStore } from '../object-store/local-dir-store.ts';
 import { openObjectStore } from '../object-store/open-object-store.ts';
@@ -43,6 +44,8 @@ export interface RunningService {
   server: Server;
   catalog: Catalog;
   runner: JobRunner;
+  /** Where the datasets' bulk data is kept. */
+  parts: PartStore;
   /** e.g. http://127.0.0.1:4580 */
   endpoint: string;
   close(): Promise<void>;
@@ -110,6 +113,15 @@ export async function startService(config: Config, log: Logger = jsonLogger, env
     server.listen(config.port, config.host, () => resolve());
   });
   if (runsJobs) await jobRunner.start();
+  // Nodes that run jobs also sweep parts that crashed jobs left behind: at start, then hourly.
+  const sweep = () =>
+    collectOrphanParts({ catalog, parts, now: now() }).then(
+      (r) => r.deleted.length > 0 && log({ level: 'info', msg: 'deleted orphan dataset parts', parts: r.deleted.length }),
+      (e: unknown) => log({ level: 'warn', msg: 'orphan part sweep failed', error: String(e) }),
+    );
+  const sweeper = runsJobs ? setInterval(sweep, ORPHAN_MIN_AGE_MS) : undefined;
+  sweeper?.unref();
+  if (runsJobs) void sweep();
   log({ level: 'info', msg: 'service started', role: config.role, worker: runsJobs ? jobRunner.owner : undefined });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -117,9 +129,11 @@ export async function startService(config: Config, log: Logger = jsonLogger, env
     server,
     catalog,
     runner: jobRunner,
+    parts,
     endpoint: `http://${host}:${port}`,
     async close() {
       draining = true;
+      clearInterval(sweeper);
       await jobRunner.stop(config.shutdownGraceMs);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -408,6 +408,29 @@ export function runCatalogConformance(name: string, open: () => Promise<Catalog>
       }
     });
 
+    it('listAllOfKind pages through one kind across accounts and regions, in ARN order', async () => {
+      const a = freshAccount();
+      const b = freshAccount();
+      const mine = [
+        await catalog.insert(record(a, 'ds-1', { kind: 'metric-attribution' })),
+        await catalog.insert(record(b, 'ds-2', { kind: 'metric-attribution', region: 'eu-west-1' })),
+        await catalog.insert(record(a, 'ds-3', { kind: 'metric-attribution', region: 'ap-south-1' })),
+      ].map((r) => r.arn);
+      await catalog.insert(record(a, 'not-this-kind', { kind: 'filter' }));
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await catalog.listAllOfKind('metric-attribution', after, 2);
+        assert.ok(page.length <= 2);
+        assert.ok(page.every((r) => r.kind === 'metric-attribution'));
+        seen.push(...page.map((r) => r.arn));
+        if (page.length < 2) break;
+        after = page[page.length - 1].arn;
+      }
+      assert.deepEqual(seen, [...seen].sort(), 'ARN order');
+      for (const arn of mine) assert.equal(seen.filter((x) => x === arn).length, 1, `${arn} exactly once`);
+    });
+
     it('reopening, also several times at once, applies no migration twice and keeps the data', async () => {
       const r = await catalog.insert(record(freshAccount(), 'migrated'));
       const reopened = await Promise.all([open(), open(), open()]);
