@@ -70,7 +70,7 @@ export async function startService(config: Config, log: Logger = jsonLogger, env
       : new PartStore(new LocalDirStore(join(config.dataDir, 'storage')), 'parts', join(config.dataDir, 'cache'));
   const now = () => Date.now();
   const model = loadServiceModel('personalize', '2018-05-22');
-  const metrics = new ServiceMetrics(catalog, new Set(Object.keys(model.operations)), () => jobRunner.activeJobs);
+  const metrics = new ServiceMetrics(catalog, new Set(Object.keys(model.operations)), () => jobRunner.activeJobs, (method, path) => events.resolve(method, path));
   const workerDeps = { catalog, config, objects, parts, now, log, observe: metrics };
   // Individually put records (personalize-events), kept in the catalog database apart from bulk data.
   const records = new SqlRecordStore(sqlAccessOf(catalog));

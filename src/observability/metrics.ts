@@ -39,6 +39,8 @@ export class ServiceMetrics implements JobObserver {
     catalog: Catalog,
     private readonly operations: ReadonlySet<string>,
     activeJobs: () => number,
+    /** The operation of a rest-json API (personalize-events) that a method and path name, if any. */
+    private readonly restOperation: (method: string, path: string) => string | undefined = () => undefined,
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'openpersonalize_' });
@@ -101,7 +103,9 @@ export class ServiceMetrics implements JobObserver {
       return name && this.operations.has(name) ? name : 'unknown';
     }
     const path = (req.url ?? '/').split('?')[0];
-    return ['/health', '/ready', '/metrics'].includes(path) ? `GET ${path}` : 'unknown';
+    if (['/health', '/ready', '/metrics'].includes(path)) return `GET ${path}`;
+    if (path === '/console' || path.startsWith('/console/')) return 'console';
+    return this.restOperation(req.method ?? 'GET', path) ?? 'unknown';
   }
 
   jobEnded(kind: string, outcome: string, seconds: number): void {

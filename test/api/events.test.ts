@@ -146,4 +146,10 @@ describe('event trackers and the personalize-events API', () => {
       await slow.close();
     }
   });
+
+  it('labels the events operations in the request-latency metric', async () => {
+    const text = await (await fetch(`${svc.endpoint}/metrics`)).text();
+    assert.match(text, /openpersonalize_request_duration_seconds_count\{operation="PutEvents",code="200"\} [1-9]/);
+    assert.match(text, /openpersonalize_request_duration_seconds_count\{operation="PutUsers",code="(200|400)"\} [1-9]/);
+  });
 });
