@@ -14,7 +14,7 @@ import type { ImportJobBody } from '../resources/import-jobs/import-job-operatio
 import { parsedSchemaOf } from '../resources/schemas/schema-operations.ts';
 import { publishAttributionReport } from './attribution-report-work.ts';
 import { DataLocationError, resolveDataLocation } from './data-location.ts';
-import { compactParts, countNewRecords, shouldCompact, validateToParquet } from './index.ts';
+import { compactParts, countNewRecords, eventTypesAfterIncrement, shouldCompact, validateToParquet } from './index.ts';
 import { generationLock, type PartRef, type PartStore } from './part-store.ts';
 import { stageSources } from './staging.ts';
 import { IngestError, type EngineOptions } from './types.ts';
@@ -95,7 +95,9 @@ export function importJobKind(deps: WorkerDeps): JobKind {
 
       const existing = body.importMode === 'INCREMENTAL' ? (datasetBody.bulk?.parts ?? []) : [];
       if (body.importMode === 'INCREMENTAL') {
-        const problem = await countNewRecords({ schema, parts: await deps.parts.localPaths(existing.map((p) => p.key)), incoming: output, engine });
+        const parts = await deps.parts.localPaths(existing.map((p) => p.key));
+        const problem =
+          (await countNewRecords({ schema, parts, incoming: output, engine })) ?? (await eventTypesAfterIncrement({ schema, parts, incoming: output, engine }));
         if (problem) throw new JobFailure(problem);
       }
       // Before the commit, so a report that cannot be published fails the job with the dataset untouched.

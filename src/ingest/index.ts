@@ -52,6 +52,7 @@ export { validateToParquet, type ValidateInput } from './validate.ts';
 export {
   datasetViewSql,
   countNewRecords,
+  eventTypesAfterIncrement,
   newRecordCount,
   nextGeneration,
   shouldCompact,

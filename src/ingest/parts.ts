@@ -14,7 +14,7 @@
 // replaces the whole generation; its result is identical by construction.
 import type { ParsedSchema } from '../resources/schemas/schema-model.ts';
 import { rows, withDuck } from './duck.ts';
-import { duckType, MIN_INTERACTION_ROWS, sqlIdent, sqlString } from './rules.ts';
+import { duckType, MAX_INTERACTION_COLUMNS_AND_TYPES, maxDistinctEventTypes, MIN_INTERACTION_ROWS, sqlIdent, sqlString } from './rules.ts';
 import type { EngineOptions } from './types.ts';
 
 /** Suggested compaction threshold: past this many parts, compact after an import. */
@@ -78,6 +78,28 @@ export async function countNewRecords(o: { schema: ParsedSchema; parts: string[]
   if (newRecords >= MIN_INTERACTION_ROWS) return null;
   const kind = o.schema.datasetType === 'INTERACTIONS' ? 'Interactions' : 'Action interactions';
   return `An INCREMENTAL import into an ${kind} dataset needs at least ${MIN_INTERACTION_ROWS} new records, but only ${newRecords} of its ${incomingRows} records are not already in the dataset.`;
+}
+
+/**
+ * The Interactions column rule (custom metadata + EVENT_TYPE/EVENT_VALUE + distinct event types
+ * <= 10) holds for the dataset, not only for one file: an INCREMENTAL import must not take the
+ * dataset past it. Returns the failureReason, or null when the import may go ahead.
+ */
+export async function eventTypesAfterIncrement(o: { schema: ParsedSchema; parts: string[]; incoming: string; engine: EngineOptions }): Promise<string | null> {
+  const max = maxDistinctEventTypes(o.schema);
+  if (max === null || o.parts.length === 0) return null;
+  return withDuck(o.engine, async (c) => {
+    const all = [...o.parts, o.incoming].map(sqlString).join(', ');
+    const [r] = await rows(c, `SELECT count(DISTINCT "EVENT_TYPE") AS n FROM read_parquet([${all}], union_by_name = true)`);
+    const n = Number(r.n);
+    if (n <= max) return null;
+    const fresh = await rows(
+      c,
+      `SELECT DISTINCT "EVENT_TYPE" AS t FROM read_parquet(${sqlString(o.incoming)})
+       EXCEPT SELECT DISTINCT "EVENT_TYPE" FROM read_parquet([${o.parts.map(sqlString).join(', ')}], union_by_name = true) ORDER BY 1 LIMIT 10`,
+    );
+    return `With this INCREMENTAL import the dataset would hold ${n} distinct event types, but its schema allows at most ${max} (custom metadata columns + EVENT_TYPE/EVENT_VALUE + distinct event types <= ${MAX_INTERACTION_COLUMNS_AND_TYPES}). Event types new in this import: [${fresh.map((x) => String(x.t)).join(', ')}].`;
+  });
 }
 
 /** Writes the generation's current rows into one part (same content, fewer files). */

@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  compactParts, countNewRecords, datasetViewSql, exportToCsv, newRecordCount, nextGeneration, validateToParquet, type CsvSource,
+  compactParts, countNewRecords, datasetViewSql, eventTypesAfterIncrement, exportToCsv, newRecordCount, nextGeneration, validateToParquet, type CsvSource,
 } from '../../src/ingest/index.ts';
 import type { ParsedSchema } from '../../src/resources/schemas/schema-model.ts';
 import { csv, field, INTERACTIONS_HEADER, interactionLines, interactionsSchema, itemsSchema, query, tempDir } from './helpers.ts';
@@ -113,4 +113,17 @@ test('interactions export of an empty generation is a header only', async () => 
   const out = t.path('empty-export.csv');
   assert.deepEqual(await exportToCsv({ schema: interactionsSchema, parts: [], outputPath: out, engine: t.engine }), { rows: 0 });
   assert.equal(readFileSync(out, 'utf8'), INTERACTIONS_HEADER + '\n');
+});
+
+test('INCREMENTAL: the distinct event types of the whole dataset stay within the column rule', async () => {
+  // Schema with EVENT_TYPE and EVENT_VALUE and no custom column: at most 10 - 2 = 8 event types.
+  const base = await part(interactionsSchema, [t.write('types1.csv', csv(INTERACTIONS_HEADER, interactionLines(1000, { types: ['t1', 't2', 't3', 't4', 't5'] })))]);
+  const fits = await part(interactionsSchema, [t.write('types2.csv', csv(INTERACTIONS_HEADER, interactionLines(1000, { start: 5000, types: ['t4', 't5', 't6'] })))]);
+  assert.equal(await eventTypesAfterIncrement({ schema: interactionsSchema, parts: [base], incoming: fits, engine: t.engine }), null);
+  const over = await part(interactionsSchema, [t.write('types3.csv', csv(INTERACTIONS_HEADER, interactionLines(1000, { start: 9000, types: ['t5', 't6', 't7', 't8', 't9'] })))]);
+  const reason = await eventTypesAfterIncrement({ schema: interactionsSchema, parts: [base], incoming: over, engine: t.engine });
+  assert.ok(reason?.includes('would hold 9 distinct event types, but its schema allows at most 8'), reason ?? 'no reason');
+  assert.ok(reason?.includes('[t6, t7, t8, t9]'), reason ?? 'no reason');
+  // Each file alone is within the rule: only the dataset as a whole is not.
+  assert.equal(await eventTypesAfterIncrement({ schema: interactionsSchema, parts: [], incoming: over, engine: t.engine }), null);
 });
