@@ -9,8 +9,8 @@ import {
   CreateDatasetCommand, CreateDatasetGroupCommand, CreateDatasetImportJobCommand, CreateSchemaCommand, DescribeDatasetCommand,
   DescribeDatasetGroupCommand, DescribeDatasetImportJobCommand, PersonalizeClient,
 } from '@aws-sdk/client-personalize';
-import { rows as queryRows, withDuck } from '../src/ingest/duck.ts';
-import { startChildService } from '../test/support/child-service.ts';
+import { rows as queryRows, withDuck } from '../src/data/engine/duck.ts';
+import { startChildService } from '../test/testkit/child-service.ts';
 import { generateInteractions, INTERACTIONS_HEADER } from './synthetic-data.ts';
 
 const ROWS = Number(process.argv[2] ?? process.env.BENCH_ROWS ?? 10_000_000);

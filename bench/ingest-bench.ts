@@ -9,10 +9,10 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { validateToParquet } from '../src/ingest/index.ts';
-import { rows as queryRows, withDuck } from '../src/ingest/duck.ts';
-import type { EngineOptions } from '../src/ingest/types.ts';
-import type { ParsedSchema } from '../src/resources/schemas/schema-model.ts';
+import { validateToParquet } from '../src/data/engine/index.ts';
+import { rows as queryRows, withDuck } from '../src/data/engine/duck.ts';
+import type { EngineOptions } from '../src/data/engine/types.ts';
+import type { ParsedSchema } from '../src/data/schema/schema-model.ts';
 import { generateInteractions } from './synthetic-data.ts';
 
 const ROWS = Number(process.argv[2] ?? 10_000_000);

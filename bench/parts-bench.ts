@@ -4,10 +4,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compactParts, datasetViewSql } from '../src/ingest/index.ts';
-import { rows, withDuck } from '../src/ingest/duck.ts';
-import type { EngineOptions } from '../src/ingest/types.ts';
-import type { ParsedSchema, SchemaField } from '../src/resources/schemas/schema-model.ts';
+import { compactParts, datasetViewSql } from '../src/data/engine/index.ts';
+import { rows, withDuck } from '../src/data/engine/duck.ts';
+import type { EngineOptions } from '../src/data/engine/types.ts';
+import type { ParsedSchema, SchemaField } from '../src/data/schema/schema-model.ts';
 
 const PARTS = Number(process.argv[2] ?? 20);
 const PER_PART = Number(process.argv[3] ?? 500_000);

@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateDatasetCommand, CreateDatasetGroupCommand, CreateEventTrackerCommand, CreateSchemaCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
-import { loadConfig } from '../src/main/config.ts';
-import { startService } from '../src/main/personalize-service.ts';
-import { SqlRecordStore } from '../src/records/sql-record-store.ts';
-import { sqlAccessOf } from '../src/catalog/sql-catalog.ts';
+import { loadConfig } from '../src/config/config.ts';
+import { startService } from '../src/composition/build-service.ts';
+import { SqlRecordStore } from '../src/data/records/sql-record-store.ts';
+import { sqlAccessOf } from '../src/catalog/sql/sql-catalog.ts';
 
 const [seconds = 10, concurrency = 64, perCall = 1] = process.argv.slice(2).map(Number);
 const dataDir = mkdtempSync(join(tmpdir(), 'put-events-bench-'));

@@ -17,11 +17,11 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { S3Client } from '@aws-sdk/client-s3';
-import { startNode, type ChildService, type Role } from '../test/support/child-service.ts';
-import { activeDataset, csv, INTERACTIONS_HEADER, s3Bucket } from '../test/support/import-fixtures.ts';
-import { startMotoServer } from '../test/support/moto-server.ts';
-import { createDatabase, databaseUrl, dropDatabase } from '../test/support/postgres-db.ts';
-import { schemas, uniqueName } from '../test/support/service-harness.ts';
+import { startNode, type ChildService, type Role } from '../test/testkit/child-service.ts';
+import { activeDataset, csv, INTERACTIONS_HEADER, s3Bucket } from '../test/testkit/import-fixtures.ts';
+import { startMotoServer } from '../test/testkit/moto-server.ts';
+import { createDatabase, databaseUrl, dropDatabase } from '../test/testkit/postgres-db.ts';
+import { schemas, uniqueName } from '../test/testkit/service-harness.ts';
 
 const ROWS = Number(process.argv[2] ?? 200_000);
 const REPS = Number(process.argv[3] ?? 1);

@@ -14,10 +14,10 @@
 // Every call takes ?region= (and, in open mode, ?account=).
 import { createHash } from 'node:crypto';
 import type { Catalog, ResourceKind, ResourceRecord } from '../catalog/catalog.ts';
-import type { Config } from '../main/config.ts';
+import type { Config } from '../config/config.ts';
 import type { ObjectStore } from '../object-store/object-store.ts';
-import type { PartStore } from '../ingest/part-store.ts';
-import type { RecordStore } from '../records/record-store.ts';
+import type { PartStore } from '../data/generations/part-store.ts';
+import type { RecordStore } from '../data/records/record-store.ts';
 import type { IncomingCall, Route } from '../protocol/http-server.ts';
 import type { ProtocolResponse } from '../protocol/json-protocol.ts';
 import { ServiceError } from '../protocol/service-error.ts';
@@ -25,7 +25,7 @@ import type { DatasetBody } from '../resources/datasets/dataset-operations.ts';
 import type { DataDeletionJobBody } from '../resources/data-deletion-jobs/data-deletion-job-operations.ts';
 import type { ExportJobBody } from '../resources/export-jobs/export-job-operations.ts';
 import type { ImportJobBody } from '../resources/import-jobs/import-job-operations.ts';
-import { settle } from '../resources/lifecycle.ts';
+import { settle } from '../resources/shared/lifecycle.ts';
 import { parsedSchemaOf } from '../resources/schemas/schema-operations.ts';
 import { defaultAssetsDir, SECURITY_HEADERS, serveAsset } from './console-assets.ts';
 import type { DatasetDetail, DatasetSummary, GroupDetail, GroupSummary, ImportJobDetail, JobSummary, WhoAmI } from './console-api-types.ts';

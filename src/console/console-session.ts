@@ -12,7 +12,7 @@
 // Programs may instead sign each /console/api call with SigV4, exactly as for the API.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingCall } from '../protocol/http-server.ts';
-import { DEFAULT_ACCOUNT, type Config, type Credential } from '../main/config.ts';
+import { DEFAULT_ACCOUNT, type Config, type Credential } from '../config/config.ts';
 
 export const COOKIE = 'openpersonalize_console';
 export const SESSION_HOURS = 12;

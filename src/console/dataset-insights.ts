@@ -2,7 +2,7 @@
 // its plots, computed by DuckDB over the dataset's current rows as datasetViewSql defines them
 // (the same view exports read), so the console never disagrees with an export. When the dataset
 // has individual records (PutEvents, PutUsers, ...), they are merged in exactly as an ALL export
-// merges them (exportSources in src/ingest/record-parts.ts); past MAX_INDIVIDUAL_IN_VIEW records
+// merges them (exportSources in src/data/records/record-parts.ts); past MAX_INDIVIDUAL_IN_VIEW records
 // the plots and rows cover the bulk data only, and say so (`covers`).
 //
 // Parts are immutable, so a bulk-only result is cached under the list of part keys it was
@@ -14,14 +14,14 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Config } from '../main/config.ts';
-import type { RecordStore } from '../records/record-store.ts';
-import { withDuck, rows as duckRows } from '../ingest/duck.ts';
-import { engineOptions } from '../ingest/import-job-work.ts';
-import { datasetViewSql } from '../ingest/index.ts';
-import { exportSources, type BulkPart } from '../ingest/record-parts.ts';
-import { sqlIdent } from '../ingest/rules.ts';
-import type { ParsedSchema } from '../resources/schemas/schema-model.ts';
+import type { Config } from '../config/config.ts';
+import type { RecordStore } from '../data/records/record-store.ts';
+import { withDuck, rows as duckRows } from '../data/engine/duck.ts';
+import { engineOptions } from '../data/jobs/import-job-work.ts';
+import { datasetViewSql } from '../data/engine/index.ts';
+import { exportSources, type BulkPart } from '../data/records/record-parts.ts';
+import { sqlIdent } from '../data/engine/cell-rules.ts';
+import type { ParsedSchema } from '../data/schema/schema-model.ts';
 import type { CountBar, DataCoverage, DatasetInsights, RowsPage } from './console-api-types.ts';
 
 /** A dataset's data as the console reads it. */

@@ -1,5 +1,5 @@
 // The offending lines of a failed import: parse file/line/column out of the job's failureReason
-// (its wording is fixed by src/ingest/report.ts: "<file> line 17, column TIMESTAMP: <rule>; line
+// (its wording is fixed by src/data/engine/failure-reason.ts: "<file> line 17, column TIMESTAMP: <rule>; line
 // 20, ...", the file named only when it changes) and read those physical lines back from the
 // source objects, so the console can show them with the bad cell highlighted.
 import type { ObjectStore } from '../object-store/object-store.ts';

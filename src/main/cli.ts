@@ -1,7 +1,7 @@
 // `openpersonalize <command>`: the command line entry point.
-import { ConfigError, describeConfig, FLAG_TO_ENV, loadConfig } from './config.ts';
-import { startService } from './personalize-service.ts';
-import { runCommand } from './cli-common.ts';
+import { ConfigError, describeConfig, FLAG_TO_ENV, loadConfig } from '../config/config.ts';
+import { startService } from '../composition/build-service.ts';
+import { runCommand } from './cli/cli-common.ts';
 
 const HELP = `openpersonalize — a self-hosted, wire-compatible Amazon Personalize
 
@@ -81,7 +81,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   // The data commands' modules (the AWS SDK client among them) are loaded only when they run.
   if (command === 'validate' || command === 'import') {
-    const fn = command === 'validate' ? (await import('./cli-validate.ts')).validateCommand : (await import('./cli-import.ts')).importCommand;
+    const fn = command === 'validate' ? (await import('./cli/cli-validate.ts')).validateCommand : (await import('./cli/cli-import.ts')).importCommand;
     process.exitCode = await runCommand(fn, rest);
     return;
   }

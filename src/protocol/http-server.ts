@@ -4,8 +4,7 @@
 // logged with the request id.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Config } from '../main/config.ts';
-import { authenticate, type Caller } from './authenticate.ts';
+import { authenticate, type AuthPolicy, type Caller } from './authenticate.ts';
 import { renderJsonError, type JsonService, type ProtocolResponse } from './json-protocol.ts';
 import type { RestJsonService } from './rest-json-protocol.ts';
 import { ServiceError } from './service-error.ts';
@@ -25,7 +24,9 @@ export interface IncomingCall {
 export type Route = (call: IncomingCall) => Promise<ProtocolResponse> | undefined;
 
 export interface HttpDeps {
-  config: Config;
+  auth: AuthPolicy;
+  /** Larger request bodies get 413. */
+  maxRequestBytes: number;
   routes: Route[];
   log: (fields: Record<string, unknown>) => void;
   /** Told of every answered request (metrics: latency by operation). */
@@ -100,17 +101,17 @@ async function dispatch(req: IncomingMessage, requestId: string, deps: HttpDeps)
   const rawQuery = q < 0 ? '' : url.slice(q + 1);
   let body: Buffer;
   try {
-    body = await readBody(req, deps.config.maxRequestBytes);
+    body = await readBody(req, deps.maxRequestBytes);
   } catch (e) {
     if (e instanceof BodyTooLarge) {
-      throw new ServiceError('RequestEntityTooLargeException', `Request body is larger than ${deps.config.maxRequestBytes} bytes.`, 413);
+      throw new ServiceError('RequestEntityTooLargeException', `Request body is larger than ${deps.maxRequestBytes} bytes.`, 413);
     }
     throw e;
   }
   const method = req.method ?? 'GET';
   const call: IncomingCall = {
     method, rawPath, rawQuery, headers: req.headers, body, requestId,
-    authenticate: () => authenticate({ method, rawPath, rawQuery, headers: req.headersDistinct, body }, deps.config),
+    authenticate: () => authenticate({ method, rawPath, rawQuery, headers: req.headersDistinct, body }, deps.auth),
   };
   for (const route of deps.routes) {
     const answer = route(call);

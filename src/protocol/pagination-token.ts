@@ -3,8 +3,13 @@
 // token, or one replayed against another account or another filter, is refused. Any API node
 // sharing the secret can continue a listing that another node started.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ListCursor } from '../catalog/catalog.ts';
 import { invalidNextToken } from './service-error.ts';
+
+/** Where the previous page ended: the keyset of its last row (the catalog's PageCursor). */
+export interface PageCursor {
+  createdAt: number;
+  arn: string;
+}
 
 export class PageTokens {
   constructor(private readonly secret: Buffer) {}
@@ -13,12 +18,12 @@ export class PageTokens {
     return createHmac('sha256', this.secret).update(scope).update('\n').update(payload).digest();
   }
 
-  issue(scope: string, cursor: ListCursor): string {
+  issue(scope: string, cursor: PageCursor): string {
     const payload = Buffer.from(JSON.stringify([cursor.createdAt, cursor.arn])).toString('base64url');
     return `${payload}.${this.mac(scope, payload).toString('base64url')}`;
   }
 
-  read(scope: string, token: string): ListCursor {
+  read(scope: string, token: string): PageCursor {
     const [payload, mac, extra] = token.split('.');
     if (!payload || !mac || extra !== undefined) throw invalidNextToken();
     const given = Buffer.from(mac, 'base64url');

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateSchemaCommand, DescribeSchemaCommand, ListSchemasCommand } from '@aws-sdk/client-personalize';
-import { errorOf, schemas, startTestService, uniqueName, type TestService } from '../support/service-harness.ts';
+import { errorOf, schemas, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
 
 describe('authentication on (OPENPERSONALIZE_CREDENTIALS set)', () => {
   let svc: TestService;

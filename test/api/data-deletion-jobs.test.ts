@@ -11,9 +11,9 @@ import {
   ListDataDeletionJobsCommand, ListTagsForResourceCommand, type CreateDataDeletionJobRequest, type DataDeletionJob, type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { PutActionInteractionsCommand, PutEventsCommand, PutUsersCommand } from '@aws-sdk/client-personalize-events';
-import { errorOf, schemas, startTestService, uniqueName, waitFor, type TestService } from '../support/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, localBucket, type Bucket } from '../support/import-fixtures.ts';
-import { activeTracker, eventSchemas, eventsClient } from '../support/events-fixtures.ts';
+import { errorOf, schemas, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
+import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { activeTracker, eventSchemas, eventsClient } from '../testkit/events-fixtures.ts';
 
 const ROLE = 'arn:aws:iam::000000000000:role/deletion';
 

@@ -8,17 +8,17 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateDataDeletionJobCommand, CreateDatasetImportJobCommand, DescribeDataDeletionJobCommand, DescribeDatasetImportJobCommand } from '@aws-sdk/client-personalize';
 import type { CatalogOps } from '../../src/catalog/catalog.ts';
-import { sqlAccessOf } from '../../src/catalog/sql-catalog.ts';
-import { dataDeletionJobKind } from '../../src/ingest/data-deletion-job-work.ts';
-import { exportJobKind } from '../../src/ingest/export-job-work.ts';
-import { importJobKind } from '../../src/ingest/import-job-work.ts';
-import { PartStore } from '../../src/ingest/part-store.ts';
+import { sqlAccessOf } from '../../src/catalog/sql/sql-catalog.ts';
+import { dataDeletionJobKind } from '../../src/data/jobs/data-deletion-job-work.ts';
+import { exportJobKind } from '../../src/data/jobs/export-job-work.ts';
+import { importJobKind } from '../../src/data/jobs/import-job-work.ts';
+import { PartStore } from '../../src/data/generations/part-store.ts';
 import type { JobContext, JobKind } from '../../src/jobs/job-runner.ts';
 import { LocalDirStore } from '../../src/object-store/local-dir-store.ts';
 import { openObjectStore } from '../../src/object-store/open-object-store.ts';
-import { SqlRecordStore } from '../../src/records/sql-record-store.ts';
-import { schemas, startTestService, uniqueName, waitFor, type TestService } from '../support/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, localBucket } from '../support/import-fixtures.ts';
+import { SqlRecordStore } from '../../src/data/records/sql-record-store.ts';
+import { schemas, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
+import { activeDataset, csv, exportLines, importAndWait, localBucket } from '../testkit/import-fixtures.ts';
 
 describe('data deletion job racing an import', () => {
   let svc: TestService;

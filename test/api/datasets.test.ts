@@ -6,7 +6,7 @@ import {
   DescribeDatasetCommand, DescribeDatasetGroupCommand, ListDatasetGroupsCommand, ListDatasetsCommand, PersonalizeClient,
   UpdateDatasetCommand,
 } from '@aws-sdk/client-personalize';
-import { errorOf, schemas, startTestService, uniqueName, waitFor, type TestService } from '../support/service-harness.ts';
+import { errorOf, schemas, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
 
 describe('dataset groups and datasets', () => {
   let svc: TestService;

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand, type PersonalizeClient } from '@aws-sdk/client-personalize';
 import { PutEventsCommand, PutItemsCommand, type PersonalizeEventsClient } from '@aws-sdk/client-personalize-events';
-import { startTestService, uniqueName, type TestService } from '../support/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, localBucket, type Bucket } from '../support/import-fixtures.ts';
-import { activeTracker, eventsClient } from '../support/events-fixtures.ts';
+import { startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
+import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { activeTracker, eventsClient } from '../testkit/events-fixtures.ts';
 
 const ITEMS_SCHEMA = JSON.stringify({
   type: 'record', name: 'Items', namespace: 'com.amazonaws.personalize.schema', version: '1.0',

@@ -9,11 +9,11 @@ import {
 import {
   PutActionInteractionsCommand, PutActionsCommand, PutEventsCommand, PutItemsCommand, PutUsersCommand, type PersonalizeEventsClient,
 } from '@aws-sdk/client-personalize-events';
-import { sqlAccessOf } from '../../src/catalog/sql-catalog.ts';
-import { SqlRecordStore } from '../../src/records/sql-record-store.ts';
-import { errorOf, startTestService, uniqueName, type TestService } from '../support/service-harness.ts';
-import { activeDataset } from '../support/import-fixtures.ts';
-import { activeTracker, eventSchemas, eventsClient } from '../support/events-fixtures.ts';
+import { sqlAccessOf } from '../../src/catalog/sql/sql-catalog.ts';
+import { SqlRecordStore } from '../../src/data/records/sql-record-store.ts';
+import { errorOf, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
+import { activeDataset } from '../testkit/import-fixtures.ts';
+import { activeTracker, eventSchemas, eventsClient } from '../testkit/events-fixtures.ts';
 
 describe('event trackers and the personalize-events API', () => {
   let svc: TestService;

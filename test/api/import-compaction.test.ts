@@ -2,9 +2,9 @@
 // one part, and the data read back is exactly what the imports say.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { COMPACT_AFTER_PARTS } from '../../src/ingest/index.ts';
-import { schemas, startTestService, type TestService } from '../support/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, localBucket } from '../support/import-fixtures.ts';
+import { COMPACT_AFTER_PARTS } from '../../src/data/engine/index.ts';
+import { schemas, startTestService, type TestService } from '../testkit/service-harness.ts';
+import { activeDataset, csv, exportLines, importAndWait, localBucket } from '../testkit/import-fixtures.ts';
 
 describe('compaction of INCREMENTAL imports', () => {
   let svc: TestService;

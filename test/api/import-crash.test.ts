@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
-import { schemas, uniqueName, waitFor } from '../support/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, localBucket } from '../support/import-fixtures.ts';
-import { killAllChildren, startChildService, type ChildService } from '../support/child-service.ts';
+import { schemas, uniqueName, waitFor } from '../testkit/service-harness.ts';
+import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, localBucket } from '../testkit/import-fixtures.ts';
+import { killAllChildren, startChildService, type ChildService } from '../testkit/child-service.ts';
 
 /** Rows of the import that is killed: enough that validating them takes a while, even on a quiet machine. */
 const BIG_ROWS = 1_500_000;

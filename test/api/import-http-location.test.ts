@@ -4,8 +4,8 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { CreateDatasetImportJobCommand } from '@aws-sdk/client-personalize';
-import { errorOf, schemas, startTestService, type TestService } from '../support/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, localBucket } from '../support/import-fixtures.ts';
+import { errorOf, schemas, startTestService, type TestService } from '../testkit/service-harness.ts';
+import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, localBucket } from '../testkit/import-fixtures.ts';
 
 describe('http(s) data locations', () => {
   let web: Server;

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateDatasetImportJobCommand, ListDatasetImportJobsCommand, type PersonalizeClient } from '@aws-sdk/client-personalize';
-import { errorOf, schemas, startTestService, uniqueName, type TestService } from '../support/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, localBucket, type Bucket } from '../support/import-fixtures.ts';
-import { assertReason, badFile, MISSING_COLUMN_FILE, MISSING_COLUMN_MESSAGE, TRICKY_ITEMS, type Expect } from '../support/bad-file-corpus.ts';
+import { errorOf, schemas, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
+import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { assertReason, badFile, MISSING_COLUMN_FILE, MISSING_COLUMN_MESSAGE, TRICKY_ITEMS, type Expect } from '../testkit/bad-file-corpus.ts';
 
 /** One CSV line decoded by the rules the importer documents: RFC 4180 quoting, and \" \\ inside quotes. */
 function decodeLine(line: string): string[] {
@@ -69,7 +69,7 @@ describe('import jobs: the bad-file corpus through the API', () => {
     return reason;
   }
 
-  /** A case of the shared corpus (test/support/bad-file-corpus.ts): its files put, then `fails`. */
+  /** A case of the shared corpus (test/testkit/bad-file-corpus.ts): its files put, then `fails`. */
   async function failsCase(id: string): Promise<void> {
     const c = badFile(id);
     for (const [key, body] of c.files) await bucket.put(key, body);

@@ -10,8 +10,8 @@ import {
   DescribeDatasetGroupCommand, DescribeDatasetImportJobCommand, ListDatasetImportJobsCommand, ListTagsForResourceCommand,
   type CreateDatasetImportJobRequest, type DatasetImportJobSummary, type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
-import { errorOf, schemas, startTestService, uniqueName, waitFor, type TestService } from '../support/service-harness.ts';
-import { activeDataset, csv, INTERACTIONS_HEADER, interactionRows, localBucket, type Bucket } from '../support/import-fixtures.ts';
+import { errorOf, schemas, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
+import { activeDataset, csv, INTERACTIONS_HEADER, interactionRows, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
 
 const OTHER_ACCOUNT = '111122223333';
 

@@ -2,10 +2,10 @@
 // all data on S3 (moto_server).
 import { S3Client } from '@aws-sdk/client-s3';
 import { runImportSuite } from './import-jobs-suite.ts';
-import { startTestService } from '../support/service-harness.ts';
-import { s3Bucket } from '../support/import-fixtures.ts';
-import { startMotoServer } from '../support/moto-server.ts';
-import { createDatabase, databaseUrl, dropDatabase } from '../support/postgres-db.ts';
+import { startTestService } from '../testkit/service-harness.ts';
+import { s3Bucket } from '../testkit/import-fixtures.ts';
+import { startMotoServer } from '../testkit/moto-server.ts';
+import { createDatabase, databaseUrl, dropDatabase } from '../testkit/postgres-db.ts';
 
 runImportSuite('PostgreSQL catalog, S3 via moto_server', async () => {
   const moto = await startMotoServer();

@@ -1,9 +1,9 @@
 // The import/export suite against S3: a real S3 peer (moto_server) on a loopback port.
 import { S3Client } from '@aws-sdk/client-s3';
 import { runImportSuite } from './import-jobs-suite.ts';
-import { startTestService } from '../support/service-harness.ts';
-import { s3Bucket } from '../support/import-fixtures.ts';
-import { startMotoServer } from '../support/moto-server.ts';
+import { startTestService } from '../testkit/service-harness.ts';
+import { s3Bucket } from '../testkit/import-fixtures.ts';
+import { startMotoServer } from '../testkit/moto-server.ts';
 
 runImportSuite('S3 via moto_server', async () => {
   const moto = await startMotoServer();

@@ -6,8 +6,8 @@ import {
   CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand, ListDatasetImportJobsCommand, ListTagsForResourceCommand,
   type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
-import { schemas, uniqueName, waitFor, type TestService } from '../support/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, type Bucket } from '../support/import-fixtures.ts';
+import { schemas, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
+import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, type Bucket } from '../testkit/import-fixtures.ts';
 
 export interface SuiteSetup {
   svc: TestService;

@@ -10,8 +10,8 @@ import {
   TagResourceCommand, UpdateMetricAttributionCommand,
   type CreateMetricAttributionRequest, type DatasetImportJob, type MetricAttribute, type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
-import { errorOf, schemas, startTestService, uniqueName, waitFor, type TestService } from '../support/service-harness.ts';
-import { csv, interactionRows, INTERACTIONS_HEADER, localBucket, type Bucket } from '../support/import-fixtures.ts';
+import { errorOf, schemas, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
+import { csv, interactionRows, INTERACTIONS_HEADER, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
 
 const ROLE = 'arn:aws:iam::000000000000:role/metrics';
 

@@ -1,7 +1,7 @@
 // Bad input over raw HTTP: every answer is a clear AWS-style error, never a 500 or a crash.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestService, type TestService } from '../support/service-harness.ts';
+import { startTestService, type TestService } from '../testkit/service-harness.ts';
 
 describe('protocol errors', () => {
   let svc: TestService;

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { schemas, startTestService, uniqueName, type TestService } from '../support/service-harness.ts';
+import { schemas, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Asynchronous on purpose: the server under test runs in this process and must keep answering.

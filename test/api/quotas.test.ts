@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateDatasetGroupCommand, DeleteDatasetGroupCommand } from '@aws-sdk/client-personalize';
-import { errorOf, startTestService, uniqueName, type TestService } from '../support/service-harness.ts';
+import { errorOf, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
 
 describe('quotas', () => {
   let aws: TestService;

@@ -12,11 +12,11 @@ import {
   DescribeDatasetImportJobCommand, ListDatasetImportJobsCommand, ListSchemasCommand, PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { S3Client } from '@aws-sdk/client-s3';
-import { schemas, uniqueName, waitFor } from '../support/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, s3Bucket, type Bucket } from '../support/import-fixtures.ts';
-import { startNode, type ChildService, type Role } from '../support/child-service.ts';
-import { startMotoServer, type MotoServer } from '../support/moto-server.ts';
-import { createDatabase, databaseUrl, dropDatabase } from '../support/postgres-db.ts';
+import { schemas, uniqueName, waitFor } from '../testkit/service-harness.ts';
+import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, s3Bucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { startNode, type ChildService, type Role } from '../testkit/child-service.ts';
+import { startMotoServer, type MotoServer } from '../testkit/moto-server.ts';
+import { createDatabase, databaseUrl, dropDatabase } from '../testkit/postgres-db.ts';
 
 const BIG_ROWS = 400_000;
 const bigRows = (offset: number) => Array.from({ length: BIG_ROWS }, (_, k) => `user${(k + offset) % 50_000},item${((k + offset) * 7) % 80_000},${1_600_000_000 + k + offset},view`);

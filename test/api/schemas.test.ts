@@ -5,7 +5,7 @@ import {
   CreateDatasetCommand, CreateDatasetGroupCommand, CreateSchemaCommand, DeleteSchemaCommand, DescribeDatasetGroupCommand,
   DescribeSchemaCommand, ListSchemasCommand, PersonalizeClient,
 } from '@aws-sdk/client-personalize';
-import { errorOf, schemas, startTestService, uniqueName, waitFor, type TestService } from '../support/service-harness.ts';
+import { errorOf, schemas, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
 
 describe('schemas', () => {
   let svc: TestService;

@@ -5,7 +5,7 @@ import {
   CreateDatasetGroupCommand, CreateSchemaCommand, ListDatasetGroupsCommand, ListSchemasCommand, ListTagsForResourceCommand,
   paginateListSchemas, PersonalizeClient, TagResourceCommand, UntagResourceCommand,
 } from '@aws-sdk/client-personalize';
-import { errorOf, schemas, startTestService, uniqueName, type TestService } from '../support/service-harness.ts';
+import { errorOf, schemas, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
 
 describe('tags', () => {
   let svc: TestService;

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { openCatalog, parseDatabaseUrl } from '../../src/catalog/open-catalog.ts';
+import { openCatalog } from '../../src/catalog/open-catalog.ts';
+import { parseDatabaseUrl } from '../../src/config/database-url.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'op-open-catalog-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

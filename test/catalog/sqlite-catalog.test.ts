@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { LATEST_VERSION, MIGRATIONS } from '../../src/catalog/migrations.ts';
+import { LATEST_VERSION, MIGRATIONS } from '../../src/catalog/sql/migrations.ts';
 import { SqliteCatalog } from '../../src/catalog/sqlite/sqlite-catalog.ts';
 import { runCatalogConformance } from './catalog-conformance.ts';
 import { runQueueConformance } from './queue-conformance.ts';

@@ -8,9 +8,9 @@ import { CreateDataDeletionJobCommand, DescribeDataDeletionJobCommand } from '@a
 import { PutEventsCommand, PutUsersCommand } from '@aws-sdk/client-personalize-events';
 import type { DatasetDetail, DatasetInsights, DatasetSummary, GroupDetail, GroupSummary, ImportJobDetail, RowsPage, WhoAmI } from '../../src/console/console-api-types.ts';
 import { buildConsole } from '../../scripts/build-console.mjs';
-import { activeTracker, eventsClient } from '../support/events-fixtures.ts';
-import { activeDataset, csv, localBucket, type Bucket } from '../support/import-fixtures.ts';
-import { schemas, startTestService, uniqueName, waitFor, type TestService } from '../support/service-harness.ts';
+import { activeTracker, eventsClient } from '../testkit/events-fixtures.ts';
+import { activeDataset, csv, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { schemas, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
 import { expectedInsights, scenario, type Scenario } from './console-fixtures.ts';
 
 describe('console API (open mode)', () => {

@@ -7,9 +7,9 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import type { WhoAmI } from '../../src/console/console-api-types.ts';
 import { ConsoleSessions } from '../../src/console/console-session.ts';
-import { loadConfig } from '../../src/main/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import type { IncomingCall } from '../../src/protocol/http-server.ts';
-import { startTestService, type TestService } from '../support/service-harness.ts';
+import { startTestService, type TestService } from '../testkit/service-harness.ts';
 
 const KEY = 'AKIDCONSOLE';
 const SECRET = 'console-secret';

@@ -9,9 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { CreateDatasetImportJobCommand } from '@aws-sdk/client-personalize';
 import type { Browser, Page } from 'playwright-core';
 import { buildConsole } from '../../scripts/build-console.mjs';
-import { csv, INTERACTIONS_HEADER, localBucket, type Bucket } from '../support/import-fixtures.ts';
-import { launchChromium } from '../support/chromium.ts';
-import { startTestService, uniqueName, type TestService } from '../support/service-harness.ts';
+import { csv, INTERACTIONS_HEADER, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { launchChromium } from '../testkit/chromium.ts';
+import { startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
 import { expectedInsights, scenario, trafficRows, type Scenario } from './console-fixtures.ts';
 
 const ARTIFACTS = join('.test-artifacts', 'console');

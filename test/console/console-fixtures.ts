@@ -2,8 +2,8 @@
 // a long tail, popular items, several event types over several days), the aggregates the console
 // should show for it computed here in plain TypeScript, and a dataset group holding it.
 import type { PersonalizeClient } from '@aws-sdk/client-personalize';
-import { activeDataset, csv, importAndWait, INTERACTIONS_HEADER, type Bucket } from '../support/import-fixtures.ts';
-import { schemas } from '../support/service-harness.ts';
+import { activeDataset, csv, importAndWait, INTERACTIONS_HEADER, type Bucket } from '../testkit/import-fixtures.ts';
+import { schemas } from '../testkit/service-harness.ts';
 
 const DAY = 86_400;
 export const FIRST_DAY = 1_700_006_400; // 2023-11-15T00:00:00Z

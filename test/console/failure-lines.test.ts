@@ -1,10 +1,10 @@
 // Parsing a failed import's reason into file/line/column problems (the wording of
-// src/ingest/report.ts), and finding physical lines in a stream whatever its chunking.
+// src/data/engine/failure-reason.ts), and finding physical lines in a stream whatever its chunking.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Readable } from 'node:stream';
 import { parseFailureReason, readLines, splitCells } from '../../src/console/failure-lines.ts';
-import { formatFailure, formatSingle } from '../../src/ingest/report.ts';
+import { formatFailure, formatSingle } from '../../src/data/engine/failure-reason.ts';
 
 describe('failure reasons', () => {
   it('parses what formatFailure writes, the file carried over until it changes', () => {

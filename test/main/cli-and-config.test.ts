@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, describeConfig, loadConfig } from '../../src/main/config.ts';
-import { startChildService } from '../support/child-service.ts';
+import { ConfigError, describeConfig, loadConfig } from '../../src/config/config.ts';
+import { startChildService } from '../testkit/child-service.ts';
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

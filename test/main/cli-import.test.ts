@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DescribeDatasetCommand, DescribeSchemaCommand, ListDatasetGroupsCommand, ListDatasetImportJobsCommand, ListDatasetsCommand, type PersonalizeClient } from '@aws-sdk/client-personalize';
-import { runCommand, type Io } from '../../src/main/cli-common.ts';
-import { importCommand } from '../../src/main/cli-import.ts';
-import { inferSchema } from '../../src/main/infer-schema.ts';
-import { badFile } from '../support/bad-file-corpus.ts';
-import { csv, INTERACTIONS_HEADER, interactionRows } from '../support/import-fixtures.ts';
-import { schemas, startTestService, uniqueName, type TestService } from '../support/service-harness.ts';
+import { runCommand, type Io } from '../../src/main/cli/cli-common.ts';
+import { importCommand } from '../../src/main/cli/cli-import.ts';
+import { inferSchema } from '../../src/main/cli/infer-schema.ts';
+import { badFile } from '../testkit/bad-file-corpus.ts';
+import { csv, INTERACTIONS_HEADER, interactionRows } from '../testkit/import-fixtures.ts';
+import { schemas, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'openpersonalize-cli-import-'));
 const file = (name: string, body: string | Buffer) => {

@@ -1,5 +1,5 @@
 // `openpersonalize validate` on the bad-file corpus that the import jobs are tested with
-// (test/support/bad-file-corpus.ts): every case gets the verdict and the failureReason the import
+// (test/testkit/bad-file-corpus.ts): every case gets the verdict and the failureReason the import
 // job gets (assertReason with the same expectations, files named by their local paths), its
 // problems listed with file, line and column, and a summary; good files pass with their counts.
 import assert from 'node:assert/strict';
@@ -8,11 +8,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runCommand, type Io } from '../../src/main/cli-common.ts';
-import { validateCommand } from '../../src/main/cli-validate.ts';
-import { assertReason, BAD_FILES, MISSING_COLUMN_FILE, MISSING_COLUMN_MESSAGE, TRICKY_ITEMS } from '../support/bad-file-corpus.ts';
-import { csv, INTERACTIONS_HEADER, interactionRows } from '../support/import-fixtures.ts';
-import { schemas } from '../support/service-harness.ts';
+import { runCommand, type Io } from '../../src/main/cli/cli-common.ts';
+import { validateCommand } from '../../src/main/cli/cli-validate.ts';
+import { assertReason, BAD_FILES, MISSING_COLUMN_FILE, MISSING_COLUMN_MESSAGE, TRICKY_ITEMS } from '../testkit/bad-file-corpus.ts';
+import { csv, INTERACTIONS_HEADER, interactionRows } from '../testkit/import-fixtures.ts';
+import { schemas } from '../testkit/service-harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'openpersonalize-cli-validate-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { openObjectStore } from '../../src/object-store/open-object-store.ts';
 import { S3Store } from '../../src/object-store/s3-store.ts';
-import { startMotoServer } from '../support/moto-server.ts';
+import { startMotoServer } from '../testkit/moto-server.ts';
 import { freshBucket, readAll, reason, runObjectStoreConformance } from './object-store-conformance.ts';
 
 const MiB = 1024 * 1024;

@@ -10,16 +10,16 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { CatalogCapabilities, CatalogOps } from '../catalog.ts';
-import { migrate } from '../migrations.ts';
-import { SqlCatalogOps } from '../sql-catalog-ops.ts';
-import { SqlCatalog } from '../sql-catalog.ts';
+import { migrate } from '../sql/migrations.ts';
+import { SqlCatalogOps } from '../sql/sql-catalog-ops.ts';
+import { SqlCatalog } from '../sql/sql-catalog.ts';
 import {
   TransactionScope,
   toNumberedPlaceholders,
   type SqlExecutor,
   type SqlParam,
   type SqlRow,
-} from '../sql-executor.ts';
+} from '../sql/sql-executor.ts';
 
 /** Serialises concurrent migrations of one database by several processes. */
 const MIGRATION_LOCK = 'openpersonalize:catalog:migrations';

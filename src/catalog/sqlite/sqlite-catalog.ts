@@ -17,10 +17,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { realpathSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { CatalogCapabilities, CatalogOps } from '../catalog.ts';
-import { migrate } from '../migrations.ts';
-import { SqlCatalogOps } from '../sql-catalog-ops.ts';
-import { SqlCatalog } from '../sql-catalog.ts';
-import { TransactionScope, type SqlExecutor, type SqlParam, type SqlRow } from '../sql-executor.ts';
+import { migrate } from '../sql/migrations.ts';
+import { SqlCatalogOps } from '../sql/sql-catalog-ops.ts';
+import { SqlCatalog } from '../sql/sql-catalog.ts';
+import { TransactionScope, type SqlExecutor, type SqlParam, type SqlRow } from '../sql/sql-executor.ts';
 
 const BUSY_TIMEOUT_MS = 5000;
 

@@ -1,6 +1,6 @@
 // CreateDataDeletionJob, DescribeDataDeletionJob, ListDataDeletionJobs (rules.md §9). Creating
 // checks what can be checked at once and queues the job; the job itself runs in
-// src/ingest/data-deletion-job-work.ts. A job's parent is its dataset group.
+// src/data/jobs/data-deletion-job-work.ts. A job's parent is its dataset group.
 import type {
   CreateDataDeletionJobRequest,
   CreateDataDeletionJobResponse,
@@ -13,9 +13,9 @@ import type {
 import type { ResourceRecord } from '../../catalog/catalog.ts';
 import type { HandlerTable } from '../../protocol/handler-types.ts';
 import { alreadyExists, inUse, limitExceeded, tooManyTags } from '../../protocol/service-error.ts';
-import { makeArn } from '../arns.ts';
-import { insertQueuedJob, listPage, loadResource, toDate } from '../resource-access.ts';
-import type { ServiceDeps } from '../service-deps.ts';
+import { makeArn } from '../shared/arns.ts';
+import { insertQueuedJob, listPage, loadResource, toDate } from '../shared/resource-access.ts';
+import type { ServiceDeps } from '../shared/service-deps.ts';
 import { toTags } from '../tags/tag-rules.ts';
 import { checkUserListHeader, checkUserListLocation, MAX_PENDING_DELETIONS, UNFINISHED_DELETION_STATES } from './data-deletion-job-rules.ts';
 

@@ -4,12 +4,12 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DataLocationError, resolveDataLocation, type FolderRule, type SourceObject } from '../../ingest/data-location.ts';
-import { MAX_HEADER_BYTES, readHeader } from '../../ingest/header.ts';
-import { headerProblem, USER_LIST_HEADER } from '../../ingest/user-deletion.ts';
-import { IngestError } from '../../ingest/types.ts';
+import { DataLocationError, resolveDataLocation, type FolderRule, type SourceObject } from '../../data/sources/data-location.ts';
+import { MAX_HEADER_BYTES, readHeader } from '../../data/engine/header.ts';
+import { headerProblem, USER_LIST_HEADER } from '../../data/engine/remove-users.ts';
+import { IngestError } from '../../data/engine/types.ts';
 import { invalidInput } from '../../protocol/service-error.ts';
-import type { ServiceDeps } from '../service-deps.ts';
+import type { ServiceDeps } from '../shared/service-deps.ts';
 
 /** PENDING or IN_PROGRESS deletion jobs per dataset group (rule 75; AWS: 5, adjustable there, fixed here). */
 export const MAX_PENDING_DELETIONS = 5;

@@ -12,11 +12,11 @@ import type {
 import type { ResourceRecord } from '../../catalog/catalog.ts';
 import type { HandlerTable } from '../../protocol/handler-types.ts';
 import { inUse, invalidInput, limitExceeded } from '../../protocol/service-error.ts';
-import { makeArn } from '../arns.ts';
-import { schedule } from '../lifecycle.ts';
-import { insertResource, listPage, loadResource, toDate } from '../resource-access.ts';
-import type { Domain } from '../schemas/schema-model.ts';
-import type { ServiceDeps } from '../service-deps.ts';
+import { makeArn } from '../shared/arns.ts';
+import { schedule } from '../shared/lifecycle.ts';
+import { insertResource, listPage, loadResource, toDate } from '../shared/resource-access.ts';
+import type { Domain } from '../../data/schema/schema-model.ts';
+import type { ServiceDeps } from '../shared/service-deps.ts';
 import { addTags, toTags } from '../tags/tag-rules.ts';
 import { deletionLock } from '../data-deletion-jobs/data-deletion-job-operations.ts';
 import { UNFINISHED_DELETION_STATES } from '../data-deletion-jobs/data-deletion-job-rules.ts';

@@ -14,16 +14,16 @@ import type {
   UpdateDatasetResponse,
 } from '@aws-sdk/client-personalize';
 import type { ResourceRecord } from '../../catalog/catalog.ts';
-import type { PartRef } from '../../ingest/part-store.ts';
+import type { PartRef } from '../../data/generations/part-store.ts';
 import type { HandlerTable } from '../../protocol/handler-types.ts';
 import { inUse } from '../../protocol/service-error.ts';
-import { makeArn, parseArn } from '../arns.ts';
+import { makeArn, parseArn } from '../shared/arns.ts';
 import { PROVISIONING_STEPS } from '../dataset-groups/dataset-group-operations.ts';
-import { schedule } from '../lifecycle.ts';
-import { insertResource, listPage, loadResource, toDate } from '../resource-access.ts';
+import { schedule } from '../shared/lifecycle.ts';
+import { insertResource, listPage, loadResource, toDate } from '../shared/resource-access.ts';
 import { parsedSchemaOf, schemaLockKey } from '../schemas/schema-operations.ts';
-import type { DatasetType } from '../schemas/schema-model.ts';
-import type { ServiceDeps } from '../service-deps.ts';
+import type { DatasetType } from '../../data/schema/schema-model.ts';
+import type { ServiceDeps } from '../shared/service-deps.ts';
 import { addTags, toTags } from '../tags/tag-rules.ts';
 import { checkGroupAcceptsDataset, checkSchemaFitsDataset, checkSchemaUpdate, datasetTypeOf } from './dataset-rules.ts';
 

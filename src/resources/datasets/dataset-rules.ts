@@ -2,8 +2,8 @@
 // UpdateDataset refuse, apart from the model's constraints.
 import type { ResourceRecord } from '../../catalog/catalog.ts';
 import { inUse, invalidInput } from '../../protocol/service-error.ts';
-import { checkSchemaReplacement, datasetTypeFromName, SchemaRuleError } from '../schemas/avro-schema-rules.ts';
-import type { DatasetType, ParsedSchema } from '../schemas/schema-model.ts';
+import { checkSchemaReplacement, datasetTypeFromName, SchemaRuleError } from '../../data/schema/avro-schema-rules.ts';
+import type { DatasetType, ParsedSchema } from '../../data/schema/schema-model.ts';
 import type { SchemaBody } from '../schemas/schema-operations.ts';
 import type { DatasetGroupBody } from '../dataset-groups/dataset-group-operations.ts';
 

@@ -1,5 +1,5 @@
 // CreateEventTracker, DescribeEventTracker, ListEventTrackers, DeleteEventTracker. An event
-// tracker gives a dataset group a tracking ID for PutEvents (src/records/), which records the
+// tracker gives a dataset group a tracking ID for PutEvents (src/data/records/), which records the
 // events in the group's Interactions dataset. Choices where AWS documents nothing [INF]:
 //  * a second tracker for a group (rules.md rule 32) is ResourceAlreadyExistsException;
 //  * the group must be ACTIVE (ResourceInUseException), like for datasets;
@@ -19,11 +19,11 @@ import type {
 import type { ResourceRecord } from '../../catalog/catalog.ts';
 import type { HandlerTable } from '../../protocol/handler-types.ts';
 import { alreadyExists, inUse } from '../../protocol/service-error.ts';
-import { makeArn } from '../arns.ts';
+import { makeArn } from '../shared/arns.ts';
 import { PROVISIONING_STEPS } from '../dataset-groups/dataset-group-operations.ts';
-import { schedule } from '../lifecycle.ts';
-import { insertResource, listPage, loadResource, toDate } from '../resource-access.ts';
-import type { ServiceDeps } from '../service-deps.ts';
+import { schedule } from '../shared/lifecycle.ts';
+import { insertResource, listPage, loadResource, toDate } from '../shared/resource-access.ts';
+import type { ServiceDeps } from '../shared/service-deps.ts';
 import { addTags, toTags } from '../tags/tag-rules.ts';
 
 export interface EventTrackerBody {

@@ -1,5 +1,5 @@
 // CreateDatasetExportJob, DescribeDatasetExportJob, ListDatasetExportJobs. The export itself runs
-// in src/ingest/export-job-work.ts.
+// in src/data/jobs/export-job-work.ts.
 import type {
   CreateDatasetExportJobRequest,
   CreateDatasetExportJobResponse,
@@ -13,9 +13,9 @@ import type { ResourceRecord } from '../../catalog/catalog.ts';
 import { ObjectStoreError, parseS3Url } from '../../object-store/object-store.ts';
 import type { HandlerTable } from '../../protocol/handler-types.ts';
 import { alreadyExists, inUse, invalidInput } from '../../protocol/service-error.ts';
-import { makeArn } from '../arns.ts';
-import { insertQueuedJob, listPage, loadResource, toDate } from '../resource-access.ts';
-import type { ServiceDeps } from '../service-deps.ts';
+import { makeArn } from '../shared/arns.ts';
+import { insertQueuedJob, listPage, loadResource, toDate } from '../shared/resource-access.ts';
+import type { ServiceDeps } from '../shared/service-deps.ts';
 import { toTags } from '../tags/tag-rules.ts';
 
 export type IngestionMode = 'BULK' | 'PUT' | 'ALL';

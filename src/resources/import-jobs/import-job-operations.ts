@@ -1,5 +1,5 @@
 // CreateDatasetImportJob, DescribeDatasetImportJob, ListDatasetImportJobs. Creating checks what
-// can be checked at once and queues the job; the job itself runs in src/ingest/import-job-work.ts.
+// can be checked at once and queues the job; the job itself runs in src/data/jobs/import-job-work.ts.
 import type {
   CreateDatasetImportJobRequest,
   CreateDatasetImportJobResponse,
@@ -12,12 +12,12 @@ import type {
 import type { ResourceRecord } from '../../catalog/catalog.ts';
 import type { HandlerTable } from '../../protocol/handler-types.ts';
 import { alreadyExists, inUse, limitExceeded, tooManyTags } from '../../protocol/service-error.ts';
-import { makeArn } from '../arns.ts';
+import { makeArn } from '../shared/arns.ts';
 import { PENDING_JOB_STATES, type DatasetBody } from '../datasets/dataset-operations.ts';
 import { checkPublishAttribution } from '../metric-attributions/metric-attribution-rules.ts';
-import { insertQueuedJob, listPage, loadResource, toDate } from '../resource-access.ts';
+import { insertQueuedJob, listPage, loadResource, toDate } from '../shared/resource-access.ts';
 import { parsedSchemaOf } from '../schemas/schema-operations.ts';
-import type { ServiceDeps } from '../service-deps.ts';
+import type { ServiceDeps } from '../shared/service-deps.ts';
 import { toTags } from '../tags/tag-rules.ts';
 import { checkDataLocation, checkDatasetAcceptsImport, checkFirstHeader } from './import-job-rules.ts';
 

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ResourceRecord } from '../../catalog/catalog.ts';
-import { DataLocationError, resolveDataLocation, type SourceObject } from '../../ingest/data-location.ts';
-import { checkHeader, MAX_HEADER_BYTES, readHeader } from '../../ingest/header.ts';
-import { IngestError } from '../../ingest/types.ts';
+import { DataLocationError, resolveDataLocation, type SourceObject } from '../../data/sources/data-location.ts';
+import { checkHeader, MAX_HEADER_BYTES, readHeader } from '../../data/engine/header.ts';
+import { IngestError } from '../../data/engine/types.ts';
 import { inUse, invalidInput } from '../../protocol/service-error.ts';
-import type { ParsedSchema } from '../schemas/schema-model.ts';
-import type { ServiceDeps } from '../service-deps.ts';
+import type { ParsedSchema } from '../../data/schema/schema-model.ts';
+import type { ServiceDeps } from '../shared/service-deps.ts';
 import type { DatasetBody } from '../datasets/dataset-operations.ts';
 
 export function checkDatasetAcceptsImport(dataset: ResourceRecord, importMode: string): void {

@@ -1,6 +1,6 @@
 // CreateMetricAttribution, DescribeMetricAttribution, ListMetricAttributions,
 // UpdateMetricAttribution, DeleteMetricAttribution, ListMetricAttributionMetrics (rules.md §11).
-// The reports themselves are written by dataset import jobs (src/ingest/attribution-report-work.ts).
+// The reports themselves are written by dataset import jobs (src/data/jobs/attribution-report-work.ts).
 // Choices where AWS documents nothing (see also metric-attribution-rules.ts):
 //  * a second attribution in a group is LimitExceededException: the guide words it as a quota ("You
 //    can create at most one metric attribution per dataset group", beside "at most 10 metrics"),
@@ -33,12 +33,12 @@ import type { CatalogOps, ResourceRecord } from '../../catalog/catalog.ts';
 import { ObjectStoreError, parseS3Url } from '../../object-store/object-store.ts';
 import type { HandlerTable, RequestContext } from '../../protocol/handler-types.ts';
 import { alreadyExists, inUse, invalidInput, limitExceeded, ServiceError } from '../../protocol/service-error.ts';
-import { makeArn } from '../arns.ts';
+import { makeArn } from '../shared/arns.ts';
 import { PROVISIONING_STEPS } from '../dataset-groups/dataset-group-operations.ts';
 import { PENDING_JOB_STATES } from '../datasets/dataset-operations.ts';
-import { schedule } from '../lifecycle.ts';
-import { DEFAULT_PAGE_SIZE, insertResource, listPage, loadResource, toDate } from '../resource-access.ts';
-import type { ServiceDeps } from '../service-deps.ts';
+import { schedule } from '../shared/lifecycle.ts';
+import { DEFAULT_PAGE_SIZE, insertResource, listPage, loadResource, toDate } from '../shared/resource-access.ts';
+import type { ServiceDeps } from '../shared/service-deps.ts';
 import {
   attributionOfGroup, checkDistinctNames, checkInteractions, checkMetricCount, checkMetrics, groupSchemas, toStoredOutput,
   type MetricAttributionBody,

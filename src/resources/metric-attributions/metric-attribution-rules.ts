@@ -15,7 +15,7 @@ import type { CatalogOps, ResourceRecord } from '../../catalog/catalog.ts';
 import { invalidInput } from '../../protocol/service-error.ts';
 import type { DatasetBody } from '../datasets/dataset-operations.ts';
 import { parsedSchemaOf } from '../schemas/schema-operations.ts';
-import type { DatasetType, ParsedSchema } from '../schemas/schema-model.ts';
+import type { DatasetType, ParsedSchema } from '../../data/schema/schema-model.ts';
 
 export const MAX_METRICS = 10;
 

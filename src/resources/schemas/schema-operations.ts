@@ -12,11 +12,11 @@ import type {
 import type { CatalogOps, ResourceRecord } from '../../catalog/catalog.ts';
 import type { HandlerTable } from '../../protocol/handler-types.ts';
 import { inUse, invalidInput, limitExceeded } from '../../protocol/service-error.ts';
-import { makeArn } from '../arns.ts';
-import { insertResource, listPage, loadResource, toDate } from '../resource-access.ts';
-import type { ServiceDeps } from '../service-deps.ts';
-import { parseSchema, SchemaRuleError } from './avro-schema-rules.ts';
-import type { Domain, ParsedSchema } from './schema-model.ts';
+import { makeArn } from '../shared/arns.ts';
+import { insertResource, listPage, loadResource, toDate } from '../shared/resource-access.ts';
+import type { ServiceDeps } from '../shared/service-deps.ts';
+import { parseSchema, SchemaRuleError } from '../../data/schema/avro-schema-rules.ts';
+import type { Domain, ParsedSchema } from '../../data/schema/schema-model.ts';
 
 export interface SchemaBody {
   schema: string;

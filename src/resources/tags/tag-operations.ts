@@ -3,9 +3,9 @@ import type { TagResourceRequest, UntagResourceRequest, ListTagsForResourceReque
 import type { CatalogOps, ResourceKind } from '../../catalog/catalog.ts';
 import type { HandlerTable } from '../../protocol/handler-types.ts';
 import { notFound } from '../../protocol/service-error.ts';
-import { parseArn } from '../arns.ts';
-import { loadResource } from '../resource-access.ts';
-import type { ServiceDeps } from '../service-deps.ts';
+import { parseArn } from '../shared/arns.ts';
+import { loadResource } from '../shared/resource-access.ts';
+import type { ServiceDeps } from '../shared/service-deps.ts';
 import { addTags, checkTaggable, checkUntagKeys, toApiTags, toTags } from './tag-rules.ts';
 
 async function kindOf(ops: CatalogOps, arn: string): Promise<ResourceKind> {

@@ -1,0 +1,41 @@
+// Provisioning states that involve no real work (a dataset group or dataset becoming ACTIVE, a
+// schema swap) are scheduled as timed transitions in the resource's document and applied when
+// the resource is read. No background timer, nothing to recover after a restart, and every API
+// node computes the same status from the same row.
+import type { ResourceRecord } from '../../catalog/catalog.ts';
+
+export interface Transition {
+  status: string;
+  /** Epoch ms at which the resource enters `status`. */
+  at: number;
+  /** Top-level document fields that change at the same moment (e.g. a dataset's new schemaArn). */
+  patch?: Record<string, unknown>;
+}
+
+export interface WithTransitions {
+  transitions?: Transition[];
+}
+
+/** Schedules PENDING -> IN_PROGRESS -> ACTIVE-like steps spread over `totalMs` from `now`. */
+export function schedule(now: number, totalMs: number, steps: string[]): Transition[] {
+  return steps.map((status, i) => ({ status, at: now + Math.round((totalMs * (i + 1)) / steps.length) }));
+}
+
+/**
+ * The record as it is at `now`: due transitions applied to status and updatedAt. Returns the
+ * same object when nothing was due, so callers can tell whether to write it back.
+ */
+export function settle<R extends ResourceRecord<Record<string, unknown>>>(record: R, now: number): R {
+  const body = record.body as WithTransitions;
+  const due = (body.transitions ?? []).filter((t) => t.at <= now);
+  if (due.length === 0) return record;
+  const last = due[due.length - 1];
+  const rest = (body.transitions ?? []).filter((t) => t.at > now);
+  const patched = due.reduce<Record<string, unknown>>((acc, t) => ({ ...acc, ...t.patch }), { ...record.body });
+  return {
+    ...record,
+    status: last.status,
+    updatedAt: Math.max(record.updatedAt, last.at),
+    body: { ...patched, transitions: rest.length ? rest : undefined } as R['body'],
+  };
+}

@@ -1,0 +1,17 @@
+// Service quotas (rules.md §13). AWS's adjustable quotas default to generous values here so that
+// test suites creating many resources just work; OPENPERSONALIZE_QUOTAS=aws restores AWS's
+// defaults. Quotas AWS cannot raise hold in both modes.
+import type { QuotaMode } from '../../config/config.ts';
+
+export interface Quotas {
+  schemas: number;
+  datasetGroups: number;
+  /** Dataset import jobs in CREATE PENDING / CREATE IN_PROGRESS per account and region (not adjustable). */
+  pendingImportJobs: number;
+  tagsPerResource: number;
+}
+
+export function quotasFor(mode: QuotaMode, pendingImportJobs = 5): Quotas {
+  const aws: Quotas = { schemas: 500, datasetGroups: 5, pendingImportJobs, tagsPerResource: 50 };
+  return mode === 'aws' ? aws : { ...aws, schemas: 100_000, datasetGroups: 10_000 };
+}
