@@ -16,12 +16,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
-import { S3Client } from '@aws-sdk/client-s3';
 import { startNode, type ChildService, type Role } from '../test/testkit/child-service.ts';
-import { activeDataset, csv, INTERACTIONS_HEADER, s3Bucket } from '../test/testkit/import-fixtures.ts';
+import { s3Bucket } from '../test/testkit/import-fixtures.ts';
+import { activeDataset } from '../test/testkit/resources.ts';
+import { csv, INTERACTIONS_HEADER_4 } from '../test/testkit/rows.ts';
 import { startMotoServer } from '../test/testkit/moto-server.ts';
 import { createDatabase, databaseUrl, dropDatabase } from '../test/testkit/postgres-db.ts';
-import { schemas, uniqueName } from '../test/testkit/service-harness.ts';
+import { uniqueName } from '../test/testkit/service-harness.ts';
+import { minimalSchemas } from '../test/testkit/schemas.ts';
 
 const ROWS = Number(process.argv[2] ?? 200_000);
 const REPS = Number(process.argv[3] ?? 1);
@@ -34,8 +36,7 @@ async function main(): Promise<void> {
   const dirs: string[] = [];
   const nodes: ChildService[] = [];
   try {
-    const s3 = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    const bucket = await s3Bucket(s3);
+    const bucket = await s3Bucket(moto.s3Client());
     const env = {
       ...moto.env,
       OPENPERSONALIZE_DATABASE_URL: databaseUrl(db),
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
       nodes.push(n);
       return n;
     };
-    for (let f = 0; f < IMPORTS; f++) await bucket.put(`in/${f}.csv`, csv(INTERACTIONS_HEADER, rows(f)));
+    for (let f = 0; f < IMPORTS; f++) await bucket.put(`in/${f}.csv`, csv(INTERACTIONS_HEADER_4, rows(f)));
     const api = await start('api');
     const client = new PersonalizeClient({ endpoint: api.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 's' }, maxAttempts: 1 });
     process.stdout.write(`scale-out bench: ${IMPORTS} concurrent imports of ${ROWS} rows each, ${cpus().length} cores, 2 jobs at a time per worker\n`);
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     for (let rep = 0; rep < REPS; rep++) {
       for (const workerCount of [1, 2]) {
         const workers = await Promise.all(Array.from({ length: workerCount }, () => start('worker')));
-        const datasets = await Promise.all(Array.from({ length: IMPORTS }, () => activeDataset(client, schemas.interactions, 'Interactions')));
+        const datasets = await Promise.all(Array.from({ length: IMPORTS }, () => activeDataset(client, minimalSchemas.interactions, 'Interactions')));
         const t0 = performance.now();
         const arns = await Promise.all(datasets.map(async (d, f) =>
           (await client.send(new CreateDatasetImportJobCommand({ jobName: uniqueName('bench'), datasetArn: d.datasetArn, dataSource: { dataLocation: `s3://${bucket.name}/in/${f}.csv` } }))).datasetImportJobArn!,

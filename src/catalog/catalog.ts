@@ -6,16 +6,12 @@
 // meaning of the document; the catalog only stores, filters, orders and counts rows. That keeps
 // both backends tiny and lets one conformance suite (test/catalog/) hold them to one contract.
 
-export type ResourceKind =
-  | 'schema'
-  | 'dataset-group'
-  | 'dataset'
-  | 'dataset-import-job'
-  | 'dataset-export-job'
-  | 'data-deletion-job'
-  | 'event-tracker'
-  | 'metric-attribution'
-  | 'filter';
+/**
+ * The kind of a resource, e.g. 'dataset-group'. A plain string, so that a new family never edits
+ * the catalog: each family declares its kind in resources/<family>/<family>-record.ts
+ * (defineKind), and callers name kinds through those definitions (DATASET_KIND.kind).
+ */
+export type ResourceKind = string;
 
 export interface ResourceRecord<Body = Record<string, unknown>> {
   /** Primary key. ARNs are name-based, so ARN uniqueness is name uniqueness per account/region/kind. */
@@ -131,20 +127,17 @@ export interface CatalogOps {
   lock(key: string): Promise<void>;
 }
 
+/** What differs between backends that callers must know of (kysely's adapter habit): named capabilities, not backend names. */
 export interface CatalogCapabilities {
   /** Several processes may use this catalog at once (PostgreSQL yes, SQLite file no). */
   multiProcess: boolean;
-  backend: 'sqlite' | 'postgres';
 }
 
-export interface Catalog extends CatalogOps {
-  readonly capabilities: CatalogCapabilities;
-  /**
-   * Runs fn in one transaction: all its writes commit together or not at all. Transactions are
-   * serialisable with respect to each other for rows they both write; use `lock` for
-   * check-then-insert invariants (quotas, "one job per dataset").
-   */
-  transaction<T>(fn: (tx: CatalogOps) => Promise<T>): Promise<T>;
+/**
+ * The job queue's port (its in-transaction half — enqueueJob, finishJob, getQueuedJob — is on
+ * CatalogOps, so a job is queued and finished in the transactions that create and end it).
+ */
+export interface JobQueue {
   /**
    * Atomically takes the oldest available job (never leased, or lease ended before `now`) of the
    * given kinds: sets owner, leaseExpiresAt = now + leaseMs, attempts + 1, and returns it. Two
@@ -164,6 +157,16 @@ export interface Catalog extends CatalogOps {
    */
   expireAllLeases(): Promise<number>;
   listQueuedJobs(): Promise<QueuedJob[]>;
+}
+
+export interface Catalog extends CatalogOps, JobQueue {
+  readonly capabilities: CatalogCapabilities;
+  /**
+   * Runs fn in one transaction: all its writes commit together or not at all. Transactions are
+   * serialisable with respect to each other for rows they both write; use `lock` for
+   * check-then-insert invariants (quotas, "one job per dataset").
+   */
+  transaction<T>(fn: (tx: CatalogOps) => Promise<T>): Promise<T>;
   /**
    * Every resource of a kind, across all accounts and regions, in ARN order after `afterArn`.
    * For maintenance only (garbage collection of dataset parts): API handlers must use `list`,

@@ -1,44 +1,37 @@
-// Assembles the service from its parts: catalog, handlers of every resource family, the HTTP
-// pipeline. Used by the CLI (`openpersonalize serve`) and by tests that start a real server.
+// Assembles the service from its parts: stores, the families of the registry, the job runner and
+// the HTTP routes of the process's role. Used by the CLI (`openpersonalize serve`) and by tests
+// that start a real server.
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Catalog } from '../catalog/catalog.ts';
-import { openCatalog } from '../catalog/open-catalog.ts';
-import { consoleRoute } from '../console/console-routes.ts';
-import { controlPlaneRoute, createHttpServer, healthRoute, restJsonRoute } from '../protocol/http-server.ts';
-import { RestJsonService } from '../protocol/rest-json-protocol.ts';
 import { sqlAccessOf } from '../catalog/sql/sql-catalog.ts';
-import { CellValidator } from '../data/records/cell-validator.ts';
-import { eventsOperations } from '../resources/events/events-operations.ts';
-import { SqlRecordStore } from '../data/records/sql-record-store.ts';
-import { eventTrackerOperations } from '../resources/event-trackers/event-tracker-operations.ts';
-import { JsonService } from '../protocol/json-protocol.ts';
-import { PageTokens } from '../protocol/pagination-token.ts';
-import { loadServiceModel } from '../protocol/service-model.ts';
-import { datasetGroupOperations } from '../resources/dataset-groups/dataset-group-operations.ts';
-import { datasetOperations } from '../resources/datasets/dataset-operations.ts';
-import { quotasFor } from '../resources/shared/quotas.ts';
-import { schemaOperations } from '../resources/schemas/schema-operations.ts';
-import type { ServiceDeps } from '../resources/shared/service-deps.ts';
-import { tagOperations } from '../resources/tags/tag-operations.ts';
-import { exportJobKind } from '../data/jobs/export-job-work.ts';
-import { importJobKind } from '../data/jobs/import-job-work.ts';
-import { dataDeletionJobKind } from '../data/jobs/data-deletion-job-work.ts';
-import { dataDeletionJobOperations } from '../resources/data-deletion-jobs/data-deletion-job-operations.ts';
-import { PartStore } from '../data/generations/part-store.ts';
-import { collectOrphanParts, ORPHAN_MIN_AGE_MS } from '../data/generations/part-garbage-collector.ts';
-import { JobRunner } from '../jobs/job-runner.ts';
-import { LocalDirStore } from '../object-store/local-dir-store.ts';
-import { openObjectStore } from '../object-store/open-object-store.ts';
-import { exportJobOperations } from '../resources/export-jobs/export-job-operations.ts';
-import { importJobOperations } from '../resources/import-jobs/import-job-operations.ts';
-import { metricAttributionOperations } from '../resources/metric-attributions/metric-attribution-operations.ts';
-import { join } from 'node:path';
-import { authPolicyOf, type Config } from '../config/config.ts';
 import { holdCatalogLock } from '../catalog/sqlite/sqlite-process-lock.ts';
+import { authPolicyOf, ConfigError, type Config } from '../config/config.ts';
+import { consoleRoute } from '../console/console-routes.ts';
+import type { PartStore } from '../data/generations/part-store.ts';
+import type { WorkerDeps } from '../data/jobs/work-deps.ts';
+import { DatasetReader } from '../data/reader.ts';
+import { CellValidator } from '../data/records/cell-validator.ts';
+import { SqlRecordStore } from '../data/records/sql-record-store.ts';
+import { JobRunner } from '../jobs/job-runner.ts';
+import { ORPHAN_MIN_AGE_MS } from '../object-store/blob-area.ts';
 import { ServiceMetrics } from '../observability/metrics.ts';
 import { metricsRoute, readyRoute } from '../observability/readiness.ts';
+import type { PersonalizeHandlers } from '../api/personalize-handlers.ts';
+import { mergeHandlers } from '../protocol/handler-types.ts';
+import { controlPlaneRoute, createHttpServer, healthRoute, restJsonRoute, type Route } from '../protocol/http-server.ts';
+import { JsonService } from '../protocol/json-protocol.ts';
+import { PageTokens } from '../protocol/pagination-token.ts';
+import { RestJsonService } from '../protocol/rest-json-protocol.ts';
+import { loadServiceModel } from '../protocol/service-model.ts';
+import { eventsOperations } from '../resources/events/events-operations.ts';
+import { quotasFor } from '../resources/shared/quotas.ts';
+import type { ServiceDeps } from '../resources/shared/service-deps.ts';
+import { FAMILIES, type Family } from './families.ts';
+import { sweepAllAreas, type SweepResult } from './orphan-sweeper.ts';
+import { ROLES, type RouteName } from './roles.ts';
+import { openStores } from './stores.ts';
 
 export interface RunningService {
   server: Server;
@@ -46,95 +39,114 @@ export interface RunningService {
   runner: JobRunner;
   /** Where the datasets' bulk data is kept. */
   parts: PartStore;
+  /** Runs the orphan sweep of every storage area now (as if at `now`). */
+  sweepOrphans(now?: number): Promise<SweepResult>;
   /** e.g. http://127.0.0.1:4580 */
   endpoint: string;
   close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** The service's clock (epoch ms): resources' timed states, jobs, leases. Default Date.now. */
+  now?: () => number;
+  /** The job runner claims nothing by itself; jobs run when a test calls runner.drain(). */
+  manualJobs?: boolean;
 }
 
 export type Logger = (fields: Record<string, unknown>) => void;
 
 export const jsonLogger: Logger = (fields) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...fields })}\n`);
 
-export async function startService(config: Config, log: Logger = jsonLogger, env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
+export async function startService(config: Config, log: Logger = jsonLogger, env: NodeJS.ProcessEnv = process.env, options: ServiceOptions = {}): Promise<RunningService> {
   const releaseLock = holdCatalogLock(config);
-  const catalog = await openCatalog(config.databaseUrl, config.dataDir).catch((e: unknown) => {
+  const stores = await openStores(config, env).catch((e: unknown) => {
     releaseLock();
     throw e;
   });
+  const { catalog, objects, parts, areas } = stores;
+  const role = ROLES[config.role];
+  const now = options.now ?? (() => Date.now());
   const secret = config.secret ?? (await catalog.putSettingIfAbsent('pagination-secret', randomBytes(32).toString('hex')));
-  const objects = openObjectStore(config.objectStore, config.dataDir, env);
-  // The datasets' own data: in the data dir by default, in a bucket of its own on S3.
-  const parts =
-    config.objectStore === 's3'
-      ? new PartStore(objects, config.storageBucket, join(config.dataDir, 'cache'))
-      : new PartStore(new LocalDirStore(join(config.dataDir, 'storage')), 'parts', join(config.dataDir, 'cache'));
-  const now = () => Date.now();
   const model = loadServiceModel('personalize', '2018-05-22');
-  const metrics = new ServiceMetrics(catalog, new Set(Object.keys(model.operations)), () => jobRunner.activeJobs, (method, path) => events.resolve(method, path));
-  const workerDeps = { catalog, config, objects, parts, now, log, observe: metrics };
+  const eventsModel = loadServiceModel('personalize-events', '2018-03-22');
   // Individually put records (personalize-events), kept in the catalog database apart from bulk data.
   const records = new SqlRecordStore(sqlAccessOf(catalog));
+  const reader = new DatasetReader(catalog, parts, records);
   const validator = new CellValidator();
-  const jobRunner = new JobRunner(catalog, [importJobKind(workerDeps), exportJobKind({ ...workerDeps, records }), dataDeletionJobKind({ ...workerDeps, records })], {
-    log, concurrency: config.jobConcurrency, maxAttempts: config.jobMaxAttempts, leaseMs: config.jobLeaseMs, observe: metrics,
+
+  const metrics = new ServiceMetrics(catalog, new Set(Object.keys(model.operations)), () => runner.activeJobs, (method, path) => events.resolve(method, path));
+  const workerDeps: WorkerDeps = { catalog, config, objects, parts, reader, records, now, log, observe: metrics };
+  const allKinds = (FAMILIES as readonly Family[]).flatMap((f) => f.jobs?.(workerDeps) ?? []);
+  const unknown = config.jobKinds?.filter((k) => !allKinds.some((j) => j.kind === k)) ?? [];
+  if (unknown.length > 0) {
+    await Promise.all([records.close(), validator.close()]);
+    await catalog.close();
+    releaseLock();
+    throw new ConfigError(`OPENPERSONALIZE_JOB_KINDS names unknown job kinds: ${unknown.join(', ')} (known: ${allKinds.map((k) => k.kind).join(', ')})`);
+  }
+  const kinds = allKinds.filter((k) => !config.jobKinds || config.jobKinds.includes(k.kind));
+  const runner = new JobRunner(catalog, role.runsJobs ? kinds : [], {
+    log, now, manual: options.manualJobs, concurrency: config.jobConcurrency, maxAttempts: config.jobMaxAttempts, leaseMs: config.jobLeaseMs, observe: metrics,
   });
-  const runsJobs = config.role !== 'api';
   const deps: ServiceDeps = {
-    catalog,
-    config,
+    catalog, config, objects, parts, now,
     tokens: new PageTokens(Buffer.from(secret)),
     quotas: quotasFor(config.quotas, config.maxPendingImports),
-    now,
-    objects,
-    parts,
-    // An api node only enqueues: the workers poll the shared queue.
-    jobQueued: () => (runsJobs ? jobRunner.wake() : undefined),
+    // A node that runs no jobs only enqueues: the workers poll the shared queue.
+    jobQueued: () => (role.runsJobs ? runner.wake() : undefined),
   };
-  const personalize = new JsonService(model, {
-    ...schemaOperations(deps),
-    ...datasetGroupOperations(deps),
-    ...datasetOperations(deps),
-    ...tagOperations(deps),
-    ...importJobOperations(deps),
-    ...dataDeletionJobOperations(deps),
-    ...exportJobOperations(deps),
-    ...metricAttributionOperations(deps),
-    ...eventTrackerOperations(deps),
-  });
-  const events = new RestJsonService(loadServiceModel('personalize-events', '2018-03-22'), eventsOperations({ catalog, records, validator, now }));
+  const handlers: PersonalizeHandlers = mergeHandlers(...FAMILIES.map((f) => f.handlers(deps)));
+  const personalize = new JsonService(model, handlers);
+  const events = new RestJsonService(eventsModel, eventsOperations({ catalog, records, validator, now }));
+
   let draining = false;
   const probeBucket = config.objectStore === 's3' ? config.storageBucket : 'parts';
-  // Every node, a worker too, answers health, readiness and metrics; a worker nothing else.
-  const opsRoutes = [healthRoute, readyRoute({ catalog, objects, probeBucket, draining: () => draining }), metricsRoute(metrics)];
-  const routes = config.role === 'worker' ? opsRoutes : [...opsRoutes, consoleRoute({ catalog, config, objects, parts, records, now, secret }), controlPlaneRoute(personalize), restJsonRoute(events)];
+  const routeOf: Record<RouteName, () => Route> = {
+    health: () => healthRoute,
+    ready: () => readyRoute({ catalog, objects, probeBucket, draining: () => draining }),
+    metrics: () => metricsRoute(metrics),
+    console: () => consoleRoute({ catalog, config, objects, reader, records, now, secret }),
+    personalize: () => controlPlaneRoute(personalize),
+    'personalize-events': () => restJsonRoute(events),
+  };
+  const routes = role.routes.map((r) => routeOf[r]());
   const server = createHttpServer({ auth: authPolicyOf(config), maxRequestBytes: config.maxRequestBytes, routes, log, observe: metrics.observeRequest });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  if (runsJobs) await jobRunner.start();
-  // Nodes that run jobs also sweep parts that crashed jobs left behind: at start, then hourly.
+
+  const sweepOrphans = (at = now()) => sweepAllAreas(catalog, areas, FAMILIES, at);
   const sweep = () =>
-    collectOrphanParts({ catalog, parts, now: now() }).then(
-      (r) => r.deleted.length > 0 && log({ level: 'info', msg: 'deleted orphan dataset parts', parts: r.deleted.length }),
-      (e: unknown) => log({ level: 'warn', msg: 'orphan part sweep failed', error: String(e) }),
+    sweepOrphans().then(
+      (r) => {
+        const deleted = Object.values(r).reduce((n, a) => n + a.deleted.length, 0);
+        if (deleted > 0) log({ level: 'info', msg: 'deleted orphan blobs', parts: r.datasetParts.deleted.length, models: r.modelArtifacts.deleted.length });
+      },
+      (e: unknown) => log({ level: 'warn', msg: 'orphan sweep failed', error: String(e) }),
     );
-  const sweeper = runsJobs ? setInterval(sweep, ORPHAN_MIN_AGE_MS) : undefined;
-  sweeper?.unref();
-  if (runsJobs) void sweep();
-  log({ level: 'info', msg: 'service started', role: config.role, worker: runsJobs ? jobRunner.owner : undefined });
+  let sweeper: NodeJS.Timeout | undefined;
+  if (role.runsJobs) {
+    await runner.start();
+    // Nodes that run jobs also sweep what crashed jobs left behind: at start, then hourly.
+    sweeper = setInterval(sweep, ORPHAN_MIN_AGE_MS);
+    sweeper.unref();
+    void sweep();
+  }
+  log({ level: 'info', msg: 'service started', role: config.role, worker: role.runsJobs ? runner.owner : undefined, jobKinds: role.runsJobs ? kinds.map((k) => k.kind) : [] });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
     server,
     catalog,
-    runner: jobRunner,
+    runner,
     parts,
+    sweepOrphans,
     endpoint: `http://${host}:${port}`,
     async close() {
       draining = true;
       clearInterval(sweeper);
-      await jobRunner.stop(config.shutdownGraceMs);
+      await runner.stop(config.shutdownGraceMs);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await records.close();

@@ -42,6 +42,8 @@ export interface Config {
   duckdbMemoryLimit: string;
   /** What this process does: the AWS API, the jobs, or both (see checkDeployment). */
   role: Role;
+  /** The job kinds this process runs when its role runs jobs (e.g. only 'dataset-import-job'); undefined: every kind. */
+  jobKinds: string[] | undefined;
   /** How long a worker's claim on a job lasts without a heartbeat (a dead worker's job waits this long). */
   jobLeaseMs: number;
   /** On SIGTERM: how long running jobs may go on before they are handed back to the queue. */
@@ -74,6 +76,7 @@ export const FLAG_TO_ENV: Record<string, string> = {
   '--job-max-attempts': 'OPENPERSONALIZE_JOB_MAX_ATTEMPTS',
   '--duckdb-memory-limit': 'OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT',
   '--role': 'OPENPERSONALIZE_ROLE',
+  '--job-kinds': 'OPENPERSONALIZE_JOB_KINDS',
   '--job-lease-ms': 'OPENPERSONALIZE_JOB_LEASE_MS',
   '--shutdown-grace-ms': 'OPENPERSONALIZE_SHUTDOWN_GRACE_MS',
 };
@@ -128,6 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memory)) throw new ConfigError(`OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT=${memory} must be a size like 1GB or 512MB`);
   const role = env.OPENPERSONALIZE_ROLE || 'all';
   if (role !== 'all' && role !== 'api' && role !== 'worker') throw new ConfigError(`OPENPERSONALIZE_ROLE=${role} must be 'all', 'api' or 'worker'`);
+  const kinds = (env.OPENPERSONALIZE_JOB_KINDS || '').split(',').map((k) => k.trim()).filter(Boolean);
+  if (kinds.some((k) => !/^[a-z][a-z-]*$/.test(k))) throw new ConfigError(`OPENPERSONALIZE_JOB_KINDS=${env.OPENPERSONALIZE_JOB_KINDS} must be job kinds separated by commas, like dataset-import-job,dataset-export-job`);
   const config: Config = {
     port: integer(env, 'PORT', 4580, 0, 65535),
     host,
@@ -147,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobMaxAttempts: integer(env, 'OPENPERSONALIZE_JOB_MAX_ATTEMPTS', 3, 1, 100),
     duckdbMemoryLimit: memory,
     role,
+    jobKinds: kinds.length > 0 ? kinds : undefined,
     jobLeaseMs: integer(env, 'OPENPERSONALIZE_JOB_LEASE_MS', 30_000, 300, 3_600_000),
     shutdownGraceMs: integer(env, 'OPENPERSONALIZE_SHUTDOWN_GRACE_MS', 20_000, 0, 3_600_000),
   };

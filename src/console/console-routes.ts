@@ -13,20 +13,22 @@
 //   GET    /console/api/import-job?arn=ARN          the job, its problems and offending lines
 // Every call takes ?region= (and, in open mode, ?account=).
 import { createHash } from 'node:crypto';
-import type { Catalog, ResourceKind, ResourceRecord } from '../catalog/catalog.ts';
+import type { Catalog, ResourceRecord } from '../catalog/catalog.ts';
 import type { Config } from '../config/config.ts';
 import type { ObjectStore } from '../object-store/object-store.ts';
-import type { PartStore } from '../data/generations/part-store.ts';
+import type { DatasetReader } from '../data/reader.ts';
 import type { RecordStore } from '../data/records/record-store.ts';
 import type { IncomingCall, Route } from '../protocol/http-server.ts';
 import type { ProtocolResponse } from '../protocol/json-protocol.ts';
 import { ServiceError } from '../protocol/service-error.ts';
-import type { DatasetBody } from '../resources/datasets/dataset-operations.ts';
-import type { DataDeletionJobBody } from '../resources/data-deletion-jobs/data-deletion-job-operations.ts';
-import type { ExportJobBody } from '../resources/export-jobs/export-job-operations.ts';
-import type { ImportJobBody } from '../resources/import-jobs/import-job-operations.ts';
+import { DATASET_GROUP_KIND } from '../resources/dataset-groups/dataset-group-record.ts';
+import { DATASET_KIND, type DatasetBody } from '../resources/datasets/dataset-record.ts';
+import { DATA_DELETION_JOB_KIND, shownNumDeleted, type DataDeletionJobBody } from '../resources/data-deletion-jobs/data-deletion-job-record.ts';
+import { EXPORT_JOB_KIND, type ExportJobBody } from '../resources/export-jobs/export-job-record.ts';
+import { IMPORT_JOB_KIND, type ImportJobBody } from '../resources/import-jobs/import-job-record.ts';
 import { settle } from '../resources/shared/lifecycle.ts';
-import { parsedSchemaOf } from '../resources/schemas/schema-operations.ts';
+import { kindDefinition, type ResourceKindDefinition } from '../resources/shared/resource-kind.ts';
+import { parsedSchemaOf, SCHEMA_KIND } from '../resources/schemas/schema-record.ts';
 import { defaultAssetsDir, SECURITY_HEADERS, serveAsset } from './console-assets.ts';
 import type { DatasetDetail, DatasetSummary, GroupDetail, GroupSummary, ImportJobDetail, JobSummary, WhoAmI } from './console-api-types.ts';
 import { ConsoleError, ConsoleSessions, isRegion, type ConsoleCaller } from './console-session.ts';
@@ -37,7 +39,8 @@ export interface ConsoleDeps {
   catalog: Catalog;
   config: Config;
   objects: ObjectStore;
-  parts: PartStore;
+  /** The dataset as it is now (bulk and individual records). */
+  reader: DatasetReader;
   /** Individually put records (personalize-events); without it the console counts none. */
   records?: RecordStore;
   now: () => number;
@@ -57,7 +60,8 @@ const json = (status: number, value: unknown, headers: Record<string, string> = 
 });
 
 function jobSummary(r: ResourceRecord): JobSummary {
-  const kind = r.kind === 'dataset-import-job' ? 'import' : r.kind === 'dataset-export-job' ? 'export' : 'deletion';
+  const kind = kindDefinition(r.kind).job?.console;
+  if (!kind) throw new Error(`Internal error: ${r.kind} is not a kind of job.`);
   const base: JobSummary = { arn: r.arn, name: r.name, kind, status: r.status, createdAt: r.createdAt, updatedAt: r.updatedAt };
   const failureReason = typeof r.body.failureReason === 'string' ? r.body.failureReason : undefined;
   if (kind === 'import') {
@@ -69,27 +73,28 @@ function jobSummary(r: ResourceRecord): JobSummary {
     return { ...base, failureReason, location: b.jobOutput?.s3DataDestination?.path, mode: b.ingestionMode };
   }
   const b = r.body as unknown as DataDeletionJobBody;
-  return { ...base, failureReason, location: b.dataSource?.dataLocation, numDeleted: r.status === 'COMPLETED' ? b.numDeleted : undefined };
+  return { ...base, failureReason, location: b.dataSource?.dataLocation, numDeleted: shownNumDeleted(r) };
 }
 
 export function consoleRoute(deps: ConsoleDeps): Route {
   const sessions = new ConsoleSessions(deps.config, deps.secret, deps.now);
-  const insights = new DatasetInsightsEngine(deps.config, deps.records, deps.now);
+  const insights = new DatasetInsightsEngine(deps.config, deps.reader, deps.now);
   const individualCount = (datasetArn: string) => deps.records?.count(datasetArn) ?? Promise.resolve(0);
   const assets = deps.assetsDir ?? defaultAssetsDir();
 
-  async function load(c: ConsoleCaller, kind: ResourceKind, arn: string | null): Promise<ResourceRecord> {
+  async function load(c: ConsoleCaller, definition: ResourceKindDefinition, arn: string | null): Promise<ResourceRecord> {
+    const kind = definition.kind;
     const r = arn ? await deps.catalog.get(arn) : undefined;
     if (!r || r.kind !== kind || r.account !== c.account || r.region !== c.region) throw new ConsoleError(404, `No ${kind} ${arn ?? '(no arn given)'} in account ${c.account}, region ${c.region}.`);
     return settle(r, deps.now());
   }
 
-  const list = async (c: ConsoleCaller, kind: ResourceKind, parentArn?: string, limit = LIST_LIMIT) =>
-    (await deps.catalog.list({ account: c.account, region: c.region, kind, parentArn, limit })).map((r) => settle(r, deps.now()));
+  const list = async (c: ConsoleCaller, kind: ResourceKindDefinition, parentArn?: string, limit = LIST_LIMIT) =>
+    (await deps.catalog.list({ account: c.account, region: c.region, kind: kind.kind, parentArn, limit })).map((r) => settle(r, deps.now()));
 
   async function datasetSummary(c: ConsoleCaller, r: ResourceRecord): Promise<DatasetSummary> {
     const body = r.body as unknown as DatasetBody;
-    const [latest] = await list(c, 'dataset-import-job', r.arn, 1);
+    const [latest] = await list(c, IMPORT_JOB_KIND, r.arn, 1);
     return {
       arn: r.arn, name: r.name, datasetType: body.datasetType, status: r.status, schemaArn: body.schemaArn,
       createdAt: r.createdAt, updatedAt: r.updatedAt, latestImport: latest && jobSummary(latest),
@@ -99,16 +104,11 @@ export function consoleRoute(deps: ConsoleDeps): Route {
   /** The dataset's schema, its current parts (local paths, when their imports committed, as an
    *  ALL export orders them) and its number of individual records. */
   async function datasetData(c: ConsoleCaller, arn: string | null): Promise<DatasetData> {
-    const dataset = await load(c, 'dataset', arn);
-    const body = dataset.body as unknown as DatasetBody;
-    const schemaRecord = await load(c, 'schema', body.schemaArn);
-    const refs = body.bulk?.parts ?? [];
-    const [paths, committed, individual] = await Promise.all([
-      deps.parts.localPaths(refs.map((p) => p.key)),
-      Promise.all(refs.map(async (p) => (await deps.catalog.get(p.jobArn))?.updatedAt ?? 0)),
-      individualCount(dataset.arn),
-    ]);
-    return { datasetArn: dataset.arn, schema: parsedSchemaOf(schemaRecord), bulk: paths.map((path, i) => ({ path, committedAt: committed[i] })), individual };
+    const dataset = await load(c, DATASET_KIND, arn);
+    await load(c, SCHEMA_KIND, (dataset.body as unknown as DatasetBody).schemaArn);
+    const data = await deps.reader.open(dataset.arn);
+    if (typeof data === 'string') throw new ConsoleError(404, `The dataset ${dataset.arn} or its schema was just deleted.`);
+    return data;
   }
 
   async function api(call: IncomingCall, path: string, q: URLSearchParams): Promise<ProtocolResponse> {
@@ -121,28 +121,28 @@ export function consoleRoute(deps: ConsoleDeps): Route {
         return json(200, who);
       }
       case 'dataset-groups': {
-        const groups = await list(c, 'dataset-group');
+        const groups = await list(c, DATASET_GROUP_KIND);
         const out: GroupSummary[] = await Promise.all(groups.map(async (g) => ({
           arn: g.arn, name: g.name, status: g.status, domain: g.body.domain as string | undefined, createdAt: g.createdAt, updatedAt: g.updatedAt,
-          datasets: await deps.catalog.count({ account: c.account, region: c.region, kind: 'dataset', parentArn: g.arn }),
+          datasets: await deps.catalog.count({ account: c.account, region: c.region, kind: DATASET_KIND.kind, parentArn: g.arn }),
         })));
         return json(200, { groups: out });
       }
       case 'datasets': {
-        const group = await load(c, 'dataset-group', q.get('group'));
+        const group = await load(c, DATASET_GROUP_KIND, q.get('group'));
         const [datasets, deletions] = await Promise.all([
-          Promise.all((await list(c, 'dataset', group.arn)).map((d) => datasetSummary(c, d))),
-          list(c, 'data-deletion-job', group.arn),
+          Promise.all((await list(c, DATASET_KIND, group.arn)).map((d) => datasetSummary(c, d))),
+          list(c, DATA_DELETION_JOB_KIND, group.arn),
         ]);
         const detail: GroupDetail = { group: { arn: group.arn, name: group.name, status: group.status }, datasets, deletions: deletions.map(jobSummary) };
         return json(200, detail);
       }
       case 'dataset': {
-        const dataset = await load(c, 'dataset', q.get('arn'));
+        const dataset = await load(c, DATASET_KIND, q.get('arn'));
         const body = dataset.body as unknown as DatasetBody;
-        const schemaRecord = await load(c, 'schema', body.schemaArn);
+        const schemaRecord = await load(c, SCHEMA_KIND, body.schemaArn);
         const group = dataset.parentArn ? await deps.catalog.get(dataset.parentArn) : undefined;
-        const [imports, exports] = await Promise.all((['dataset-import-job', 'dataset-export-job'] as const).map((k) => list(c, k, dataset.arn)));
+        const [imports, exports] = await Promise.all([IMPORT_JOB_KIND, EXPORT_JOB_KIND].map((k) => list(c, k, dataset.arn)));
         const detail: DatasetDetail = {
           ...(await datasetSummary(c, dataset)),
           groupArn: dataset.parentArn, groupName: group?.name ?? '',
@@ -167,7 +167,7 @@ export function consoleRoute(deps: ConsoleDeps): Route {
         return json(200, await insights.rows(await datasetData(c, q.get('arn')), offset, limit));
       }
       case 'import-job': {
-        const job = await load(c, 'dataset-import-job', q.get('arn'));
+        const job = await load(c, IMPORT_JOB_KIND, q.get('arn'));
         const summary = jobSummary(job);
         const found = summary.failureReason ? await failureLines(summary.failureReason, summary.location, deps.objects) : { problems: [] };
         const detail: ImportJobDetail = { ...summary, datasetArn: job.parentArn, ...found };

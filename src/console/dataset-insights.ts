@@ -2,7 +2,7 @@
 // its plots, computed by DuckDB over the dataset's current rows as datasetViewSql defines them
 // (the same view exports read), so the console never disagrees with an export. When the dataset
 // has individual records (PutEvents, PutUsers, ...), they are merged in exactly as an ALL export
-// merges them (exportSources in src/data/records/record-parts.ts); past MAX_INDIVIDUAL_IN_VIEW records
+// merges them (DatasetReader.sources, src/data/reader.ts); past MAX_INDIVIDUAL_IN_VIEW records
 // the plots and rows cover the bulk data only, and say so (`covers`).
 //
 // Parts are immutable, so a bulk-only result is cached under the list of part keys it was
@@ -15,24 +15,16 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Config } from '../config/config.ts';
-import type { RecordStore } from '../data/records/record-store.ts';
+import type { DatasetReader, DatasetSnapshot } from '../data/reader.ts';
 import { withDuck, rows as duckRows } from '../data/engine/duck.ts';
-import { engineOptions } from '../data/jobs/import-job-work.ts';
+import { engineOptions } from '../data/engine/engine-options.ts';
 import { datasetViewSql } from '../data/engine/index.ts';
-import { exportSources, type BulkPart } from '../data/records/record-parts.ts';
 import { sqlIdent } from '../data/engine/cell-rules.ts';
 import type { ParsedSchema } from '../data/schema/schema-model.ts';
 import type { CountBar, DataCoverage, DatasetInsights, RowsPage } from './console-api-types.ts';
 
-/** A dataset's data as the console reads it. */
-export interface DatasetData {
-  datasetArn: string;
-  schema: ParsedSchema;
-  /** Local paths of the current bulk parts, oldest first, with when each one's import committed. */
-  bulk: BulkPart[];
-  /** Individual records stored for the dataset (RecordStore.count). */
-  individual: number;
-}
+/** A dataset's data as the console reads it: the dataset now (data/reader.ts). */
+export type DatasetData = DatasetSnapshot;
 
 /** Past this many individual records, plots and rows cover the bulk data only (labelled so). */
 export const MAX_INDIVIDUAL_IN_VIEW = 200_000;
@@ -71,14 +63,14 @@ export class DatasetInsightsEngine {
 
   constructor(
     private readonly config: Config,
-    private readonly records?: RecordStore,
+    private readonly reader: DatasetReader,
     private readonly now: () => number = Date.now,
   ) {
     this.workDir = join(config.dataDir, 'work', 'console');
   }
 
   private merges(d: DatasetData): boolean {
-    return this.records !== undefined && d.individual > 0 && d.individual <= MAX_INDIVIDUAL_IN_VIEW;
+    return d.individual > 0 && d.individual <= MAX_INDIVIDUAL_IN_VIEW;
   }
 
   /** Runs fn after every earlier query, caching its result under key (small LRU). */
@@ -123,7 +115,7 @@ export class DatasetInsightsEngine {
     const dir = mkdtempSync(join(this.workDir, 'records-'));
     try {
       const engine = engineOptions(this.config, dir);
-      const sources = await exportSources({ mode: 'ALL', schema: d.schema, bulk: d.bulk, records: this.records, datasetArn: d.datasetArn, workDir: dir, engine });
+      const sources = await this.reader.sources(d, 'ALL', dir, engine);
       this.recordParts.set(d.datasetArn, { key, dir, sources, until: this.now() + INDIVIDUAL_TTL_MS });
     } catch (e) {
       rmSync(dir, { recursive: true, force: true });

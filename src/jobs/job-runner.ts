@@ -3,7 +3,8 @@
 // sure every job ends in a recorded outcome — by its work, or, when the work keeps dying with
 // its process, by giving up after maxAttempts with a reason that says so.
 import { randomUUID } from 'node:crypto';
-import type { Catalog, CatalogOps, QueuedJob, ResourceKind } from '../catalog/catalog.ts';
+import type { Catalog, CatalogOps, JobQueue, QueuedJob, ResourceKind } from '../catalog/catalog.ts';
+import { JobFailure } from './job-failure.ts';
 
 export class LeaseLostError extends Error {
   constructor(arn: string) {
@@ -23,7 +24,10 @@ export interface JobContext {
   finish(fn: (tx: CatalogOps) => Promise<void>): Promise<void>;
 }
 
-/** What a kind of job does. `run` must end by calling ctx.finish; `fail` records a failure. */
+/**
+ * What a kind of job does. `run` ends by calling ctx.finish with the job's outcome, or throws a
+ * JobFailure, which the runner records through `fail` (its message is the failureReason).
+ */
 export interface JobKind {
   kind: ResourceKind;
   run(job: QueuedJob, ctx: JobContext): Promise<void>;
@@ -40,6 +44,11 @@ export interface JobRunnerOptions {
   now?: () => number;
   /** Told how each run ended (metrics). */
   observe?: { jobEnded(kind: string, outcome: string, seconds: number): void };
+  /**
+   * Never claims a job by itself: jobs run only when drain() is called. For tests that must see
+   * a job before it runs (CREATE PENDING) or control when it runs.
+   */
+  manual?: boolean;
 }
 
 /**
@@ -63,6 +72,7 @@ export class JobRunner {
   private readonly log: (fields: Record<string, unknown>) => void;
   private readonly now: () => number;
   private readonly observe: JobRunnerOptions['observe'];
+  private readonly manual: boolean;
   private readonly kinds: Map<ResourceKind, JobKind>;
   private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private stopping = false;
@@ -71,7 +81,8 @@ export class JobRunner {
   private pumpAgain = false;
 
   constructor(
-    private readonly catalog: Catalog,
+    /** The queue, and the catalog's transactions that a job's outcome commits in. */
+    private readonly catalog: JobQueue & Pick<Catalog, 'transaction' | 'capabilities'>,
     kinds: JobKind[],
     options: JobRunnerOptions = {},
   ) {
@@ -83,6 +94,7 @@ export class JobRunner {
     this.log = options.log ?? (() => {});
     this.now = options.now ?? Date.now;
     this.observe = options.observe;
+    this.manual = options.manual ?? false;
     this.kinds = new Map(kinds.map((k) => [k.kind, k]));
   }
 
@@ -95,14 +107,28 @@ export class JobRunner {
       const n = await this.catalog.expireAllLeases();
       if (n > 0) this.log({ level: 'warn', msg: 'taking over jobs interrupted by a previous stop', jobs: n, worker: this.owner });
     }
+    if (this.manual) return;
     this.timer = setInterval(() => this.wake(), this.pollMs);
     this.timer.unref();
     this.wake();
   }
 
+  /**
+   * Runs every job (of `kinds`, default all this runner runs) that can be claimed now, and those
+   * they make claimable, until none is left; waits only for the jobs it started itself (pg-boss's
+   * supervise(), for tests). With `manual` this is the only way jobs run.
+   */
+  async drain(kinds?: ResourceKind[]): Promise<void> {
+    for (;;) {
+      const started = await this.pump(kinds);
+      if (started.length === 0) return;
+      await Promise.all(started);
+    }
+  }
+
   /** Looks for work now (called after a job is enqueued in this process). */
   wake(): void {
-    if (this.stopping) return;
+    if (this.stopping || this.manual) return;
     if (this.pumping) {
       this.pumpAgain = true;
       return;
@@ -119,17 +145,21 @@ export class JobRunner {
       });
   }
 
-  private async pump(): Promise<void> {
+  /** Claims jobs while there is room; returns the runs it started. */
+  private async pump(kinds: ResourceKind[] = [...this.kinds.keys()]): Promise<Promise<void>[]> {
+    const started: Promise<void>[] = [];
     while (!this.stopping && this.running.size < this.concurrency) {
-      const job = await this.catalog.claimJob(this.owner, [...this.kinds.keys()], this.leaseMs, this.now());
-      if (!job) return;
+      const job = await this.catalog.claimJob(this.owner, kinds, this.leaseMs, this.now());
+      if (!job) break;
       const abort = new AbortController();
       const done = this.execute(job, abort).finally(() => {
         this.running.delete(job.arn);
         this.wake();
       });
       this.running.set(job.arn, { abort, done });
+      started.push(done);
     }
+    return started;
   }
 
   private async execute(job: QueuedJob, abort: AbortController): Promise<void> {
@@ -165,6 +195,14 @@ export class JobRunner {
       await kind.run(job, ctx);
       this.log({ level: 'info', msg: 'job ended', ...ended('completed') });
     } catch (e) {
+      if (e instanceof JobFailure) {
+        // The work's own verdict (bad data, a bucket that is gone): the job fails with its words.
+        await this.finish(job.arn, (tx) => kind.fail(tx, job.arn, e.message)).then(
+          () => this.log({ level: 'info', msg: 'job ended', ...ended('failed'), reason: e.message }),
+          (e2: unknown) => this.log({ level: 'warn', msg: 'job handed over', ...ended('handed_over'), reason: String(e2) }),
+        );
+        return;
+      }
       if (e instanceof LeaseLostError || this.stopping) {
         this.log({ level: 'warn', msg: 'job handed over', ...ended('handed_over'), reason: String(e) });
         return;

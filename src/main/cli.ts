@@ -26,6 +26,7 @@ Options of serve (each overrides the environment variable named after it):
   --job-concurrency N      OPENPERSONALIZE_JOB_CONCURRENCY  jobs run at once, default 2
   --job-max-attempts N     OPENPERSONALIZE_JOB_MAX_ATTEMPTS  starts of an interrupted job, default 3
   --role all|api|worker    OPENPERSONALIZE_ROLE           default all; api/worker: scale-out (PostgreSQL, S3, --secret)
+  --job-kinds K,K          OPENPERSONALIZE_JOB_KINDS      job kinds this process runs (worker pools per kind), default all
   --job-lease-ms N         OPENPERSONALIZE_JOB_LEASE_MS   a dead worker's job is taken over after this, default 30000
   --shutdown-grace-ms N    OPENPERSONALIZE_SHUTDOWN_GRACE_MS  on SIGTERM, time to finish jobs before handing them back, default 20000
   --duckdb-memory-limit S  OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT  default 1GB

@@ -10,7 +10,8 @@
 //   node reports the same values, so aggregate them with max(), not sum().
 import type { IncomingMessage } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Catalog, ResourceKind } from '../catalog/catalog.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import { jobKinds } from '../resources/shared/resource-kind.ts';
 
 /** What the job runner and the job work report. */
 export interface JobObserver {
@@ -19,7 +20,8 @@ export interface JobObserver {
   importCommitted(rows: number, seconds: number): void;
 }
 
-export const JOB_KINDS: ResourceKind[] = ['dataset-import-job', 'dataset-export-job', 'data-deletion-job'];
+/** The kinds of job, as the families' record files declare them: asked at each scrape, when every family is loaded. */
+const jobKindNames = () => jobKinds().map((d) => d.kind);
 
 const CONTROL_PLANE_TARGET = /^AmazonPersonalize\.([A-Za-z]+)$/;
 
@@ -71,7 +73,7 @@ export class ServiceMetrics implements JobObserver {
       registers,
       async collect() {
         this.reset();
-        for (const r of await catalog.countByStatus(JOB_KINDS)) this.set({ kind: r.kind, state: r.status ?? 'none' }, r.count);
+        for (const r of await catalog.countByStatus(jobKindNames())) this.set({ kind: r.kind, state: r.status ?? 'none' }, r.count);
       },
     });
     new Gauge({
@@ -82,7 +84,7 @@ export class ServiceMetrics implements JobObserver {
       async collect() {
         this.reset();
         const now = Date.now();
-        for (const kind of JOB_KINDS) for (const state of ['waiting', 'leased']) this.set({ kind, state }, 0);
+        for (const kind of jobKindNames()) for (const state of ['waiting', 'leased']) this.set({ kind, state }, 0);
         for (const job of await catalog.listQueuedJobs()) {
           const leased = job.owner !== null && (job.leaseExpiresAt ?? 0) >= now;
           this.inc({ kind: job.kind, state: leased ? 'leased' : 'waiting' });

@@ -3,6 +3,7 @@
 // before this (it is the same for every protocol); errors are rendered by renderError.
 import type { HandlerTable, RequestContext } from './handler-types.ts';
 import { validateInput } from './input-validation.ts';
+import { OperationTable } from './operation-table.ts';
 import { serializeOutput } from './output-serialization.ts';
 import { serialization, ServiceError } from './service-error.ts';
 import type { ServiceModel } from './service-model.ts';
@@ -17,15 +18,15 @@ const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 export class JsonService {
   private readonly prefix: string;
+  private readonly table: OperationTable;
 
+  /** `handlers` must hold exactly the operations claimed in src/api/implemented-operations.json. */
   constructor(
     readonly model: ServiceModel,
-    private readonly handlers: HandlerTable,
+    handlers: HandlerTable,
   ) {
     this.prefix = `${model.metadata.targetPrefix}.`;
-    for (const name of Object.keys(handlers)) {
-      if (!model.operations[name]) throw new Error(`handler ${name} is not an operation of ${model.metadata.targetPrefix}`);
-    }
+    this.table = new OperationTable(model, handlers);
   }
 
   /** Which operation a target header names, or a ServiceError saying why none. */
@@ -39,7 +40,7 @@ export class JsonService {
   }
 
   async invoke(operationName: string, body: Buffer, ctx: RequestContext): Promise<ProtocolResponse> {
-    return { status: 200, headers: { 'content-type': CONTENT_TYPE }, body: await runOperation(this.model, this.handlers, operationName, body, ctx) };
+    return { status: 200, headers: { 'content-type': CONTENT_TYPE }, body: await runOperation(this.table, operationName, body, ctx) };
   }
 
 }
@@ -48,12 +49,11 @@ export class JsonService {
  * The part both JSON protocols share (JSON 1.1 and rest-json, whose operations all take a JSON
  * body here): parse, validate against the model, invoke, serialize through the model.
  */
-export async function runOperation(model: ServiceModel, handlers: HandlerTable, operationName: string, body: Buffer, ctx: RequestContext): Promise<string> {
+export async function runOperation(table: OperationTable, operationName: string, body: Buffer, ctx: RequestContext): Promise<string> {
+  const { model } = table;
   const operation = model.operations[operationName];
-  const handler = handlers[operationName];
-  if (!handler) {
-    throw new ServiceError('NotImplementedException', `${operationName} is part of the Amazon Personalize API but is not implemented by openpersonalize yet.`, 501);
-  }
+  // Before the body is parsed, as before: a not-implemented operation is 501 whatever the body.
+  const handler = table.handler(operationName);
   let input: unknown = {};
   const text = body.toString('utf8').trim();
   if (text.length > 0) {

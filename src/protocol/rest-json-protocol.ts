@@ -6,6 +6,7 @@
 // AWS SDKs parse: an x-amzn-ErrorType header and a JSON body with `message`.
 import type { HandlerTable, RequestContext } from './handler-types.ts';
 import { runOperation, type ProtocolResponse } from './json-protocol.ts';
+import { OperationTable } from './operation-table.ts';
 import { ServiceError } from './service-error.ts';
 import type { ServiceModel } from './service-model.ts';
 
@@ -13,15 +14,15 @@ const CONTENT_TYPE = 'application/json';
 
 export class RestJsonService {
   private readonly byRoute = new Map<string, string>();
+  private readonly table: OperationTable;
 
+  /** `handlers` must hold exactly the operations claimed in src/api/implemented-operations.json. */
   constructor(
     readonly model: ServiceModel,
-    private readonly handlers: HandlerTable,
+    handlers: HandlerTable,
   ) {
     for (const [name, op] of Object.entries(model.operations)) byRoute(this.byRoute, op.http.method, op.http.requestUri, name);
-    for (const name of Object.keys(handlers)) {
-      if (!model.operations[name]) throw new Error(`handler ${name} is not an operation of ${model.metadata.endpointPrefix}`);
-    }
+    this.table = new OperationTable(model, handlers);
   }
 
   /** The operation at this method and path, or undefined (the request is not for this API). */
@@ -31,7 +32,7 @@ export class RestJsonService {
 
   async invoke(operationName: string, body: Buffer, ctx: RequestContext): Promise<ProtocolResponse> {
     const status = this.model.operations[operationName].http.responseCode ?? 200;
-    return { status, headers: { 'content-type': CONTENT_TYPE }, body: await runOperation(this.model, this.handlers, operationName, body, ctx) };
+    return { status, headers: { 'content-type': CONTENT_TYPE }, body: await runOperation(this.table, operationName, body, ctx) };
   }
 
 

@@ -37,7 +37,7 @@ export interface Operation {
 }
 
 export interface ServiceModel {
-  metadata: { targetPrefix?: string; protocol: string; signingName: string; endpointPrefix: string; apiVersion: string };
+  metadata: { targetPrefix?: string; protocol: string; signingName: string; endpointPrefix: string; apiVersion: string; uid: string };
   operations: Record<string, Operation>;
   shapes: Record<string, Shape>;
 }

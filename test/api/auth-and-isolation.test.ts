@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateSchemaCommand, DescribeSchemaCommand, ListSchemasCommand } from '@aws-sdk/client-personalize';
-import { errorOf, schemas, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
+import { errorOf, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
 
 describe('authentication on (OPENPERSONALIZE_CREDENTIALS set)', () => {
   let svc: TestService;
@@ -14,7 +15,7 @@ describe('authentication on (OPENPERSONALIZE_CREDENTIALS set)', () => {
   it('accepts a valid signature and puts the resource in the key account and the signed region', async () => {
     const alice = svc.client({ accessKeyId: 'AKIDALICE', secretAccessKey: 'alice-secret', region: 'eu-west-1' });
     const name = uniqueName('a');
-    const { schemaArn } = await alice.send(new CreateSchemaCommand({ name, schema: schemas.items }));
+    const { schemaArn } = await alice.send(new CreateSchemaCommand({ name, schema: minimalSchemas.items }));
     assert.equal(schemaArn, `arn:aws:personalize:eu-west-1:111111111111:schema/${name}`);
   });
 
@@ -67,7 +68,7 @@ describe('authentication on (OPENPERSONALIZE_CREDENTIALS set)', () => {
   it('keeps accounts apart', async () => {
     const alice = svc.client({ accessKeyId: 'AKIDALICE', secretAccessKey: 'alice-secret' });
     const bob = svc.client({ accessKeyId: 'AKIDBOB', secretAccessKey: 'bob-secret' });
-    const { schemaArn } = await alice.send(new CreateSchemaCommand({ name: uniqueName('mine'), schema: schemas.items }));
+    const { schemaArn } = await alice.send(new CreateSchemaCommand({ name: uniqueName('mine'), schema: minimalSchemas.items }));
     const e = await errorOf(() => bob.send(new DescribeSchemaCommand({ schemaArn })));
     assert.equal(e.name, 'ResourceNotFoundException');
     const bobs = await bob.send(new ListSchemasCommand({}));
@@ -86,17 +87,17 @@ describe('open mode (no credentials configured)', () => {
     const east = svc.client({ accessKeyId: '123456789012', region: 'us-east-1' });
     const west = svc.client({ accessKeyId: '123456789012', region: 'us-west-2' });
     const name = uniqueName('r');
-    const { schemaArn } = await east.send(new CreateSchemaCommand({ name, schema: schemas.items }));
+    const { schemaArn } = await east.send(new CreateSchemaCommand({ name, schema: minimalSchemas.items }));
     assert.equal(schemaArn, `arn:aws:personalize:us-east-1:123456789012:schema/${name}`);
     const e = await errorOf(() => west.send(new DescribeSchemaCommand({ schemaArn })));
     assert.equal(e.name, 'ResourceNotFoundException');
     // The same name is free in another region: ARNs carry the region.
-    const other = await west.send(new CreateSchemaCommand({ name, schema: schemas.items }));
+    const other = await west.send(new CreateSchemaCommand({ name, schema: minimalSchemas.items }));
     assert.equal(other.schemaArn, `arn:aws:personalize:us-west-2:123456789012:schema/${name}`);
   });
 
   it('uses account 000000000000 for other access keys', async () => {
-    const { schemaArn } = await svc.client({ accessKeyId: 'AKIDANY' }).send(new CreateSchemaCommand({ name: uniqueName('d'), schema: schemas.items }));
+    const { schemaArn } = await svc.client({ accessKeyId: 'AKIDANY' }).send(new CreateSchemaCommand({ name: uniqueName('d'), schema: minimalSchemas.items }));
     assert.match(schemaArn!, /:000000000000:schema\//);
   });
 });

@@ -7,13 +7,16 @@ import { truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateDataDeletionJobCommand, CreateDatasetCommand, CreateDatasetGroupCommand, CreateSchemaCommand, DeleteDatasetGroupCommand, DescribeDatasetGroupCommand, DescribeDataDeletionJobCommand, DescribeDatasetCommand,
+  CreateDataDeletionJobCommand, DeleteDatasetGroupCommand, DescribeDatasetGroupCommand, DescribeDataDeletionJobCommand, DescribeDatasetCommand,
   ListDataDeletionJobsCommand, ListTagsForResourceCommand, type CreateDataDeletionJobRequest, type DataDeletionJob, type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { PutActionInteractionsCommand, PutEventsCommand, PutUsersCommand } from '@aws-sdk/client-personalize-events';
-import { errorOf, schemas, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
-import { activeTracker, eventSchemas, eventsClient } from '../testkit/events-fixtures.ts';
+import { errorOf, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
+import { minimalSchemas, typedFieldSchemas } from '../testkit/schemas.ts';
+import { exportLines, importAndWait, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { activeDataset, activeGroup, datasetIn } from '../testkit/resources.ts';
+import { csv, INTERACTIONS_HEADER_4, interactionRows4 } from '../testkit/rows.ts';
+import { activeTracker, eventsClient } from '../testkit/events-fixtures.ts';
 
 const ROLE = 'arn:aws:iam::000000000000:role/deletion';
 
@@ -29,13 +32,6 @@ function jobEnd(client: PersonalizeClient, arn: string | undefined): Promise<Dat
     const job = await describeJob(client, arn);
     return job.status === 'COMPLETED' || job.status === 'FAILED' ? job : undefined;
   }, 30_000, 'data deletion job to end');
-}
-
-async function datasetIn(client: PersonalizeClient, datasetGroupArn: string, schema: string, datasetType: string): Promise<string> {
-  const { schemaArn } = await client.send(new CreateSchemaCommand({ name: uniqueName('s'), schema }));
-  const { datasetArn } = await client.send(new CreateDatasetCommand({ name: uniqueName('d'), schemaArn, datasetGroupArn, datasetType }));
-  await waitFor(async () => (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status === 'ACTIVE', 10_000, 'dataset ACTIVE');
-  return datasetArn!;
 }
 
 async function refused(p: Promise<unknown>, name: string, message: RegExp): Promise<void> {
@@ -59,7 +55,7 @@ describe('data deletion jobs', () => {
   after(() => Promise.all([svc.close(), stopped.close()]));
 
   it('CreateDataDeletionJob refuses what it can check at once', async () => {
-    const { datasetGroupArn } = await activeDataset(client, schemas.users, 'Users');
+    const { datasetGroupArn } = await activeDataset(client, minimalSchemas.users, 'Users');
     await bucket.put('errors/ok.csv', csv('USER_ID', ['u1']));
     await bucket.put('errors/bad-header.csv', csv('USER_ID,AGE', ['u1,3']));
     await bucket.put('errors/only-txt/readme.txt', 'USER_ID\nu1\n');
@@ -93,7 +89,7 @@ describe('data deletion jobs', () => {
     const local = localBucket(stopped.dataDir);
     await local.put('list.csv', csv('USER_ID', ['u1']));
     const location = `s3://${local.name}/list.csv`;
-    const [{ datasetGroupArn }, { datasetGroupArn: other }] = await Promise.all([activeDataset(c, schemas.users, 'Users'), activeDataset(c, schemas.users, 'Users')]);
+    const [{ datasetGroupArn }, { datasetGroupArn: other }] = await Promise.all([activeDataset(c, minimalSchemas.users, 'Users'), activeDataset(c, minimalSchemas.users, 'Users')]);
     const arns: string[] = [];
     for (let i = 0; i < 5; i++) arns.push((await createJob(c, datasetGroupArn, location)).dataDeletionJobArn!);
     await refused(createJob(c, datasetGroupArn, location), 'LimitExceededException', /More than 5 data deletion jobs/);
@@ -120,9 +116,8 @@ describe('data deletion jobs', () => {
     const c = stopped.client();
     const local = localBucket(stopped.dataDir);
     await local.put('wait.csv', csv('USER_ID', ['u1']));
-    const { datasetGroupArn } = await c.send(new CreateDatasetGroupCommand({ name: uniqueName('g') }));
-    await waitFor(async () => (await c.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup?.status === 'ACTIVE');
-    await createJob(c, datasetGroupArn!, `s3://${local.name}/wait.csv`);
+    const datasetGroupArn = await activeGroup(c);
+    await createJob(c, datasetGroupArn, `s3://${local.name}/wait.csv`);
     const e = await errorOf(() => c.send(new DeleteDatasetGroupCommand({ datasetGroupArn })));
     assert.equal(e.name, 'ResourceInUseException');
     assert.match(e.message, /data deletion jobs/);
@@ -131,14 +126,14 @@ describe('data deletion jobs', () => {
 
   it('removes the users from every dataset, bulk and individual, and nothing else', async () => {
     const events = eventsClient(svc);
-    const { datasetArn: interactions, datasetGroupArn: group } = await activeDataset(client, schemas.interactions, 'Interactions');
-    const users = await datasetIn(client, group, schemas.users, 'Users');
-    const items = await datasetIn(client, group, schemas.items, 'Items');
-    const actionInteractions = await datasetIn(client, group, eventSchemas.actionInteractions, 'Action_Interactions');
+    const { datasetArn: interactions, datasetGroupArn: group } = await activeDataset(client, minimalSchemas.interactions, 'Interactions');
+    const users = await datasetIn(client, group, minimalSchemas.users, 'Users');
+    const items = await datasetIn(client, group, minimalSchemas.items, 'Items');
+    const actionInteractions = await datasetIn(client, group, typedFieldSchemas.actionInteractions, 'Action_Interactions');
     const actionTrackingId = (await client.send(new DescribeDatasetCommand({ datasetArn: actionInteractions }))).dataset!.trackingId!;
     const { trackingId } = await activeTracker(client, group);
     const at = (key: string) => `s3://${bucket.name}/${key}`;
-    await bucket.put('all/interactions.csv', csv(INTERACTIONS_HEADER, interactionRows(1200)));
+    await bucket.put('all/interactions.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1200)));
     await bucket.put('all/users.csv', csv('USER_ID,AGE', Array.from({ length: 97 }, (_, i) => `u${i},${20 + i}`)));
     await bucket.put('all/items.csv', csv('ITEM_ID,GENRES', ['i1,Drama', 'i2,Comedy']));
     await bucket.put('all/actions.csv', csv('USER_ID,ACTION_ID,TIMESTAMP,EVENT_TYPE', ['u3,a1,1700000000,taken', 'u4,a1,1700000001,taken', 'u7,a2,1700000002,taken']));
@@ -189,20 +184,20 @@ describe('data deletion jobs', () => {
     assert.deepEqual(afterwards.actionInteractions, kept(before.actionInteractions));
     assert.deepEqual(afterwards.actionInteractions, ['USER_ID,ACTION_ID,TIMESTAMP,EVENT_TYPE', 'u4,a1,1700000001,taken', 'u6,a3,1800000000,taken']);
     // The comparison removed something real, and kept the rest (u9 listed only in a .txt).
-    // interactionRows(1200) gives u0..u35 13 rows each; plus the events of u1 and put-only.
+    // interactionRows4(1200) gives u0..u35 13 rows each; plus the events of u1 and put-only.
     assert.equal(before.interactions.length - afterwards.interactions.length, 5 * 13 + 2);
     assert.equal(afterwards.users.length, 1 + 97 - 5, 'header, the 97 bulk users minus u1 u2 u3 u5 u7 (put-only is gone too)');
     assert.ok(afterwards.users.includes('u10,77') && afterwards.users.includes('u9,29'));
     // PUT alone: the deleted users' records are gone, the others' kept.
     assert.deepEqual(await exportLines(client, bucket, users, 'PUT'), ['USER_ID,AGE', 'u10,77']);
-    assert.deepEqual(await exportLines(client, bucket, interactions, 'PUT'), [INTERACTIONS_HEADER, 'u10,i3,1800000003,click']);
+    assert.deepEqual(await exportLines(client, bucket, interactions, 'PUT'), [INTERACTIONS_HEADER_4, 'u10,i3,1800000003,click']);
 
     const listed = (await client.send(new ListDataDeletionJobsCommand({ datasetGroupArn: group }))).dataDeletionJobs!;
     assert.deepEqual(listed.map((j) => [j.dataDeletionJobArn, j.status]), [[dataDeletionJobArn, 'COMPLETED']]);
   });
 
   it('fails with the file and line of bad values, or of a later file with a bad header, and deletes nothing', async () => {
-    const { datasetArn, datasetGroupArn } = await activeDataset(client, schemas.users, 'Users');
+    const { datasetArn, datasetGroupArn } = await activeDataset(client, minimalSchemas.users, 'Users');
     await bucket.put('fail/users.csv', csv('USER_ID,AGE', ['u1,1', 'u2,2']));
     assert.equal((await importAndWait(client, datasetArn, `s3://${bucket.name}/fail/users.csv`)).status, 'ACTIVE');
     const before = await exportLines(client, bucket, datasetArn, 'ALL');

@@ -6,7 +6,18 @@ import {
   DescribeDatasetCommand, DescribeDatasetGroupCommand, ListDatasetGroupsCommand, ListDatasetsCommand, PersonalizeClient,
   UpdateDatasetCommand,
 } from '@aws-sdk/client-personalize';
-import { errorOf, schemas, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
+import { errorOf, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
+import { activeGroup, datasetIn } from '../testkit/resources.ts';
+
+/** The harness's Interactions schema with a nullable EVENT_VALUE added: a replacement the field rules would allow. */
+const interactionsPlusValue = JSON.stringify({
+  type: 'record', name: 'Interactions', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
+  fields: [
+    { name: 'USER_ID', type: 'string' }, { name: 'ITEM_ID', type: 'string' }, { name: 'TIMESTAMP', type: 'long' },
+    { name: 'EVENT_TYPE', type: 'string' }, { name: 'EVENT_VALUE', type: ['null', 'float'] },
+  ],
+});
 
 describe('dataset groups and datasets', () => {
   let svc: TestService;
@@ -16,18 +27,12 @@ describe('dataset groups and datasets', () => {
   let slow: PersonalizeClient;
   const schemaArns: Record<string, string> = {};
 
-  async function activeGroup(domain?: 'ECOMMERCE' | 'VIDEO_ON_DEMAND'): Promise<string> {
-    const { datasetGroupArn } = await client.send(new CreateDatasetGroupCommand({ name: uniqueName('g'), domain }));
-    await waitFor(async () => (await client.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup?.status === 'ACTIVE', 5000, 'group ACTIVE');
-    return datasetGroupArn!;
-  }
-
   before(async () => {
     svc = await startTestService();
     client = svc.client();
     slowSvc = await startTestService({ OPENPERSONALIZE_PROVISIONING_MS: '1500' });
     slow = slowSvc.client();
-    for (const [k, schema] of Object.entries(schemas)) {
+    for (const [k, schema] of Object.entries(minimalSchemas)) {
       schemaArns[k] = (await client.send(new CreateSchemaCommand({ name: uniqueName(k), schema }))).schemaArn!;
     }
   });
@@ -69,14 +74,16 @@ describe('dataset groups and datasets', () => {
   });
 
   it('refuses a dataset while the group is not ACTIVE', async () => {
-    const { schemaArn } = await slow.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: schemas.interactions }));
+    const { schemaArn } = await slow.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: minimalSchemas.interactions }));
     const { datasetGroupArn } = await slow.send(new CreateDatasetGroupCommand({ name: uniqueName('slow') }));
     const e = await errorOf(() => slow.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn, schemaArn, datasetType: 'Interactions' })));
     assert.equal(e.name, 'ResourceInUseException');
+    // Provisioning takes 1.5 s here and CREATE PENDING its first half (as the first test shows).
+    assert.equal(e.message, `Dataset group ${datasetGroupArn} is in state CREATE PENDING; datasets can be added once it is ACTIVE.`);
   });
 
   it('creates a dataset with a case-insensitive type, one per type per group', async () => {
-    const datasetGroupArn = await activeGroup();
+    const datasetGroupArn = await activeGroup(client);
     const name = uniqueName('ds');
     const { datasetArn } = await client.send(new CreateDatasetCommand({ name, datasetGroupArn, schemaArn: schemaArns.interactions, datasetType: 'interactions' }));
     const groupName = datasetGroupArn.split('/')[1];
@@ -100,13 +107,13 @@ describe('dataset groups and datasets', () => {
   });
 
   it('refuses a type that does not match the schema, an unknown type and a domain mismatch', async () => {
-    const datasetGroupArn = await activeGroup();
+    const datasetGroupArn = await activeGroup(client);
     const mismatch = await errorOf(() => client.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn, schemaArn: schemaArns.items, datasetType: 'Users' })));
     assert.equal(mismatch.name, 'InvalidInputException');
     assert.match(mismatch.message, /USERS/);
     const unknown = await errorOf(() => client.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn, schemaArn: schemaArns.items, datasetType: 'Products' })));
     assert.equal(unknown.name, 'InvalidInputException');
-    const domainGroup = await activeGroup('ECOMMERCE');
+    const domainGroup = await activeGroup(client, { domain: 'ECOMMERCE' });
     const domain = await errorOf(() => client.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn: domainGroup, schemaArn: schemaArns.users, datasetType: 'Users' })));
     assert.equal(domain.name, 'InvalidInputException');
     assert.match(domain.message, /domain/);
@@ -115,7 +122,7 @@ describe('dataset groups and datasets', () => {
   });
 
   it('replaces an Items schema by one with an added nullable field (UpdateDataset)', async () => {
-    const datasetGroupArn = await activeGroup();
+    const datasetGroupArn = await activeGroup(client);
     const { datasetArn } = await client.send(new CreateDatasetCommand({ name: uniqueName('items'), datasetGroupArn, schemaArn: schemaArns.items, datasetType: 'Items' }));
     await waitFor(async () => (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status === 'ACTIVE');
     await client.send(new UpdateDatasetCommand({ datasetArn, schemaArn: schemaArns.itemsPlusPrice }));
@@ -132,11 +139,40 @@ describe('dataset groups and datasets', () => {
     assert.match(back.message, /PRICE/);
   });
 
-  it('refuses UpdateDataset on an Interactions dataset', async () => {
-    const datasetGroupArn = await activeGroup();
-    const { datasetArn } = await client.send(new CreateDatasetCommand({ name: uniqueName('i'), datasetGroupArn, schemaArn: schemaArns.interactions, datasetType: 'Interactions' }));
-    await waitFor(async () => (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status === 'ACTIVE');
-    const e = await errorOf(() => client.send(new UpdateDatasetCommand({ datasetArn, schemaArn: schemaArns.interactions })));
-    assert.equal(e.name, 'InvalidInputException');
+  describe('UpdateDataset on a type that cannot get a new schema', () => {
+    const onlyItemsAndUsers = 'Invalid schema update: only Items and Users datasets can get a new schema; this dataset is of type Interactions.';
+
+    /** A new ACTIVE Interactions dataset (the harness's schema), and a check that a refused update left it as it was. */
+    async function interactionsDataset(): Promise<{ datasetArn: string; unchanged(): Promise<void> }> {
+      const datasetArn = await datasetIn(client, await activeGroup(client), minimalSchemas.interactions, 'Interactions');
+      const was = (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset!;
+      return {
+        datasetArn,
+        async unchanged() {
+          const now = (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset!;
+          assert.deepEqual([now.status, now.schemaArn, now.latestDatasetUpdate], ['ACTIVE', was.schemaArn, undefined]);
+        },
+      };
+    }
+
+    it('refuses a different, valid schema for an Interactions dataset: only Items and Users can be updated', async () => {
+      const d = await interactionsDataset();
+      // The new schema only adds a nullable field, which Items and Users may do: the type is the only reason.
+      const { schemaArn } = await client.send(new CreateSchemaCommand({ name: uniqueName('plus'), schema: interactionsPlusValue }));
+      const e = await errorOf(() => client.send(new UpdateDatasetCommand({ datasetArn: d.datasetArn, schemaArn })));
+      assert.equal(e.name, 'InvalidInputException');
+      assert.equal(e.message, onlyItemsAndUsers);
+      assert.equal(e.$metadata?.httpStatusCode, 400);
+      await d.unchanged();
+    });
+
+    it('refuses the dataset\'s own schema with the same message: the type is checked first', async () => {
+      const d = await interactionsDataset();
+      const { schemaArn } = (await client.send(new DescribeDatasetCommand({ datasetArn: d.datasetArn }))).dataset!;
+      const e = await errorOf(() => client.send(new UpdateDatasetCommand({ datasetArn: d.datasetArn, schemaArn })));
+      assert.equal(e.name, 'InvalidInputException');
+      assert.equal(e.message, onlyItemsAndUsers);
+      await d.unchanged();
+    });
   });
 });

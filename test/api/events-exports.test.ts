@@ -6,7 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand, type PersonalizeClient } from '@aws-sdk/client-personalize';
 import { PutEventsCommand, PutItemsCommand, type PersonalizeEventsClient } from '@aws-sdk/client-personalize-events';
 import { startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { exportLines, importAndWait, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { activeDataset } from '../testkit/resources.ts';
+import { csv, INTERACTIONS_HEADER_4, interactionRows4 } from '../testkit/rows.ts';
 import { activeTracker, eventsClient } from '../testkit/events-fixtures.ts';
 
 const ITEMS_SCHEMA = JSON.stringify({
@@ -62,8 +64,8 @@ describe('individual records in exports and across imports', () => {
   it('Interactions: ALL is bulk plus events, exact duplicates once; PUT alone has only the events', async () => {
     const { datasetArn, datasetGroupArn } = await activeDataset(client, INTERACTIONS_SCHEMA, 'Interactions');
     const { trackingId } = await activeTracker(client, datasetGroupArn);
-    const bulk = interactionRows(1000);
-    await bucket.put('inter/bulk.csv', csv(INTERACTIONS_HEADER, bulk));
+    const bulk = interactionRows4(1000);
+    await bucket.put('inter/bulk.csv', csv(INTERACTIONS_HEADER_4, bulk));
     assert.equal((await importAndWait(client, datasetArn, `s3://${bucket.name}/inter/bulk.csv`)).status, 'ACTIVE');
     // bulk[0] is u0,i0,1700000000,click: sent again as an event it is an exact duplicate.
     const event = (userId: string, itemId: string, t: number, eventType: string) =>
@@ -72,16 +74,16 @@ describe('individual records in exports and across imports', () => {
     await event('new-user', 'i7', 1_800_000_000, 'purchase');
     await event('new-user', 'i7', 1_800_000_000, 'purchase');
     const puts = ['new-user,i7,1800000000,purchase', 'u0,i0,1700000000,click'];
-    assert.deepEqual(await exported(datasetArn, 'PUT'), [INTERACTIONS_HEADER, ...puts]);
-    assert.deepEqual(await exported(datasetArn, 'ALL'), [INTERACTIONS_HEADER, ...[...new Set([...bulk, ...puts])].sort()]);
-    assert.deepEqual(await exported(datasetArn, 'BULK'), [INTERACTIONS_HEADER, ...[...new Set(bulk)].sort()]);
+    assert.deepEqual(await exported(datasetArn, 'PUT'), [INTERACTIONS_HEADER_4, ...puts]);
+    assert.deepEqual(await exported(datasetArn, 'ALL'), [INTERACTIONS_HEADER_4, ...[...new Set([...bulk, ...puts])].sort()]);
+    assert.deepEqual(await exported(datasetArn, 'BULK'), [INTERACTIONS_HEADER_4, ...[...new Set(bulk)].sort()]);
   });
 
   it('keeps every event put while a FULL import runs', async () => {
     const { datasetArn, datasetGroupArn } = await activeDataset(client, INTERACTIONS_SCHEMA, 'Interactions');
     const { trackingId } = await activeTracker(client, datasetGroupArn);
-    const bulk = interactionRows(60_000);
-    await bucket.put('busy/bulk.csv', csv(INTERACTIONS_HEADER, bulk));
+    const bulk = interactionRows4(60_000);
+    await bucket.put('busy/bulk.csv', csv(INTERACTIONS_HEADER_4, bulk));
     const { datasetImportJobArn } = await client.send(new CreateDatasetImportJobCommand({ jobName: uniqueName('busy'), datasetArn, dataSource: { dataLocation: `s3://${bucket.name}/busy/bulk.csv` } }));
     const sent: string[] = [];
     let sawRunning = false;
@@ -99,9 +101,9 @@ describe('individual records in exports and across imports', () => {
       }));
     }
     assert.ok(sawRunning && sent.length > 0, 'events were put while the import ran');
-    assert.deepEqual(await exported(datasetArn, 'PUT'), [INTERACTIONS_HEADER, ...sent.sort()]);
+    assert.deepEqual(await exported(datasetArn, 'PUT'), [INTERACTIONS_HEADER_4, ...sent.sort()]);
     const all = await exported(datasetArn, 'ALL');
     assert.equal(all.length, 1 + new Set(bulk).size + sent.length);
-    assert.deepEqual(all, [INTERACTIONS_HEADER, ...[...new Set([...bulk, ...sent])].sort()]);
+    assert.deepEqual(all, [INTERACTIONS_HEADER_4, ...[...new Set([...bulk, ...sent])].sort()]);
   });
 });

@@ -12,8 +12,10 @@ import {
 import { sqlAccessOf } from '../../src/catalog/sql/sql-catalog.ts';
 import { SqlRecordStore } from '../../src/data/records/sql-record-store.ts';
 import { errorOf, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
-import { activeDataset } from '../testkit/import-fixtures.ts';
-import { activeTracker, eventSchemas, eventsClient } from '../testkit/events-fixtures.ts';
+import { activeDataset } from '../testkit/resources.ts';
+import { activeTracker, eventsClient } from '../testkit/events-fixtures.ts';
+import { typedFieldSchemas } from '../testkit/schemas.ts';
+import { testClock } from '../testkit/test-clock.ts';
 
 describe('event trackers and the personalize-events API', () => {
   let svc: TestService;
@@ -30,7 +32,7 @@ describe('event trackers and the personalize-events API', () => {
   after(() => svc.close());
 
   it('creates, describes, lists, tags and deletes an event tracker; one per group; the group waits for it', async () => {
-    const { datasetGroupArn } = await activeDataset(client, eventSchemas.interactions, 'Interactions');
+    const { datasetGroupArn } = await activeDataset(client, typedFieldSchemas.interactions, 'Interactions');
     const name = uniqueName('tracker');
     const created = await client.send(new CreateEventTrackerCommand({ name, datasetGroupArn, tags: [{ tagKey: 'team', tagValue: 'recs' }] }));
     assert.match(created.eventTrackerArn!, new RegExp(`^arn:aws:personalize:us-east-1:000000000000:event-tracker/${name}$`));
@@ -54,7 +56,7 @@ describe('event trackers and the personalize-events API', () => {
   });
 
   it('PutEvents maps members and camelCase properties to the Interactions columns; rejects bad events with 400', async () => {
-    const { datasetArn, datasetGroupArn } = await activeDataset(client, eventSchemas.interactions, 'Interactions');
+    const { datasetArn, datasetGroupArn } = await activeDataset(client, typedFieldSchemas.interactions, 'Interactions');
     const { trackingId, eventTrackerArn } = await activeTracker(client, datasetGroupArn);
     await events.send(new PutEventsCommand({
       trackingId, userId: 'u1', sessionId: 's1',
@@ -91,7 +93,7 @@ describe('event trackers and the personalize-events API', () => {
   });
 
   it('PutItems / PutUsers / PutActions validate with the bulk cell rules and replace records of the same ID', async () => {
-    const items = await activeDataset(client, eventSchemas.items, 'Items');
+    const items = await activeDataset(client, typedFieldSchemas.items, 'Items');
     await events.send(new PutItemsCommand({ datasetArn: items.datasetArn, items: [
       { itemId: 'i1', properties: JSON.stringify({ genres: 'Drama|Comedy', price: 9.5, releaseYear: 1999 }) },
       { itemId: 'i2' },
@@ -104,7 +106,7 @@ describe('event trackers and the personalize-events API', () => {
     const idInProps = await errorOf(() => events.send(new PutItemsCommand({ datasetArn: items.datasetArn, items: [{ itemId: 'i3', properties: '{"itemId":"i4"}' }] })));
     assert.match(idInProps.message, /'itemId' cannot be given in properties/);
 
-    const users = await activeDataset(client, eventSchemas.users, 'Users');
+    const users = await activeDataset(client, typedFieldSchemas.users, 'Users');
     await events.send(new PutUsersCommand({ datasetArn: users.datasetArn, users: [{ userId: 'u1', properties: '{"age": 31}' }] }));
     const noAge = await errorOf(() => events.send(new PutUsersCommand({ datasetArn: users.datasetArn, users: [{ userId: 'u2' }] })));
     assert.match(noAge.message, /column AGE: empty value, but AGE is required/);
@@ -112,7 +114,7 @@ describe('event trackers and the personalize-events API', () => {
     assert.match(huge.message, /'3000000000' is out of range for int/);
     assert.deepEqual(await stored(users.datasetArn), [{ USER_ID: 'u1', AGE: '31' }]);
 
-    const actions = await activeDataset(client, eventSchemas.actions, 'Actions');
+    const actions = await activeDataset(client, typedFieldSchemas.actions, 'Actions');
     await events.send(new PutActionsCommand({ datasetArn: actions.datasetArn, actions: [{ actionId: 'a1', properties: '{"cost": 1.25}' }] }));
     assert.deepEqual(await stored(actions.datasetArn), [{ ACTION_ID: 'a1', COST: '1.25' }]);
 
@@ -123,7 +125,7 @@ describe('event trackers and the personalize-events API', () => {
   });
 
   it('PutActionInteractions finds its dataset by the dataset tracking ID; a dataset not ACTIVE is 409', async () => {
-    const { datasetArn } = await activeDataset(client, eventSchemas.actionInteractions, 'Action_Interactions');
+    const { datasetArn } = await activeDataset(client, typedFieldSchemas.actionInteractions, 'Action_Interactions');
     const { trackingId } = (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset!;
     assert.ok(trackingId);
     await events.send(new PutActionInteractionsCommand({ trackingId, actionInteractions: [{ actionId: 'a1', userId: 'u1', sessionId: 's', timestamp: new Date(1_700_000_000_000), eventType: 'Taken' }] }));
@@ -132,13 +134,14 @@ describe('event trackers and the personalize-events API', () => {
     assert.deepEqual([unknown.name, unknown.$metadata?.httpStatusCode], ['ResourceNotFoundException', 404]);
 
     // A dataset still provisioning: ResourceInUseException with the model's 409.
-    const slow = await startTestService({ OPENPERSONALIZE_PROVISIONING_MS: '1000' });
+    const clock = testClock();
+    const slow = await startTestService({ OPENPERSONALIZE_PROVISIONING_MS: '1000' }, { now: clock.now });
     try {
       const slowClient = slow.client();
       const { CreateSchemaCommand, CreateDatasetGroupCommand, CreateDatasetCommand } = await import('@aws-sdk/client-personalize');
-      const { schemaArn } = await slowClient.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: eventSchemas.items }));
+      const { schemaArn } = await slowClient.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: typedFieldSchemas.items }));
       const { datasetGroupArn } = await slowClient.send(new CreateDatasetGroupCommand({ name: uniqueName('g') }));
-      await new Promise((r) => setTimeout(r, 1100));
+      clock.advance(1000); // the group is ACTIVE, the dataset made next is still provisioning
       const { datasetArn: pending } = await slowClient.send(new CreateDatasetCommand({ name: uniqueName('d'), schemaArn, datasetGroupArn, datasetType: 'Items' }));
       const e = await errorOf(() => eventsClient(slow).send(new PutItemsCommand({ datasetArn: pending, items: [{ itemId: 'i' }] })));
       assert.deepEqual([e.name, e.$metadata?.httpStatusCode], ['ResourceInUseException', 409]);

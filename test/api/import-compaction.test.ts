@@ -3,8 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { COMPACT_AFTER_PARTS } from '../../src/data/engine/index.ts';
-import { schemas, startTestService, type TestService } from '../testkit/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, localBucket } from '../testkit/import-fixtures.ts';
+import { startTestService, type TestService } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
+import { exportLines, importAndWait, localBucket } from '../testkit/import-fixtures.ts';
+import { activeDataset } from '../testkit/resources.ts';
+import { csv } from '../testkit/rows.ts';
 
 describe('compaction of INCREMENTAL imports', () => {
   let svc: TestService;
@@ -16,7 +19,7 @@ describe('compaction of INCREMENTAL imports', () => {
   it('keeps the number of parts bounded and the data exact', async () => {
     const client = svc.client();
     const bucket = localBucket(svc.dataDir);
-    const { datasetArn } = await activeDataset(client, schemas.items, 'Items');
+    const { datasetArn } = await activeDataset(client, minimalSchemas.items, 'Items');
     const expected = new Map<string, string>();
     const partCounts: number[] = [];
     for (let i = 0; i <= COMPACT_AFTER_PARTS + 1; i++) {

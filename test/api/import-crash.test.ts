@@ -7,8 +7,11 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
-import { schemas, uniqueName, waitFor } from '../testkit/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, localBucket } from '../testkit/import-fixtures.ts';
+import { uniqueName, waitFor } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
+import { exportLines, importAndWait, localBucket } from '../testkit/import-fixtures.ts';
+import { activeDataset } from '../testkit/resources.ts';
+import { csv, INTERACTIONS_HEADER_4, interactionRows4 } from '../testkit/rows.ts';
 import { killAllChildren, startChildService, type ChildService } from '../testkit/child-service.ts';
 
 /** Rows of the import that is killed: enough that validating them takes a while, even on a quiet machine. */
@@ -17,7 +20,7 @@ const BIG_ROWS = 1_500_000;
 /** A large interactions file written in big chunks: big enough that validating it takes a while. */
 function writeLargeFile(path: string, rows: number): void {
   const fd = openSync(path, 'w');
-  writeSync(fd, `${INTERACTIONS_HEADER}\n`);
+  writeSync(fd, `${INTERACTIONS_HEADER_4}\n`);
   const chunk = 100_000;
   for (let start = 0; start < rows; start += chunk) {
     let text = '';
@@ -45,10 +48,10 @@ function committedParts(dataDir: string, datasetArn: string): string[] {
 async function crashMidImport(dataDir: string, env: Record<string, string>) {
   let svc: ChildService = await startChildService({ OPENPERSONALIZE_DATA_DIR: dataDir, ...env });
   const client = clientFor(svc.endpoint);
-  const { datasetArn } = await activeDataset(client, schemas.interactions, 'Interactions');
+  const { datasetArn } = await activeDataset(client, minimalSchemas.interactions, 'Interactions');
   const bucket = localBucket(dataDir);
-  const old = interactionRows(1500);
-  await bucket.put('old.csv', csv(INTERACTIONS_HEADER, old));
+  const old = interactionRows4(1500);
+  await bucket.put('old.csv', csv(INTERACTIONS_HEADER_4, old));
   assert.equal((await importAndWait(client, datasetArn, `s3://${bucket.name}/old.csv`)).status, 'ACTIVE');
   const partsBefore = committedParts(dataDir, datasetArn);
   assert.equal(partsBefore.length, 1);
@@ -89,7 +92,7 @@ describe('crash in the middle of an import', () => {
     assert.match(r.svc.log(), /taking over jobs interrupted by a previous stop/);
     const lines = await exportLines(r.client, r.bucket, r.datasetArn);
     assert.equal(lines.length, 1 + BIG_ROWS, 'exactly the rows of the new file');
-    assert.equal(lines[0], INTERACTIONS_HEADER);
+    assert.equal(lines[0], INTERACTIONS_HEADER_4);
   });
 
   it('fails the job with a reason saying it was interrupted when no attempt is left, keeping the old data', async () => {
@@ -104,6 +107,6 @@ describe('crash in the middle of an import', () => {
     assert.equal(job.status, 'CREATE FAILED');
     assert.match(job.failureReason!, /interrupted/);
     assert.deepEqual(committedParts(dataDir, r.datasetArn), r.partsBefore);
-    assert.deepEqual(await exportLines(r.client, r.bucket, r.datasetArn), [INTERACTIONS_HEADER, ...[...new Set(r.old)].sort()]);
+    assert.deepEqual(await exportLines(r.client, r.bucket, r.datasetArn), [INTERACTIONS_HEADER_4, ...[...new Set(r.old)].sort()]);
   });
 });

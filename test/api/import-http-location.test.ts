@@ -4,16 +4,19 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { CreateDatasetImportJobCommand } from '@aws-sdk/client-personalize';
-import { errorOf, schemas, startTestService, type TestService } from '../testkit/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, localBucket } from '../testkit/import-fixtures.ts';
+import { errorOf, startTestService, type TestService } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
+import { exportLines, importAndWait, localBucket } from '../testkit/import-fixtures.ts';
+import { activeDataset } from '../testkit/resources.ts';
+import { csv, INTERACTIONS_HEADER_4, interactionRows4 } from '../testkit/rows.ts';
 
 describe('http(s) data locations', () => {
   let web: Server;
   let port: number;
   let allowed: TestService;
   let closed: TestService;
-  const rows = interactionRows(1100);
-  const body = csv(INTERACTIONS_HEADER, rows);
+  const rows = interactionRows4(1100);
+  const body = csv(INTERACTIONS_HEADER_4, rows);
   let requests = 0;
 
   before(async () => {
@@ -40,15 +43,15 @@ describe('http(s) data locations', () => {
 
   it('imports from an allowed host', async () => {
     const client = allowed.client();
-    const { datasetArn } = await activeDataset(client, schemas.interactions, 'Interactions');
+    const { datasetArn } = await activeDataset(client, minimalSchemas.interactions, 'Interactions');
     const job = await importAndWait(client, datasetArn, `http://127.0.0.1:${port}/data/interactions.csv`);
     assert.equal(job.status, 'ACTIVE', job.failureReason);
-    assert.deepEqual(await exportLines(client, localBucket(allowed.dataDir), datasetArn), [INTERACTIONS_HEADER, ...[...new Set(rows)].sort()]);
+    assert.deepEqual(await exportLines(client, localBucket(allowed.dataDir), datasetArn), [INTERACTIONS_HEADER_4, ...[...new Set(rows)].sort()]);
   });
 
   it('refuses a host that is not allowed without sending it a request', async () => {
     const client = closed.client();
-    const { datasetArn } = await activeDataset(client, schemas.interactions, 'Interactions');
+    const { datasetArn } = await activeDataset(client, minimalSchemas.interactions, 'Interactions');
     const before = requests;
     const e = await errorOf(() => client.send(new CreateDatasetImportJobCommand({ jobName: 'http-refused', datasetArn, dataSource: { dataLocation: `http://127.0.0.1:${port}/data/interactions.csv` } })));
     assert.equal(e.name, 'InvalidInputException');
@@ -58,7 +61,7 @@ describe('http(s) data locations', () => {
 
   it('reports a missing URL on an allowed host', async () => {
     const client = allowed.client();
-    const { datasetArn } = await activeDataset(client, schemas.interactions, 'Interactions');
+    const { datasetArn } = await activeDataset(client, minimalSchemas.interactions, 'Interactions');
     const e = await errorOf(() => client.send(new CreateDatasetImportJobCommand({ jobName: 'http-missing', datasetArn, dataSource: { dataLocation: `http://127.0.0.1:${port}/nope.csv` } })));
     assert.equal(e.name, 'InvalidInputException');
     assert.match(e.message, /404/);

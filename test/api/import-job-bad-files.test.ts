@@ -6,8 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateDatasetImportJobCommand, ListDatasetImportJobsCommand, type PersonalizeClient } from '@aws-sdk/client-personalize';
-import { errorOf, schemas, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { errorOf, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
+import { exportLines, importAndWait, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { activeDataset } from '../testkit/resources.ts';
+import { csv, INTERACTIONS_HEADER_4, interactionRows4 } from '../testkit/rows.ts';
 import { assertReason, badFile, MISSING_COLUMN_FILE, MISSING_COLUMN_MESSAGE, TRICKY_ITEMS, type Expect } from '../testkit/bad-file-corpus.ts';
 
 /** One CSV line decoded by the rules the importer documents: RFC 4180 quoting, and \" \\ inside quotes. */
@@ -37,7 +40,7 @@ describe('import jobs: the bad-file corpus through the API', () => {
   let bucket: Bucket;
   let interactions: string;
   let items: string;
-  const goodRows = interactionRows(1200);
+  const goodRows = interactionRows4(1200);
   /** The jobs that `fails` saw fail, by dataset. */
   const failedJobs: { jobName: string; datasetArn: string }[] = [];
 
@@ -46,10 +49,10 @@ describe('import jobs: the bad-file corpus through the API', () => {
     client = svc.client();
     bucket = localBucket(svc.dataDir);
     [interactions, items] = await Promise.all([
-      activeDataset(client, schemas.interactions, 'Interactions').then((d) => d.datasetArn),
-      activeDataset(client, schemas.items, 'Items').then((d) => d.datasetArn),
+      activeDataset(client, minimalSchemas.interactions, 'Interactions').then((d) => d.datasetArn),
+      activeDataset(client, minimalSchemas.items, 'Items').then((d) => d.datasetArn),
     ]);
-    await bucket.put('good.csv', csv(INTERACTIONS_HEADER, goodRows));
+    await bucket.put('good.csv', csv(INTERACTIONS_HEADER_4, goodRows));
     const first = await importAndWait(client, interactions, `s3://${bucket.name}/good.csv`);
     assert.equal(first.status, 'ACTIVE', first.failureReason);
   });
@@ -147,6 +150,6 @@ describe('import jobs: the bad-file corpus through the API', () => {
     assert.deepEqual(failed.map((j) => j.jobName).sort(), failedJobs.filter((j) => j.datasetArn === interactions).map((j) => j.jobName).sort());
     assert.equal(failed.length, 14);
     assert.ok(failed.every((j) => (j.failureReason ?? '').length > 0), 'List shows each failureReason');
-    assert.deepEqual(await exportLines(client, bucket, interactions), [INTERACTIONS_HEADER, ...[...new Set(goodRows)].sort()]);
+    assert.deepEqual(await exportLines(client, bucket, interactions), [INTERACTIONS_HEADER_4, ...[...new Set(goodRows)].sort()]);
   });
 });

@@ -6,23 +6,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateDatasetCommand, CreateDatasetGroupCommand, CreateDatasetImportJobCommand, CreateSchemaCommand, DescribeDatasetCommand,
-  DescribeDatasetGroupCommand, DescribeDatasetImportJobCommand, ListDatasetImportJobsCommand, ListTagsForResourceCommand,
+  CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand, ListDatasetImportJobsCommand, ListTagsForResourceCommand,
   type CreateDatasetImportJobRequest, type DatasetImportJobSummary, type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
-import { errorOf, schemas, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
-import { activeDataset, csv, INTERACTIONS_HEADER, interactionRows, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { errorOf, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
+import { localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { activeDataset, activeGroup, DATASET_KINDS, datasetIn, fiveDatasets } from '../testkit/resources.ts';
+import { csv, INTERACTIONS_HEADER_4, interactionRows4 } from '../testkit/rows.ts';
 
 const OTHER_ACCOUNT = '111122223333';
-
-/** The five dataset types of a custom group, each with a schema and a file whose header fits it. */
-const DATASET_KINDS = [
-  { type: 'Interactions', schema: schemas.interactions, file: csv(INTERACTIONS_HEADER, interactionRows(3)) },
-  { type: 'Items', schema: schemas.items, file: csv('ITEM_ID,GENRES', ['i1,Drama']) },
-  { type: 'Users', schema: schemas.users, file: csv('USER_ID,AGE', ['u1,30']) },
-  { type: 'Actions', schema: schemas.actions, file: csv('ACTION_ID,CATEGORY', ['a1,promo']) },
-  { type: 'Action_Interactions', schema: schemas.actionInteractions, file: csv('USER_ID,ACTION_ID,EVENT_TYPE,TIMESTAMP', ['u1,a1,taken,1700000000']) },
-] as const;
 
 type SdkError = Awaited<ReturnType<typeof errorOf>>;
 
@@ -61,29 +54,6 @@ async function refused(
   return e;
 }
 
-/** A dataset group (waited ACTIVE) that can hold one dataset of each type. */
-async function activeGroup(client: PersonalizeClient): Promise<string> {
-  const { datasetGroupArn } = await client.send(new CreateDatasetGroupCommand({ name: uniqueName('g') }));
-  await waitFor(async () => (await client.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup?.status === 'ACTIVE', 15_000, 'group ACTIVE');
-  return datasetGroupArn!;
-}
-
-async function datasetIn(client: PersonalizeClient, datasetGroupArn: string, kind: (typeof DATASET_KINDS)[number], wait = true): Promise<string> {
-  const { schemaArn } = await client.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: kind.schema }));
-  const { datasetArn } = await client.send(new CreateDatasetCommand({ name: uniqueName('d'), schemaArn, datasetGroupArn, datasetType: kind.type }));
-  if (wait) await waitFor(async () => (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status === 'ACTIVE', 15_000, 'dataset ACTIVE');
-  return datasetArn!;
-}
-
-/** All five dataset types in one group, ACTIVE, each with a fitting file at s3://bucket/<type>.csv. */
-async function fiveDatasets(client: PersonalizeClient, bucket: Bucket): Promise<{ arn: string; location: string }[]> {
-  const group = await activeGroup(client);
-  return Promise.all(DATASET_KINDS.map(async (kind) => {
-    await bucket.put(`${kind.type}.csv`, kind.file);
-    return { arn: await datasetIn(client, group, kind), location: `s3://${bucket.name}/${kind.type}.csv` };
-  }));
-}
-
 /** A service whose job runner is stopped: every import stays CREATE PENDING. */
 async function serviceWithoutRunner(env: Record<string, string> = {}): Promise<TestService> {
   const svc = await startTestService(env);
@@ -119,9 +89,9 @@ describe('CreateDatasetImportJob: synchronous errors', () => {
     client = svc.client();
     other = svc.client({ accessKeyId: OTHER_ACCOUNT });
     bucket = localBucket(svc.dataDir);
-    await bucket.put('good.csv', csv(INTERACTIONS_HEADER, interactionRows(1000)));
+    await bucket.put('good.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1000)));
     good = `s3://${bucket.name}/good.csv`;
-    fresh = (await activeDataset(client, schemas.interactions, 'Interactions')).datasetArn;
+    fresh = (await activeDataset(client, minimalSchemas.interactions, 'Interactions')).datasetArn;
   });
   after(async () => {
     await svc.close();
@@ -132,14 +102,14 @@ describe('CreateDatasetImportJob: synchronous errors', () => {
     const missing = 'arn:aws:personalize:us-east-1:000000000000:dataset/no-such-dataset';
     await refused(client, { jobName: uniqueName('nf'), datasetArn: missing, dataSource: { dataLocation: good } }, 'ResourceNotFoundException', [/Could not find/, /dataset/, /no-such-dataset/]);
     // The ARN of another kind of resource is no dataset.
-    const { datasetGroupArn } = await activeDataset(client, schemas.items, 'Items');
+    const { datasetGroupArn } = await activeDataset(client, minimalSchemas.items, 'Items');
     await refused(client, { jobName: uniqueName('nf'), datasetArn: datasetGroupArn, dataSource: { dataLocation: good } }, 'ResourceNotFoundException', [/Could not find/, new RegExp(datasetGroupArn)]);
     // `fresh` belongs to account 000000000000; the other account must not see it.
     await refused(other, { jobName: uniqueName('nf'), datasetArn: fresh, dataSource: { dataLocation: good } }, 'ResourceNotFoundException', [/Could not find/, new RegExp(fresh)], { listedBy: [other, client] });
   });
 
   it('ResourceAlreadyExistsException: a job name already used, even by a finished job', async () => {
-    const { datasetArn } = await activeDataset(client, schemas.interactions, 'Interactions');
+    const { datasetArn } = await activeDataset(client, minimalSchemas.interactions, 'Interactions');
     const jobName = uniqueName('taken');
     const { datasetImportJobArn } = await create(client, datasetArn, good, jobName);
     await waitFor(async () => (await statusOf(client, datasetImportJobArn)) === 'ACTIVE', 30_000, 'first job ACTIVE');
@@ -150,7 +120,7 @@ describe('CreateDatasetImportJob: synchronous errors', () => {
     assert.equal(job.datasetImportJobArn, datasetImportJobArn);
     assert.equal(job.status, 'ACTIVE', 'the finished job is untouched');
     // Names are per account: another account may use it.
-    const theirs = await activeDataset(other, schemas.interactions, 'Interactions');
+    const theirs = await activeDataset(other, minimalSchemas.interactions, 'Interactions');
     const { datasetImportJobArn: theirJob } = await create(other, theirs.datasetArn, good, jobName);
     assert.equal(theirJob, `arn:aws:personalize:us-east-1:${OTHER_ACCOUNT}:dataset-import-job/${jobName}`);
     await waitFor(async () => (await statusOf(other, theirJob)) === 'ACTIVE', 30_000, 'other account job ACTIVE');
@@ -160,8 +130,8 @@ describe('CreateDatasetImportJob: synchronous errors', () => {
     await refused(client, { jobName: uniqueName('inc'), datasetArn: fresh, dataSource: { dataLocation: good }, importMode: 'INCREMENTAL' },
       'InvalidInputException', [/INCREMENTAL/, /successful bulk import/, /must be FULL/]);
     // A FULL import that failed is no bulk import either.
-    const { datasetArn } = await activeDataset(client, schemas.interactions, 'Interactions');
-    await bucket.put('few.csv', csv(INTERACTIONS_HEADER, interactionRows(10)));
+    const { datasetArn } = await activeDataset(client, minimalSchemas.interactions, 'Interactions');
+    await bucket.put('few.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(10)));
     const { datasetImportJobArn } = await create(client, datasetArn, `s3://${bucket.name}/few.csv`);
     await waitFor(async () => (await statusOf(client, datasetImportJobArn)) === 'CREATE FAILED', 30_000, 'FULL import to fail');
     await refused(client, { jobName: uniqueName('inc'), datasetArn, dataSource: { dataLocation: good }, importMode: 'INCREMENTAL' }, 'InvalidInputException', [/INCREMENTAL/, /must be FULL/]);
@@ -174,13 +144,13 @@ describe('CreateDatasetImportJob: synchronous errors', () => {
     mkdirSync(join(svc.dataDir, 'buckets', bucket.name, 'empty'), { recursive: true });
     await refused(client, req(`s3://${bucket.name}/empty/`), 'InvalidInputException', [/^Invalid Data location\./, /folder .*empty\/ holds no objects/]);
     // Keys and buckets that would leave the bucket's folder of the local store are never read.
-    await bucket.put('secret.csv', csv(INTERACTIONS_HEADER, interactionRows(1000)));
+    await bucket.put('secret.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1000)));
     await refused(client, req(`s3://${bucket.name}/sub/../secret.csv`), 'InvalidInputException', [/^Insufficient privileges for accessing data in S3/, new RegExp(`fix bucket policy on ${bucket.name}\\.$`)]);
     await refused(client, req(`s3://../buckets/${bucket.name}/secret.csv`), 'InvalidInputException', [/^Invalid Data location\./, /bucket .*does not exist/]);
     // A folder named without its trailing '/' is an object that does not exist; the message says how to name a folder.
     await refused(client, req(`s3://${bucket.name}/empty`), 'InvalidInputException', [/^Invalid Data location\./, /does not exist/, /end the location with '\/'/]);
     // Sub-folders are not imported (rule 50), so a folder with only a sub-folder is empty too.
-    await bucket.put('nested/sub/data.csv', csv(INTERACTIONS_HEADER, interactionRows(1000)));
+    await bucket.put('nested/sub/data.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1000)));
     await refused(client, req(`s3://${bucket.name}/nested/`), 'InvalidInputException', [/^Invalid Data location\./, /holds no objects/]);
   });
 
@@ -202,7 +172,7 @@ describe('CreateDatasetImportJob: synchronous errors', () => {
     await refused(client, req('two-missing.csv'), 'InvalidInputException', 'Input csv is missing the following columns: [ITEM_ID, EVENT_TYPE]');
     // A folder: the first file (in key order) is the one checked.
     await bucket.put('hdr-folder/a.csv', csv('USER_ID,ITEM_ID,EVENT_TYPE', ['u1,i1,click']));
-    await bucket.put('hdr-folder/b.csv', csv(INTERACTIONS_HEADER, interactionRows(1000)));
+    await bucket.put('hdr-folder/b.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1000)));
     await refused(client, req('hdr-folder/'), 'InvalidInputException', 'Input csv is missing the following columns: [TIMESTAMP]');
   });
 
@@ -212,7 +182,7 @@ describe('CreateDatasetImportJob: synchronous errors', () => {
     await refused(client, { jobName, datasetArn: fresh, dataSource: { dataLocation: good }, tags: tags(51) }, 'TooManyTagsException', [/51 tags/, /50 tags per resource/]);
     const wouldBe = `arn:aws:personalize:us-east-1:000000000000:dataset-import-job/${jobName}`;
     assert.equal((await errorOf(() => client.send(new ListTagsForResourceCommand({ resourceArn: wouldBe })))).name, 'ResourceNotFoundException', 'no tags are stored either');
-    const { datasetArn } = await activeDataset(client, schemas.interactions, 'Interactions');
+    const { datasetArn } = await activeDataset(client, minimalSchemas.interactions, 'Interactions');
     const { datasetImportJobArn } = await client.send(new CreateDatasetImportJobCommand({ jobName: uniqueName('tags'), datasetArn, dataSource: { dataLocation: good }, tags: tags(50) }));
     assert.equal((await client.send(new ListTagsForResourceCommand({ resourceArn: datasetImportJobArn }))).tags?.length, 50);
     await waitFor(async () => (await statusOf(client, datasetImportJobArn)) === 'ACTIVE', 30_000, 'tagged job ACTIVE');
@@ -233,8 +203,8 @@ describe('CreateDatasetImportJob: synchronous errors', () => {
     const { svc: s, group } = await slow;
     const c = s.client();
     const b = localBucket(s.dataDir);
-    await b.put('i.csv', csv(INTERACTIONS_HEADER, interactionRows(1000)));
-    const datasetArn = await datasetIn(c, group, DATASET_KINDS[0], false);
+    await b.put('i.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1000)));
+    const datasetArn = await datasetIn(c, group, DATASET_KINDS[0].schema, DATASET_KINDS[0].type, { wait: false });
     await refused(c, { jobName: uniqueName('early'), datasetArn, dataSource: { dataLocation: `s3://${b.name}/i.csv` } }, 'ResourceInUseException', [new RegExp(`Dataset ${datasetArn} is in state CREATE (PENDING|IN_PROGRESS)`), /once it is ACTIVE/]);
   });
 });
@@ -261,7 +231,7 @@ describe('CreateDatasetImportJob: refused while other imports are pending (job r
     const bucket = localBucket(svc.dataDir);
     const [five, [sixth]] = await Promise.all([
       fiveDatasets(client, bucket),
-      activeGroup(client).then(async (g) => [{ arn: await datasetIn(client, g, DATASET_KINDS[0]), location: `s3://${bucket.name}/${DATASET_KINDS[0].type}.csv` }]),
+      activeGroup(client).then(async (g) => [{ arn: await datasetIn(client, g, DATASET_KINDS[0].schema, DATASET_KINDS[0].type), location: `s3://${bucket.name}/${DATASET_KINDS[0].type}.csv` }]),
     ]);
 
     const first = await create(client, five[0].arn, five[0].location);
@@ -277,7 +247,7 @@ describe('CreateDatasetImportJob: refused while other imports are pending (job r
 
     // The quota is per account: another account still has all five.
     const otherClient = svc.client({ accessKeyId: OTHER_ACCOUNT });
-    const mine = await activeDataset(otherClient, schemas.interactions, 'Interactions');
+    const mine = await activeDataset(otherClient, minimalSchemas.interactions, 'Interactions');
     const created = await create(otherClient, mine.datasetArn, five[0].location);
     assert.match(created.datasetImportJobArn!, new RegExp(`:${OTHER_ACCOUNT}:dataset-import-job/`));
     assert.equal(await statusOf(otherClient, created.datasetImportJobArn), 'CREATE PENDING');

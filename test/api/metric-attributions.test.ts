@@ -4,14 +4,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateDatasetCommand, CreateDatasetGroupCommand, CreateDatasetImportJobCommand, CreateMetricAttributionCommand, CreateSchemaCommand,
-  DeleteDatasetGroupCommand, DeleteMetricAttributionCommand, DescribeDatasetCommand, DescribeDatasetGroupCommand, DescribeDatasetImportJobCommand,
+  CreateDatasetImportJobCommand, CreateMetricAttributionCommand, DeleteDatasetGroupCommand, DeleteMetricAttributionCommand, DescribeDatasetImportJobCommand,
   DescribeMetricAttributionCommand, ListDatasetImportJobsCommand, ListMetricAttributionMetricsCommand, ListMetricAttributionsCommand,
   TagResourceCommand, UpdateMetricAttributionCommand,
   type CreateMetricAttributionRequest, type DatasetImportJob, type MetricAttribute, type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
-import { errorOf, schemas, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
-import { csv, interactionRows, INTERACTIONS_HEADER, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { errorOf, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
+import { localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { groupWithDatasets } from '../testkit/resources.ts';
+import { csv, interactionRows4, INTERACTIONS_HEADER_4 } from '../testkit/rows.ts';
 
 const ROLE = 'arn:aws:iam::000000000000:role/metrics';
 
@@ -39,20 +41,6 @@ describe('metric attributions', () => {
     bucket = localBucket(svc.dataDir);
   });
   after(() => svc.close());
-
-  /** An ACTIVE group with ACTIVE datasets of the given schemas (type -> schema JSON). */
-  async function group(datasets: Record<string, string>): Promise<{ groupArn: string; datasetArns: Record<string, string> }> {
-    const { datasetGroupArn } = await client.send(new CreateDatasetGroupCommand({ name: uniqueName('g') }));
-    await waitFor(async () => (await client.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup?.status === 'ACTIVE');
-    const datasetArns: Record<string, string> = {};
-    for (const [type, schema] of Object.entries(datasets)) {
-      const { schemaArn } = await client.send(new CreateSchemaCommand({ name: uniqueName('s'), schema }));
-      const { datasetArn } = await client.send(new CreateDatasetCommand({ name: uniqueName('d'), schemaArn, datasetGroupArn, datasetType: type }));
-      await waitFor(async () => (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status === 'ACTIVE');
-      datasetArns[type] = datasetArn!;
-    }
-    return { groupArn: datasetGroupArn!, datasetArns };
-  }
 
   /** path null: no S3 output. */
   const request = (datasetGroupArn: string, metrics: MetricAttribute[], path: string | null = `s3://${bucket.name}/reports/`): CreateMetricAttributionRequest => ({
@@ -95,7 +83,7 @@ describe('metric attributions', () => {
   }
 
   it('creates, describes, lists, updates and deletes an attribution, through its states', async () => {
-    const { groupArn } = await group({ Interactions: interactionsWithSource, Items: schemas.itemsPlusPrice });
+    const { datasetGroupArn: groupArn } = await groupWithDatasets(client, { Interactions: interactionsWithSource, Items: minimalSchemas.itemsPlusPrice });
     const req = request(groupArn, [clicks, { eventType: 'purchase', metricName: 'REVENUE', expression: 'sum( Items.PRICE )' }]);
     const { metricAttributionArn } = await client.send(new CreateMetricAttributionCommand(req));
     assert.equal(metricAttributionArn, `arn:aws:personalize:us-east-1:000000000000:metric-attribution/${req.name}`);
@@ -151,7 +139,7 @@ describe('metric attributions', () => {
   });
 
   it('refuses what an attribution may not be, and a second one in a group', async () => {
-    const { groupArn } = await group({ Interactions: interactionsWithSource, Items: schemas.itemsPlusPrice });
+    const { datasetGroupArn: groupArn } = await groupWithDatasets(client, { Interactions: interactionsWithSource, Items: minimalSchemas.itemsPlusPrice });
     const refuse = async (req: CreateMetricAttributionRequest, name: string, message?: RegExp) => {
       const e = await errorOf(() => client.send(new CreateMetricAttributionCommand(req)));
       assert.equal(e.name, name, e.message);
@@ -174,24 +162,24 @@ describe('metric attributions', () => {
     await refuse(request(groupArn, [clicks], 's3://no-such-bucket-ma/x/'), 'InvalidInputException', /does not exist/);
     await refuse(request(`${groupArn}-missing`, [clicks]), 'ResourceNotFoundException');
 
-    const noItems = await group({ Interactions: interactionsWithSource });
-    await refuse(request(noItems.groupArn, metric('SUM(Items.PRICE)')), 'InvalidInputException', /no Items dataset/);
-    const noInteractions = await group({ Items: schemas.itemsPlusPrice });
-    await refuse(request(noInteractions.groupArn, [clicks]), 'InvalidInputException', /no Interactions dataset/);
-    const noEventType = await group({ Interactions: interactionsNoEventType });
-    await refuse(request(noEventType.groupArn, [clicks]), 'InvalidInputException', /EVENT_TYPE/);
+    const noItems = await groupWithDatasets(client, { Interactions: interactionsWithSource });
+    await refuse(request(noItems.datasetGroupArn, metric('SUM(Items.PRICE)')), 'InvalidInputException', /no Items dataset/);
+    const noInteractions = await groupWithDatasets(client, { Items: minimalSchemas.itemsPlusPrice });
+    await refuse(request(noInteractions.datasetGroupArn, [clicks]), 'InvalidInputException', /no Interactions dataset/);
+    const noEventType = await groupWithDatasets(client, { Interactions: interactionsNoEventType });
+    await refuse(request(noEventType.datasetGroupArn, [clicks]), 'InvalidInputException', /EVENT_TYPE/);
 
     // Without an S3 output an attribution is valid (AWS reports to CloudWatch then).
     const first = request(groupArn, [clicks], null);
     await client.send(new CreateMetricAttributionCommand(first));
     await refuse(request(groupArn, [clicks]), 'LimitExceededException', /at most one/);
-    await refuse({ ...request(noItems.groupArn, [clicks]), name: first.name }, 'ResourceAlreadyExistsException');
+    await refuse({ ...request(noItems.datasetGroupArn, [clicks]), name: first.name }, 'ResourceAlreadyExistsException');
     assert.equal((await client.send(new ListMetricAttributionsCommand({ datasetGroupArn: groupArn }))).metricAttributions?.length, 1);
   });
 
   it('refuses publishAttributionMetricsToS3 without an attribution that has an S3 output', async () => {
-    const { groupArn, datasetArns } = await group({ Interactions: schemas.interactions });
-    await bucket.put('refuse/i.csv', csv(INTERACTIONS_HEADER, interactionRows(1000)));
+    const { datasetGroupArn: groupArn, datasetArns } = await groupWithDatasets(client, { Interactions: minimalSchemas.interactions });
+    await bucket.put('refuse/i.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1000)));
     const create = () => client.send(new CreateDatasetImportJobCommand({
       jobName: uniqueName('imp'), datasetArn: datasetArns.Interactions, dataSource: { dataLocation: `s3://${bucket.name}/refuse/i.csv` }, publishAttributionMetricsToS3: true,
     }));
@@ -206,7 +194,7 @@ describe('metric attributions', () => {
   });
 
   it('publishes a report per metric, source and window whose figures match the imported CSV', async () => {
-    const { groupArn, datasetArns } = await group({ Interactions: interactionsWithSource, Items: schemas.itemsPlusPrice });
+    const { datasetGroupArn: groupArn, datasetArns } = await groupWithDatasets(client, { Interactions: interactionsWithSource, Items: minimalSchemas.itemsPlusPrice });
     // Items: a price for most items, none for every 7th (it adds nothing to the sum).
     const price = new Map<string, number>();
     const itemRows = Array.from({ length: 50 }, (_, n) => {
@@ -269,7 +257,7 @@ describe('metric attributions', () => {
   });
 
   it('reports only the rows of its own job, SOURCE_NAME_UNDEFINED without the source column', async () => {
-    const { groupArn, datasetArns } = await group({ Interactions: schemas.interactions });
+    const { datasetGroupArn: groupArn, datasetArns } = await groupWithDatasets(client, { Interactions: minimalSchemas.interactions });
     await client.send(new CreateMetricAttributionCommand(request(groupArn, [clicks], `s3://${bucket.name}/own/`)));
     const expectedFor = (rows: string[]) => {
       const out = new Map<string, number>();
@@ -279,10 +267,10 @@ describe('metric attributions', () => {
       }
       return out;
     };
-    const full = interactionRows(1000);
-    assert.equal((await importJob(datasetArns.Interactions, 'own/a.csv', csv(INTERACTIONS_HEADER, full), 'FULL')).status, 'ACTIVE');
-    const more = interactionRows(1000, 4000);
-    const job = await importJob(datasetArns.Interactions, 'own/b.csv', csv(INTERACTIONS_HEADER, more), 'INCREMENTAL');
+    const full = interactionRows4(1000);
+    assert.equal((await importJob(datasetArns.Interactions, 'own/a.csv', csv(INTERACTIONS_HEADER_4, full), 'FULL')).status, 'ACTIVE');
+    const more = interactionRows4(1000, 4000);
+    const job = await importJob(datasetArns.Interactions, 'own/b.csv', csv(INTERACTIONS_HEADER_4, more), 'INCREMENTAL');
     assert.equal(job.status, 'ACTIVE', job.failureReason);
     const keys = await bucket.list('own/AggregatedAttributionMetrics-');
     assert.equal(keys.length, 2);

@@ -5,7 +5,8 @@ import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { schemas, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
+import { startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Asynchronous on purpose: the server under test runs in this process and must keep answering.
@@ -48,7 +49,7 @@ describe('python clients', () => {
 
   it('the AWS CLI creates and describes a schema (the README example)', async () => {
     const name = uniqueName('cli');
-    const create = await run('aws', ['personalize', 'create-schema', '--endpoint-url', svc.endpoint, '--name', name, '--schema', schemas.interactions]);
+    const create = await run('aws', ['personalize', 'create-schema', '--endpoint-url', svc.endpoint, '--name', name, '--schema', minimalSchemas.interactions]);
     assert.equal(create.error, undefined, `aws could not run: ${create.error?.message}`);
     assert.equal(create.status, 0, create.stderr);
     const { schemaArn } = JSON.parse(create.stdout) as { schemaArn: string };

@@ -11,15 +11,16 @@ import {
   CreateDataDeletionJobCommand, CreateDatasetImportJobCommand, CreateSchemaCommand, DescribeDataDeletionJobCommand, DescribeDatasetCommand,
   DescribeDatasetImportJobCommand, ListDatasetImportJobsCommand, ListSchemasCommand, PersonalizeClient,
 } from '@aws-sdk/client-personalize';
-import { S3Client } from '@aws-sdk/client-s3';
-import { schemas, uniqueName, waitFor } from '../testkit/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, INTERACTIONS_HEADER, interactionRows, s3Bucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { uniqueName, waitFor } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
+import { exportLines, importAndWait, s3Bucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { activeDataset } from '../testkit/resources.ts';
+import { csv, INTERACTIONS_HEADER_4, interactionRows4, viewRows4 } from '../testkit/rows.ts';
 import { startNode, type ChildService, type Role } from '../testkit/child-service.ts';
 import { startMotoServer, type MotoServer } from '../testkit/moto-server.ts';
 import { createDatabase, databaseUrl, dropDatabase } from '../testkit/postgres-db.ts';
 
 const BIG_ROWS = 400_000;
-const bigRows = (offset: number) => Array.from({ length: BIG_ROWS }, (_, k) => `user${(k + offset) % 50_000},item${((k + offset) * 7) % 80_000},${1_600_000_000 + k + offset},view`);
 
 function clientFor(node: ChildService): PersonalizeClient {
   return new PersonalizeClient({ endpoint: node.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDSCALE', secretAccessKey: 's' }, maxAttempts: 1 });
@@ -58,7 +59,7 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
 
   /** Starts an import of BIG_ROWS rows and returns its ARN and the worker that runs it. */
   async function bigImportRunning(key: string, offset: number, candidates: ChildService[]) {
-    await bucket.put(key, csv(INTERACTIONS_HEADER, bigRows(offset)));
+    await bucket.put(key, csv(INTERACTIONS_HEADER_4, viewRows4(BIG_ROWS, offset)));
     const { datasetImportJobArn } = await clientFor(api1).send(new CreateDatasetImportJobCommand({
       jobName: uniqueName('big'), datasetArn, dataSource: { dataLocation: `s3://${bucket.name}/${key}` },
     }));
@@ -75,8 +76,7 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
 
   before(async () => {
     [moto, db] = await Promise.all([startMotoServer(), createDatabase()]);
-    const s3 = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    bucket = await s3Bucket(s3);
+    bucket = await s3Bucket(moto.s3Client());
     env = {
       ...moto.env,
       OPENPERSONALIZE_DATABASE_URL: databaseUrl(db),
@@ -113,16 +113,16 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
   it('imports and exports through both api endpoints, and a page token of one node works on the other', async () => {
     const c1 = clientFor(api1);
     const c2 = clientFor(api2);
-    ({ datasetArn, datasetGroupArn } = await activeDataset(c1, schemas.interactions, 'Interactions'));
+    ({ datasetArn, datasetGroupArn } = await activeDataset(c1, minimalSchemas.interactions, 'Interactions'));
     assert.equal((await c2.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status, 'ACTIVE');
-    const rows = interactionRows(1500);
-    await bucket.put('small.csv', csv(INTERACTIONS_HEADER, rows));
+    const rows = interactionRows4(1500);
+    await bucket.put('small.csv', csv(INTERACTIONS_HEADER_4, rows));
     const job = await importAndWait(c2, datasetArn, `s3://${bucket.name}/small.csv`);
     assert.equal(job.status, 'ACTIVE', job.failureReason);
     smallExport = await exportLines(c1, bucket, datasetArn);
-    assert.deepEqual(smallExport, [INTERACTIONS_HEADER, ...[...new Set(rows)].sort()]);
+    assert.deepEqual(smallExport, [INTERACTIONS_HEADER_4, ...[...new Set(rows)].sort()]);
 
-    for (let i = 0; i < 2; i++) await c2.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: schemas.interactions }));
+    for (let i = 0; i < 2; i++) await c2.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: minimalSchemas.interactions }));
     const first = await c1.send(new ListSchemasCommand({ maxResults: 1 }));
     tokenFromApi1 = first.nextToken!;
     const second = await c2.send(new ListSchemasCommand({ maxResults: 1, nextToken: tokenFromApi1 }));
@@ -165,7 +165,7 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
     assert.ok(!holder.logLines().some((l) => l.msg === 'job ended' && l.job === arn), `the import ended before the kill (make BIG_ROWS larger): ${jobLines(holder)}`);
     const lines = await exportLines(clientFor(api1), bucket, datasetArn);
     assert.equal(lines.length, 1 + BIG_ROWS, 'exactly the rows of the new file: nothing of the killed run, nothing of the old data');
-    assert.deepEqual(lines, [INTERACTIONS_HEADER, ...bigRows(0).sort()]);
+    assert.deepEqual(lines, [INTERACTIONS_HEADER_4, ...viewRows4(BIG_ROWS, 0).sort()]);
     // The structured log of the import: job, account, dataset, phase, duration.
     const done = other.logLines().find((l) => l.msg === 'import phase' && l.job === arn && l.phase === 'done');
     assert.equal(done?.dataset, datasetArn);
@@ -193,7 +193,7 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
     if (handedBack) assert.equal(started(other, arn)?.attempt, 1);
     else assert.equal(started(other, arn), undefined, 'a finished job is not run again');
     const lines = await exportLines(clientFor(api2), bucket, datasetArn);
-    assert.deepEqual(lines, [INTERACTIONS_HEADER, ...bigRows(7).sort()]);
+    assert.deepEqual(lines, [INTERACTIONS_HEADER_4, ...viewRows4(BIG_ROWS, 7).sort()]);
     workers = [other];
   });
 
@@ -206,11 +206,11 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
     const jobs = (await c2.send(new ListDatasetImportJobsCommand({ datasetArn }))).datasetImportJobs ?? [];
     assert.equal(jobs.length, 3);
     assert.ok(jobs.every((j) => j.status === 'ACTIVE'));
-    const rows = interactionRows(1200, 5000);
-    await bucket.put('after.csv', csv(INTERACTIONS_HEADER, rows));
+    const rows = interactionRows4(1200, 5000);
+    await bucket.put('after.csv', csv(INTERACTIONS_HEADER_4, rows));
     const job = await importAndWait(c2, datasetArn, `s3://${bucket.name}/after.csv`);
     assert.equal(job.status, 'ACTIVE', job.failureReason);
-    assert.deepEqual(await exportLines(c2, bucket, datasetArn), [INTERACTIONS_HEADER, ...[...new Set(rows)].sort()]);
+    assert.deepEqual(await exportLines(c2, bucket, datasetArn), [INTERACTIONS_HEADER_4, ...[...new Set(rows)].sort()]);
 
     const metrics = await (await fetch(`${api2.endpoint}/metrics`)).text();
     assert.match(metrics, /openpersonalize_request_duration_seconds_count\{operation="CreateDatasetImportJob",code="200"\} [1-9]/);

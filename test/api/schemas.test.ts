@@ -2,10 +2,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateDatasetCommand, CreateDatasetGroupCommand, CreateSchemaCommand, DeleteSchemaCommand, DescribeDatasetGroupCommand,
-  DescribeSchemaCommand, ListSchemasCommand, PersonalizeClient,
+  CreateDatasetCommand, CreateSchemaCommand, DeleteSchemaCommand, DescribeSchemaCommand, ListSchemasCommand, PersonalizeClient,
 } from '@aws-sdk/client-personalize';
-import { errorOf, schemas, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
+import { errorOf, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
+import { activeGroup } from '../testkit/resources.ts';
 
 describe('schemas', () => {
   let svc: TestService;
@@ -19,11 +20,11 @@ describe('schemas', () => {
   it('creates, describes, lists and deletes a schema', async () => {
     const name = uniqueName('s');
     const before = Date.now() / 1000;
-    const { schemaArn } = await client.send(new CreateSchemaCommand({ name, schema: schemas.interactions }));
+    const { schemaArn } = await client.send(new CreateSchemaCommand({ name, schema: minimalSchemas.interactions }));
     assert.equal(schemaArn, `arn:aws:personalize:us-east-1:000000000000:schema/${name}`);
     const { schema } = await client.send(new DescribeSchemaCommand({ schemaArn }));
     assert.equal(schema?.name, name);
-    assert.equal(schema?.schema, schemas.interactions);
+    assert.equal(schema?.schema, minimalSchemas.interactions);
     assert.equal(schema?.domain, undefined);
     assert.ok(schema?.creationDateTime instanceof Date);
     assert.ok(Math.abs(schema!.creationDateTime!.getTime() / 1000 - before) < 5);
@@ -53,8 +54,8 @@ describe('schemas', () => {
 
   it('refuses a duplicate name with ResourceAlreadyExistsException', async () => {
     const name = uniqueName('dup');
-    await client.send(new CreateSchemaCommand({ name, schema: schemas.items }));
-    const e = await errorOf(() => client.send(new CreateSchemaCommand({ name, schema: schemas.items })));
+    await client.send(new CreateSchemaCommand({ name, schema: minimalSchemas.items }));
+    const e = await errorOf(() => client.send(new CreateSchemaCommand({ name, schema: minimalSchemas.items })));
     assert.equal(e.name, 'ResourceAlreadyExistsException');
     assert.equal(e.$metadata?.httpStatusCode, 400);
   });
@@ -69,7 +70,7 @@ describe('schemas', () => {
   });
 
   it('refuses a bad name with a ValidationException naming the member and the pattern', async () => {
-    const e = await errorOf(() => client.send(new CreateSchemaCommand({ name: 'bad name!', schema: schemas.items })));
+    const e = await errorOf(() => client.send(new CreateSchemaCommand({ name: 'bad name!', schema: minimalSchemas.items })));
     assert.equal(e.name, 'ValidationException');
     assert.equal(
       e.message,
@@ -86,9 +87,8 @@ describe('schemas', () => {
   });
 
   it('refuses to delete a schema that a dataset uses (ResourceInUseException)', async () => {
-    const { schemaArn } = await client.send(new CreateSchemaCommand({ name: uniqueName('used'), schema: schemas.users }));
-    const { datasetGroupArn } = await client.send(new CreateDatasetGroupCommand({ name: uniqueName('g') }));
-    await waitFor(async () => (await client.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup?.status === 'ACTIVE');
+    const { schemaArn } = await client.send(new CreateSchemaCommand({ name: uniqueName('used'), schema: minimalSchemas.users }));
+    const datasetGroupArn = await activeGroup(client);
     await client.send(new CreateDatasetCommand({ name: uniqueName('ds'), schemaArn, datasetGroupArn, datasetType: 'Users' }));
     const e = await errorOf(() => client.send(new DeleteSchemaCommand({ schemaArn })));
     assert.equal(e.name, 'ResourceInUseException');

@@ -5,7 +5,8 @@ import {
   CreateDatasetGroupCommand, CreateSchemaCommand, ListDatasetGroupsCommand, ListSchemasCommand, ListTagsForResourceCommand,
   paginateListSchemas, PersonalizeClient, TagResourceCommand, UntagResourceCommand,
 } from '@aws-sdk/client-personalize';
-import { errorOf, schemas, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
+import { errorOf, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
 
 describe('tags', () => {
   let svc: TestService;
@@ -50,7 +51,7 @@ describe('tags', () => {
   it('refuses tags on a missing resource and on schemas', async () => {
     const missing = await errorOf(() => client.send(new ListTagsForResourceCommand({ resourceArn: 'arn:aws:personalize:us-east-1:000000000000:dataset-group/none' })));
     assert.equal(missing.name, 'ResourceNotFoundException');
-    const { schemaArn } = await client.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: schemas.items }));
+    const { schemaArn } = await client.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: minimalSchemas.items }));
     const schemaTag = await errorOf(() => client.send(new TagResourceCommand({ resourceArn: schemaArn, tags: [{ tagKey: 'a', tagValue: 'b' }] })));
     assert.equal(schemaTag.name, 'InvalidInputException');
   });
@@ -63,7 +64,7 @@ describe('pagination', () => {
   before(async () => {
     svc = await startTestService();
     client = svc.client();
-    for (let i = 0; i < 23; i++) created.push((await client.send(new CreateSchemaCommand({ name: uniqueName('p'), schema: schemas.items }))).schemaArn!);
+    for (let i = 0; i < 23; i++) created.push((await client.send(new CreateSchemaCommand({ name: uniqueName('p'), schema: minimalSchemas.items }))).schemaArn!);
   });
   after(() => svc.close());
 

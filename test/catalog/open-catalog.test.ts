@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
+import { sqlAccessOf } from '../../src/catalog/sql/sql-catalog.ts';
 import { openCatalog } from '../../src/catalog/open-catalog.ts';
 import { parseDatabaseUrl } from '../../src/config/database-url.ts';
 
@@ -44,7 +45,7 @@ describe('openCatalog', () => {
     const dataDir = join(dir, 'nested', 'data');
     const catalog = await openCatalog(undefined, dataDir);
     try {
-      assert.equal(catalog.capabilities.backend, 'sqlite');
+      assert.equal(sqlAccessOf(catalog).dialect.name, 'sqlite');
       assert.ok(existsSync(join(dataDir, 'catalog.sqlite')));
     } finally {
       await catalog.close();
@@ -70,7 +71,7 @@ describe('openCatalog', () => {
     const dataDir = join(dir, 'memory-data');
     const catalog = await openCatalog('sqlite::memory:', dataDir);
     try {
-      assert.equal(catalog.capabilities.backend, 'sqlite');
+      assert.equal(sqlAccessOf(catalog).dialect.name, 'sqlite');
       assert.equal(await catalog.putSettingIfAbsent('k', 'v'), 'v');
       assert.ok(!existsSync(dataDir));
       assert.deepEqual(readdirSync(dir).filter((n) => n.includes('memory')), []);

@@ -9,8 +9,11 @@ import { PutEventsCommand, PutUsersCommand } from '@aws-sdk/client-personalize-e
 import type { DatasetDetail, DatasetInsights, DatasetSummary, GroupDetail, GroupSummary, ImportJobDetail, RowsPage, WhoAmI } from '../../src/console/console-api-types.ts';
 import { buildConsole } from '../../scripts/build-console.mjs';
 import { activeTracker, eventsClient } from '../testkit/events-fixtures.ts';
-import { activeDataset, csv, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
-import { schemas, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
+import { localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { activeDataset } from '../testkit/resources.ts';
+import { csv } from '../testkit/rows.ts';
+import { startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
 import { expectedInsights, scenario, type Scenario } from './console-fixtures.ts';
 
 describe('console API (open mode)', () => {
@@ -176,7 +179,7 @@ describe('console API (open mode)', () => {
   });
 
   it('counts individual users, the newest version of a user winning in the rows', async () => {
-    const { datasetArn } = await activeDataset(svc.client(), schemas.users, 'Users');
+    const { datasetArn } = await activeDataset(svc.client(), minimalSchemas.users, 'Users');
     const events = eventsClient(svc);
     const putUsers = (users: [string, number][]) =>
       events.send(new PutUsersCommand({ datasetArn, users: users.map(([userId, age]) => ({ userId, properties: JSON.stringify({ age }) })) }));

@@ -9,10 +9,11 @@ import { after, before, describe, it } from 'node:test';
 import { CreateDatasetImportJobCommand } from '@aws-sdk/client-personalize';
 import type { Browser, Page } from 'playwright-core';
 import { buildConsole } from '../../scripts/build-console.mjs';
-import { csv, INTERACTIONS_HEADER, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { csv, INTERACTIONS_HEADER_4, trafficRows4 } from '../testkit/rows.ts';
 import { launchChromium } from '../testkit/chromium.ts';
 import { startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
-import { expectedInsights, scenario, trafficRows, type Scenario } from './console-fixtures.ts';
+import { expectedInsights, scenario, type Scenario } from './console-fixtures.ts';
 
 const ARTIFACTS = join('.test-artifacts', 'console');
 
@@ -90,14 +91,14 @@ describe('web console in Chromium', () => {
     const { page, problems } = await watchedPage(browser, svc.endpoint);
     await page.goto(`${svc.endpoint}/console#/dataset/${encodeURIComponent(s.datasetArn)}`);
     await page.locator('h2', { hasText: 'Dataset' }).waitFor();
-    await bucket.put('more/more.csv', csv(INTERACTIONS_HEADER, trafficRows(1500, 99)));
+    await bucket.put('more/more.csv', csv(INTERACTIONS_HEADER_4, trafficRows4(1500, 99)));
     const jobName = uniqueName('live');
     await svc.client().send(new CreateDatasetImportJobCommand({ jobName, datasetArn: s.datasetArn, dataSource: { dataLocation: `s3://${bucket.name}/more/more.csv` } }));
     const row = page.locator(`tr[data-job="${jobName}"]`);
     await row.waitFor({ timeout: 10_000 });
     await row.locator('.badge', { hasText: /^ACTIVE$/ }).waitFor({ timeout: 20_000 });
     // The finished FULL import replaced the data: the counts follow without a reload.
-    const rows = expectedInsights(trafficRows(1500, 99)).rows.toLocaleString('en-US');
+    const rows = expectedInsights(trafficRows4(1500, 99)).rows.toLocaleString('en-US');
     await page.locator('[data-count="bulk"]', { hasText: rows }).waitFor({ timeout: 10_000 });
     assert.deepEqual(problems, []);
     await page.close();

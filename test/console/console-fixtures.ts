@@ -1,31 +1,13 @@
-// Data for the console tests: an interactions CSV shaped like real traffic (a few heavy users and
-// a long tail, popular items, several event types over several days), the aggregates the console
-// should show for it computed here in plain TypeScript, and a dataset group holding it.
+// Data for the console tests: for an interactions CSV shaped like real traffic (trafficRows4 in
+// test/testkit/rows.ts), the aggregates the console should show for it computed here in plain
+// TypeScript, and a dataset group holding it.
 import type { PersonalizeClient } from '@aws-sdk/client-personalize';
-import { activeDataset, csv, importAndWait, INTERACTIONS_HEADER, type Bucket } from '../testkit/import-fixtures.ts';
-import { schemas } from '../testkit/service-harness.ts';
+import { importAndWait, type Bucket } from '../testkit/import-fixtures.ts';
+import { activeDataset } from '../testkit/resources.ts';
+import { csv, INTERACTIONS_HEADER_4, trafficRows4 } from '../testkit/rows.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
 
 const DAY = 86_400;
-export const FIRST_DAY = 1_700_006_400; // 2023-11-15T00:00:00Z
-
-/** n interaction lines (no header), deterministic (xorshift32), with 3 exact duplicates at the end. */
-export function trafficRows(n: number, seed = 88172645): string[] {
-  let x = seed;
-  const rand = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-  const types = ['click', 'click', 'click', 'view', 'view', 'purchase'];
-  const rows = Array.from({ length: n }, (_, k) => {
-    const user = `u${Math.floor(300 * rand() ** 3)}`; // cubed: few users get most interactions
-    const item = `i${Math.floor(150 * rand() ** 2)}`;
-    const ts = FIRST_DAY + (k % 9) * DAY + Math.floor(rand() * DAY);
-    return `${user},${item},${ts},${types[Math.floor(rand() * types.length)]}`;
-  });
-  return [...rows, rows[1], rows[2], rows[3]];
-}
 
 export interface Expected {
   rows: number;
@@ -76,10 +58,10 @@ export function expectedInsights(lines: string[]): Expected {
 
 /** Line 6 (data index 4) has a TIMESTAMP that is not a number, line 9 (index 7) an empty USER_ID. */
 export function badTrafficCsv(): string {
-  const rows = trafficRows(1200, 4242);
+  const rows = trafficRows4(1200, 4242);
   rows[4] = 'u7,i3,not-a-time,click';
   rows[7] = ',i3,1700000000,view';
-  return csv(INTERACTIONS_HEADER, rows);
+  return csv(INTERACTIONS_HEADER_4, rows);
 }
 
 export interface Scenario {
@@ -95,9 +77,9 @@ export interface Scenario {
  * second (bad file) failed; the dataset's data is the good file's.
  */
 export async function scenario(client: PersonalizeClient, bucket: Bucket): Promise<Scenario> {
-  const { datasetArn, datasetGroupArn } = await activeDataset(client, schemas.interactions, 'Interactions');
-  const lines = trafficRows(2000);
-  await bucket.put('traffic/good.csv', csv(INTERACTIONS_HEADER, lines));
+  const { datasetArn, datasetGroupArn } = await activeDataset(client, minimalSchemas.interactions, 'Interactions');
+  const lines = trafficRows4(2000);
+  await bucket.put('traffic/good.csv', csv(INTERACTIONS_HEADER_4, lines));
   await bucket.put('traffic-bad/bad.csv', badTrafficCsv());
   const good = await importAndWait(client, datasetArn, `s3://${bucket.name}/traffic/good.csv`);
   if (good.status !== 'ACTIVE') throw new Error(`the good import failed: ${good.failureReason}`);

@@ -12,8 +12,9 @@ import { runCommand, type Io } from '../../src/main/cli/cli-common.ts';
 import { importCommand } from '../../src/main/cli/cli-import.ts';
 import { inferSchema } from '../../src/main/cli/infer-schema.ts';
 import { badFile } from '../testkit/bad-file-corpus.ts';
-import { csv, INTERACTIONS_HEADER, interactionRows } from '../testkit/import-fixtures.ts';
-import { schemas, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
+import { csv, INTERACTIONS_HEADER_4, interactionRows4 } from '../testkit/rows.ts';
+import { startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'openpersonalize-cli-import-'));
 const file = (name: string, body: string | Buffer) => {
@@ -51,8 +52,8 @@ describe('openpersonalize import', () => {
   const group = uniqueName('cli');
 
   it('imports a local file to ACTIVE, creating schema, dataset group and dataset; quiet in a pipe', async () => {
-    const good = file('good.csv', csv(INTERACTIONS_HEADER, interactionRows(1200)));
-    const schemaPath = file('interactions.json', schemas.interactions);
+    const good = file('good.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1200)));
+    const schemaPath = file('interactions.json', minimalSchemas.interactions);
     const r = await cli([good, '--dataset-group', group, '--type', 'Interactions', '--schema', schemaPath, ...common]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^ACTIVE: imported 1,200 rows \(0\.03 MB, [\d.]+ MB\/s\) into arn:aws:personalize:us-east-1:000000000000:dataset\/[\w-]+\/INTERACTIONS in [\d.]+s \(job cli-good-csv-\d+\)\n$/);
@@ -64,7 +65,7 @@ describe('openpersonalize import', () => {
     assert.equal(g?.status, 'ACTIVE');
     const [ds] = (await client.send(new ListDatasetsCommand({ datasetGroupArn: g!.datasetGroupArn }))).datasets ?? [];
     const d = (await client.send(new DescribeDatasetCommand({ datasetArn: ds.datasetArn }))).dataset!;
-    assert.equal((await client.send(new DescribeSchemaCommand({ schemaArn: d.schemaArn }))).schema?.schema, schemas.interactions);
+    assert.equal((await client.send(new DescribeSchemaCommand({ schemaArn: d.schemaArn }))).schema?.schema, minimalSchemas.interactions);
     const jobs = (await client.send(new ListDatasetImportJobsCommand({ datasetArn: ds.datasetArn }))).datasetImportJobs ?? [];
     assert.deepEqual(jobs.map((j) => j.status), ['ACTIVE']);
   });

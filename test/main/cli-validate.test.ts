@@ -11,8 +11,8 @@ import { after, describe, it } from 'node:test';
 import { runCommand, type Io } from '../../src/main/cli/cli-common.ts';
 import { validateCommand } from '../../src/main/cli/cli-validate.ts';
 import { assertReason, BAD_FILES, MISSING_COLUMN_FILE, MISSING_COLUMN_MESSAGE, TRICKY_ITEMS } from '../testkit/bad-file-corpus.ts';
-import { csv, INTERACTIONS_HEADER, interactionRows } from '../testkit/import-fixtures.ts';
-import { schemas } from '../testkit/service-harness.ts';
+import { csv, INTERACTIONS_HEADER_4, interactionRows4 } from '../testkit/rows.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'openpersonalize-cli-validate-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,7 +22,7 @@ function put(key: string, body: string | Buffer): string {
   writeFileSync(at(key), body);
   return at(key);
 }
-const schemaFile = { interactions: put('interactions.json', schemas.interactions), items: put('items.json', schemas.items) };
+const schemaFile = { interactions: put('interactions.json', minimalSchemas.interactions), items: put('items.json', minimalSchemas.items) };
 
 async function validate(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -77,7 +77,7 @@ describe('validate: the import jobs\' bad-file corpus, same verdicts', () => {
     assert.match(tricky.out, /: 6 rows, 0 bad, 6 items, /);
     assert.match(tricky.out, /^OK: an import of this file would succeed$/m);
 
-    const r = await validate([put('good.csv', csv(INTERACTIONS_HEADER, interactionRows(1200))), '--schema', schemaFile.interactions, '--json']);
+    const r = await validate([put('good.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1200))), '--schema', schemaFile.interactions, '--json']);
     assert.equal(r.code, 0, r.out);
     const report = JSON.parse(r.out) as Report;
     assert.deepEqual({ ok: report.ok, rows: report.rows, badRows: report.badRows, distinct: report.distinct, problems: report.problems },
@@ -85,9 +85,9 @@ describe('validate: the import jobs\' bad-file corpus, same verdicts', () => {
   });
 
   it('lists every problem up to --max-problems, then says how many more', async () => {
-    const rows = interactionRows(1200);
+    const rows = interactionRows4(1200);
     for (let i = 100; i < 400; i++) rows[i] = `u1,i1,t${i},click`;
-    const file = put('many.csv', csv(INTERACTIONS_HEADER, rows));
+    const file = put('many.csv', csv(INTERACTIONS_HEADER_4, rows));
     const r = await validate([file, '--schema', schemaFile.interactions, '--max-problems', '7']);
     assert.equal(r.code, 1);
     const lines = r.out.trimEnd().split('\n');

@@ -1,10 +1,11 @@
 // The issue's bad-file corpus, shared by the import-job test through the API
-// (test/api/import-job-bad-files.test.ts) and the CLI validator's test (test/main/cli-validate.test.ts),
-// so both judge the very same files by the very same expectations. Files are named by keys relative
-// to where a test puts them; messages name files as each test shows them (`at(key)`: s3://bucket/key
-// for the API, the local path for the validator), so expectations are functions of `at`.
+// (test/api/import-job-bad-files.test.ts), the CLI validator's test (test/main/cli-validate.test.ts)
+// and the engine's (test/data/engine/bad-files.test.ts), so all three judge the very same files by
+// the very same expectations. Files are named by keys relative to where a test puts them;
+// messages name files as each test shows them (`at(key)`: s3://bucket/key for the API and the
+// engine, the local path for the validator), so expectations are functions of `at`.
 import assert from 'node:assert/strict';
-import { csv, INTERACTIONS_HEADER, interactionRows } from './import-fixtures.ts';
+import { csv, INTERACTIONS_HEADER_4, interactionRows4 } from './rows.ts';
 
 export interface Expect {
   /** Physical line (header = 1). */
@@ -34,10 +35,13 @@ export interface BadFileCase {
   expect: (at: At) => Expect;
 }
 
-/** 1,200 valid rows with `patch` applied (data index -> line); data index i is physical line i + 2. */
-export function patched(patch: Record<number, string>, rows = interactionRows(1200, 10_000)): string {
+/**
+ * A CSV file of `rows` (by default 1,200 valid INTERACTIONS_HEADER_4 rows) with `patch` applied
+ * (data index -> line); data index i is physical line i + 2.
+ */
+export function patched(patch: Record<number, string>, rows = interactionRows4(1200, 10_000), header = INTERACTIONS_HEADER_4): string {
   for (const [i, l] of Object.entries(patch)) rows[Number(i)] = l;
-  return csv(INTERACTIONS_HEADER, rows);
+  return csv(header, rows);
 }
 
 /** Deterministic random bytes (xorshift32), newlines and CRs included. */
@@ -69,10 +73,10 @@ function garbageFile(): Buffer {
 }
 
 const dropLast = (r: string) => r.slice(0, r.lastIndexOf(','));
-const swapped = () => interactionRows(600, 600).map((r) => r.split(',')).map(([u, i, t, e]) => [i, u, t, e].join(','));
+const swapped = () => interactionRows4(600, 600).map((r) => r.split(',')).map(([u, i, t, e]) => [i, u, t, e].join(','));
 
 /** The missing-column file: CreateDatasetImportJob refuses it (the API test checks that itself). */
-export const MISSING_COLUMN_FILE = csv('USER_ID,ITEM_ID,TIMESTAMP', interactionRows(1200).map(dropLast));
+export const MISSING_COLUMN_FILE = csv('USER_ID,ITEM_ID,TIMESTAMP', interactionRows4(1200).map(dropLast));
 export const MISSING_COLUMN_MESSAGE = 'Input csv is missing the following columns: [EVENT_TYPE]';
 
 /** A good file with every tricky encoding detail, for the Items schema, and what it holds. */
@@ -89,7 +93,7 @@ export const TRICKY_ITEMS = [
 export const BAD_FILES: BadFileCase[] = [
   {
     id: 'missing-folder', dataset: 'interactions', location: 'missing-folder/', failing: 'missing-folder/b.csv',
-    files: [['missing-folder/a.csv', csv(INTERACTIONS_HEADER, interactionRows(600))], ['missing-folder/b.csv', csv('USER_ID,ITEM_ID,TIMESTAMP', interactionRows(600, 600).map(dropLast))]],
+    files: [['missing-folder/a.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(600))], ['missing-folder/b.csv', csv('USER_ID,ITEM_ID,TIMESTAMP', interactionRows4(600, 600).map(dropLast))]],
     expect: () => ({ line: 1, rule: MISSING_COLUMN_MESSAGE, also: [new RegExp(`^${MISSING_COLUMN_MESSAGE.replace(/[[\]]/g, '\\$&')}`)] }),
   },
   {
@@ -126,13 +130,13 @@ export const BAD_FILES: BadFileCase[] = [
   },
   {
     id: 'event-types', dataset: 'interactions', location: 'types.csv', failing: 'types.csv',
-    files: [['types.csv', csv(INTERACTIONS_HEADER, interactionRows(1200, 0, Array.from({ length: 11 }, (_, i) => `type${i}`)))]],
+    files: [['types.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1200, 0, Array.from({ length: 11 }, (_, i) => `type${i}`)))]],
     // type9 is the 10th distinct type; it first appears on data row 9 = line 11.
     expect: () => ({ line: 11, column: 'EVENT_TYPE', value: 'type9', rule: "'type9' is distinct event type number 10, but this Interactions schema allows at most 9", also: ['the data has 11'] }),
   },
   {
     id: 'few-rows', dataset: 'interactions', location: 'few.csv', failing: 'few.csv',
-    files: [['few.csv', csv(INTERACTIONS_HEADER, interactionRows(999))]],
+    files: [['few.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(999))]],
     expect: (at) => ({ rule: `An Interactions import needs at least 1000 records, but ${at('few.csv')} has only 999 data rows` }),
   },
   {
@@ -152,7 +156,7 @@ export const BAD_FILES: BadFileCase[] = [
   },
   {
     id: 'garbage-rows', dataset: 'interactions', location: 'garbage-rows.csv', failing: 'garbage-rows.csv',
-    files: [['garbage-rows.csv', Buffer.concat([Buffer.from(`${INTERACTIONS_HEADER}\nu1,i1,1700000000,click\n`), garbage(20_000, 88172645)])]],
+    files: [['garbage-rows.csv', Buffer.concat([Buffer.from(`${INTERACTIONS_HEADER_4}\nu1,i1,1700000000,click\n`), garbage(20_000, 88172645)])]],
     expect: () => ({
       line: 3, rule: /line 3(, column \w+)?: (the line is not valid UTF-8 text|the line contains a carriage return|the line has \d+ columns but the header has 4)/,
       also: [/^\d+ of \d+ rows are invalid\. First errors: /, /; and \d+ more$/],
@@ -165,12 +169,12 @@ export const BAD_FILES: BadFileCase[] = [
   },
   {
     id: 'header-only', dataset: 'interactions', location: 'header-only.csv', failing: 'header-only.csv',
-    files: [['header-only.csv', `${INTERACTIONS_HEADER}\n`]],
+    files: [['header-only.csv', `${INTERACTIONS_HEADER_4}\n`]],
     expect: () => ({ line: 2, rule: 'the file has a header line but no data rows' }),
   },
   {
     id: 'two-headers', dataset: 'interactions', location: 'two-headers/', failing: 'two-headers/b.csv',
-    files: [['two-headers/a.csv', csv(INTERACTIONS_HEADER, interactionRows(600))], ['two-headers/b.csv', csv('ITEM_ID,USER_ID,TIMESTAMP,EVENT_TYPE', swapped())]],
+    files: [['two-headers/a.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(600))], ['two-headers/b.csv', csv('ITEM_ID,USER_ID,TIMESTAMP,EVENT_TYPE', swapped())]],
     expect: (at) => ({
       line: 1, rule: `all files of an import must have identical headers; this file has [ITEM_ID, USER_ID, TIMESTAMP, EVENT_TYPE] but ${at('two-headers/a.csv')} has [USER_ID, ITEM_ID, TIMESTAMP, EVENT_TYPE]`,
     }),

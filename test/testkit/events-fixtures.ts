@@ -1,4 +1,5 @@
-// Clients and data shared by the personalize-events tests.
+// The personalize-events client and an ACTIVE event tracker, shared by the events tests (their
+// schemas are typedFieldSchemas in schemas.ts).
 import { CreateEventTrackerCommand, DescribeEventTrackerCommand, type PersonalizeClient } from '@aws-sdk/client-personalize';
 import { PersonalizeEventsClient } from '@aws-sdk/client-personalize-events';
 import { uniqueName, waitFor, type TestService } from './service-harness.ts';
@@ -18,36 +19,3 @@ export async function activeTracker(client: PersonalizeClient, datasetGroupArn: 
   await waitFor(async () => (await client.send(new DescribeEventTrackerCommand({ eventTrackerArn }))).eventTracker?.status === 'ACTIVE', 10_000, 'tracker ACTIVE');
   return { eventTrackerArn: eventTrackerArn!, trackingId: trackingId! };
 }
-
-const schema = (name: string, fields: unknown[]) => JSON.stringify({ type: 'record', name, namespace: 'com.amazonaws.personalize.schema', version: '1.0', fields });
-
-export const eventSchemas = {
-  items: schema('Items', [
-    { name: 'ITEM_ID', type: 'string' },
-    { name: 'GENRES', type: ['null', 'string'], categorical: true },
-    { name: 'PRICE', type: ['null', 'float'] },
-    { name: 'RELEASE_YEAR', type: ['null', 'int'] },
-  ]),
-  users: schema('Users', [
-    { name: 'USER_ID', type: 'string' },
-    { name: 'AGE', type: 'int' },
-  ]),
-  actions: schema('Actions', [
-    { name: 'ACTION_ID', type: 'string' },
-    { name: 'COST', type: ['null', 'double'] },
-  ]),
-  actionInteractions: schema('ActionInteractions', [
-    { name: 'USER_ID', type: 'string' },
-    { name: 'ACTION_ID', type: 'string' },
-    { name: 'TIMESTAMP', type: 'long' },
-    { name: 'EVENT_TYPE', type: 'string' },
-  ]),
-  interactions: schema('Interactions', [
-    { name: 'USER_ID', type: 'string' },
-    { name: 'ITEM_ID', type: 'string' },
-    { name: 'TIMESTAMP', type: 'long' },
-    { name: 'EVENT_TYPE', type: 'string' },
-    { name: 'EVENT_VALUE', type: ['null', 'float'] },
-    { name: 'DEVICE', type: ['null', 'string'] },
-  ]),
-};

@@ -1,26 +1,17 @@
-// Data and set-up shared by the import/export tests: CSV generators, a dataset ready for import,
-// and reading an export back, against the local store or S3.
+// Set-up shared by the import/export tests: where their files go (the local store or S3), running
+// an import to its end, and reading an export back. CSV text is in rows.ts, resources in resources.ts.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
-  CreateDatasetCommand, CreateDatasetExportJobCommand, CreateDatasetGroupCommand, CreateDatasetImportJobCommand, CreateSchemaCommand,
-  DescribeDatasetCommand, DescribeDatasetExportJobCommand, DescribeDatasetGroupCommand, DescribeDatasetImportJobCommand,
+  CreateDatasetExportJobCommand, CreateDatasetImportJobCommand, DescribeDatasetExportJobCommand, DescribeDatasetImportJobCommand,
   type DatasetImportJob, type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { uniqueName, waitFor } from './service-harness.ts';
 
-export const INTERACTIONS_HEADER = 'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE';
-
-/** n interaction rows (no header), deterministic: user u{i%97}, item i{i%301}, a timestamp, a type. */
-export function interactionRows(n: number, offset = 0, types = ['click', 'purchase']): string[] {
-  return Array.from({ length: n }, (_, k) => {
-    const i = k + offset;
-    return `u${i % 97},i${i % 301},${1_700_000_000 + i},${types[i % types.length]}`;
-  });
-}
-
-export const csv = (header: string, rows: string[]) => `${header}\n${rows.join('\n')}\n`;
+// Re-exported for files that still import them from here; new code takes them from rows.ts and resources.ts.
+export { csv } from './rows.ts';
+export { activeDataset } from './resources.ts';
 
 /** Where test data is put: the service's local buckets folder, or an S3 bucket (moto). */
 export interface Bucket {
@@ -68,16 +59,6 @@ export async function s3Bucket(s3: S3Client, name = uniqueName('bucket').toLower
       return (r.Contents ?? []).map((o) => o.Key!);
     },
   };
-}
-
-/** A new ACTIVE dataset group with an ACTIVE dataset of the given schema. */
-export async function activeDataset(client: PersonalizeClient, schema: string, datasetType: string): Promise<{ datasetArn: string; datasetGroupArn: string }> {
-  const { schemaArn } = await client.send(new CreateSchemaCommand({ name: uniqueName('s'), schema }));
-  const { datasetGroupArn } = await client.send(new CreateDatasetGroupCommand({ name: uniqueName('g') }));
-  await waitFor(async () => (await client.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup?.status === 'ACTIVE', 10_000, 'group ACTIVE');
-  const { datasetArn } = await client.send(new CreateDatasetCommand({ name: uniqueName('d'), schemaArn, datasetGroupArn, datasetType }));
-  await waitFor(async () => (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status === 'ACTIVE', 10_000, 'dataset ACTIVE');
-  return { datasetArn: datasetArn!, datasetGroupArn: datasetGroupArn! };
 }
 
 /** Runs an import job to its end and returns the job as Describe shows it then. */

@@ -5,11 +5,14 @@ import { accessSync, constants } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { S3Client } from '@aws-sdk/client-s3';
 
 export interface MotoServer {
   endpoint: string;
   /** What a service started against this moto needs in its environment. */
   env: Record<string, string>;
+  /** A new S3 client of this moto (path-style, its test credentials), for a test to put and read objects. */
+  s3Client(): S3Client;
   stop(): Promise<void>;
 }
 
@@ -117,6 +120,7 @@ async function launch(port: number): Promise<{ server: MotoServer } | { error: s
         AWS_REGION: 'us-east-1',
         OPENPERSONALIZE_S3_FORCE_PATH_STYLE: 'true',
       },
+      s3Client: () => new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
       async stop() {
         child.stdin!.end(); // the watchdog kills moto and the shell exits
         const patience = new AbortController();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { loadConfig, type Config } from '../../src/config/config.ts';
-import { startService, type RunningService } from '../../src/composition/build-service.ts';
+import { startService, type RunningService, type ServiceOptions } from '../../src/composition/build-service.ts';
 
 export interface TestService extends RunningService {
   config: Config;
@@ -13,7 +13,8 @@ export interface TestService extends RunningService {
   client(options?: { accessKeyId?: string; secretAccessKey?: string; region?: string }): PersonalizeClient;
 }
 
-export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
+/** `options`: the service's clock, and manual jobs (they run only when the test calls runner.drain()). */
+export async function startTestService(env: Record<string, string> = {}, options: ServiceOptions = {}): Promise<TestService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'openpersonalize-test-'));
   const fullEnv = { PORT: '0', OPENPERSONALIZE_DATA_DIR: dataDir, OPENPERSONALIZE_PROVISIONING_MS: '60', ...env };
   const config = loadConfig(fullEnv);
@@ -24,6 +25,7 @@ export async function startTestService(env: Record<string, string> = {}): Promis
       if (f.level === 'error') errors.push(f);
     },
     { ...process.env, ...fullEnv },
+    options,
   );
   return {
     ...service,
@@ -65,55 +67,8 @@ export async function errorOf(fn: () => Promise<unknown>): Promise<Error & { nam
   throw new Error('expected an error, but the call succeeded');
 }
 
-export const schemas = {
-  interactions: JSON.stringify({
-    type: 'record', name: 'Interactions', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
-    fields: [
-      { name: 'USER_ID', type: 'string' },
-      { name: 'ITEM_ID', type: 'string' },
-      { name: 'TIMESTAMP', type: 'long' },
-      { name: 'EVENT_TYPE', type: 'string' },
-    ],
-  }),
-  items: JSON.stringify({
-    type: 'record', name: 'Items', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
-    fields: [
-      { name: 'ITEM_ID', type: 'string' },
-      { name: 'GENRES', type: ['null', 'string'], categorical: true },
-    ],
-  }),
-  itemsPlusPrice: JSON.stringify({
-    type: 'record', name: 'Items', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
-    fields: [
-      { name: 'ITEM_ID', type: 'string' },
-      { name: 'GENRES', type: ['null', 'string'], categorical: true },
-      { name: 'PRICE', type: ['null', 'float'] },
-    ],
-  }),
-  actions: JSON.stringify({
-    type: 'record', name: 'Actions', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
-    fields: [
-      { name: 'ACTION_ID', type: 'string' },
-      { name: 'CATEGORY', type: ['null', 'string'], categorical: true },
-    ],
-  }),
-  actionInteractions: JSON.stringify({
-    type: 'record', name: 'ActionInteractions', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
-    fields: [
-      { name: 'USER_ID', type: 'string' },
-      { name: 'ACTION_ID', type: 'string' },
-      { name: 'EVENT_TYPE', type: 'string' },
-      { name: 'TIMESTAMP', type: 'long' },
-    ],
-  }),
-  users: JSON.stringify({
-    type: 'record', name: 'Users', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
-    fields: [
-      { name: 'USER_ID', type: 'string' },
-      { name: 'AGE', type: 'int' },
-    ],
-  }),
-};
+/** @deprecated The harness's schema set is minimalSchemas in ./schemas.ts; this name stays for files that still import it. */
+export { minimalSchemas as schemas } from './schemas.ts';
 
 let counter = 0;
 /** A name unique within the test run. */

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { CatalogCapabilities, CatalogOps } from '../catalog.ts';
 import { migrate } from '../sql/migrations.ts';
+import { postgresDialect } from './postgres-dialect.ts';
 import { SqlCatalogOps } from '../sql/sql-catalog-ops.ts';
 import { SqlCatalog } from '../sql/sql-catalog.ts';
 import {
@@ -71,7 +72,8 @@ async function lockOutsideTransaction(key: string): Promise<void> {
 }
 
 export class PostgresCatalog extends SqlCatalog {
-  readonly capabilities: CatalogCapabilities = { multiProcess: true, backend: 'postgres' };
+  readonly capabilities: CatalogCapabilities = { multiProcess: true };
+  readonly dialect = postgresDialect;
   protected readonly autocommit: SqlCatalogOps;
   readonly sql: SqlExecutor;
 
@@ -96,7 +98,7 @@ export class PostgresCatalog extends SqlCatalog {
     try {
       await catalog.runInTransaction(async (exec) => {
         await lockIn(exec)(MIGRATION_LOCK);
-        await migrate(exec, 'postgres');
+        await migrate(exec, postgresDialect);
       });
       return catalog;
     } catch (err) {

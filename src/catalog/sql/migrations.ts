@@ -6,57 +6,40 @@
 // at once do not both try to create the tables). Migrations are append-only: never edit or
 // renumber a released one, add a new version instead.
 
+import type { SqlDialect } from './sql-dialect.ts';
 import type { SqlExecutor } from './sql-executor.ts';
-
-export type Backend = 'sqlite' | 'postgres';
-
-/** The column types that genuinely differ between the backends; all other DDL is shared. */
-export interface DdlTypes {
-  /** The JSON document column: TEXT in SQLite, JSONB in PostgreSQL. */
-  json: string;
-  /**
-   * Text that is ordered and compared (ARNs are a keyset-pagination tiebreak). PostgreSQL would
-   * otherwise sort by the database's locale collation; "C" gives byte order, as SQLite does.
-   */
-  key: string;
-}
-
-export const DDL_TYPES: Record<Backend, DdlTypes> = {
-  sqlite: { json: 'TEXT', key: 'TEXT' },
-  postgres: { json: 'JSONB', key: 'TEXT COLLATE "C"' },
-};
 
 export interface Migration {
   version: number;
   description: string;
   /** One statement per entry (neither driver's parameterised path accepts several at once). */
-  statements: (t: DdlTypes) => string[];
+  statements: (d: SqlDialect) => string[];
 }
 
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: 'resources, tags and settings',
-    statements: (t) => [
+    statements: (d) => [
       `CREATE TABLE resources (
-        arn ${t.key} NOT NULL PRIMARY KEY,
+        arn ${d.keyType} NOT NULL PRIMARY KEY,
         account TEXT NOT NULL,
         region TEXT NOT NULL,
         kind TEXT NOT NULL,
         name TEXT NOT NULL,
-        parent_arn ${t.key},
+        parent_arn ${d.keyType},
         status TEXT,
         created_at BIGINT NOT NULL,
         updated_at BIGINT NOT NULL,
         version INTEGER NOT NULL,
-        body ${t.json} NOT NULL
+        body ${d.jsonType} NOT NULL
       )`,
       // Serves list/count: equality on the first three columns, keyset order on the last two.
       'CREATE INDEX resources_list ON resources (account, region, kind, created_at, arn)',
       'CREATE INDEX resources_parent ON resources (parent_arn)',
       // The cascade is what makes `delete` remove a resource's tags in the same statement.
       `CREATE TABLE tags (
-        arn ${t.key} NOT NULL REFERENCES resources (arn) ON DELETE CASCADE,
+        arn ${d.keyType} NOT NULL REFERENCES resources (arn) ON DELETE CASCADE,
         tag_key TEXT NOT NULL,
         tag_value TEXT NOT NULL,
         position INTEGER NOT NULL,
@@ -68,11 +51,11 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 2,
     description: 'job queue',
-    statements: (t) => [
+    statements: (d) => [
       // No foreign key to resources: the queue row is the job's mechanics only, and the resource
       // row may be deleted independently (the worker then finds nothing to run and finishes it).
       `CREATE TABLE job_queue (
-        arn ${t.key} NOT NULL PRIMARY KEY,
+        arn ${d.keyType} NOT NULL PRIMARY KEY,
         kind TEXT NOT NULL,
         owner TEXT,
         lease_expires_at BIGINT,
@@ -88,17 +71,17 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 3,
     description: 'individual records (personalize-events)',
-    statements: (t) => [
+    statements: (d) => [
       // One row per record put through the events API (src/data/records/). record_key is the ID
       // (Items, Users, Actions: a put with the same ID replaces the row) or, for interactions, a
       // digest of the whole record (exact duplicates are kept once). The cascade removes a
       // dataset's records with its resource row, in the same statement.
       `CREATE TABLE records (
-        dataset_arn ${t.key} NOT NULL REFERENCES resources (arn) ON DELETE CASCADE,
-        record_key ${t.key} NOT NULL,
+        dataset_arn ${d.keyType} NOT NULL REFERENCES resources (arn) ON DELETE CASCADE,
+        record_key ${d.keyType} NOT NULL,
         user_id TEXT,
         put_at BIGINT NOT NULL,
-        cells ${t.json} NOT NULL,
+        cells ${d.jsonType} NOT NULL,
         PRIMARY KEY (dataset_arn, record_key)
       )`,
       // Serves deleteUsers (data deletion jobs): every record of some users in some datasets.
@@ -110,7 +93,7 @@ export const MIGRATIONS: readonly Migration[] = [
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 /** Applies the pending migrations; returns the versions applied now (empty when up to date). */
-export async function migrate(exec: SqlExecutor, backend: Backend): Promise<number[]> {
+export async function migrate(exec: SqlExecutor, dialect: SqlDialect): Promise<number[]> {
   for (let i = 1; i < MIGRATIONS.length; i++) {
     if (MIGRATIONS[i].version <= MIGRATIONS[i - 1].version) {
       throw new Error(`catalog migrations out of order at version ${MIGRATIONS[i].version}`);
@@ -135,7 +118,7 @@ export async function migrate(exec: SqlExecutor, backend: Backend): Promise<numb
   const done: number[] = [];
   for (const m of MIGRATIONS) {
     if (applied.has(m.version)) continue;
-    for (const statement of m.statements(DDL_TYPES[backend])) await exec.run(statement);
+    for (const statement of m.statements(dialect)) await exec.run(statement);
     await exec.run('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)', [
       m.version,
       m.description,

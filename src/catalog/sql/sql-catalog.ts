@@ -13,6 +13,7 @@ import type {
   Tag,
 } from '../catalog.ts';
 import { SqlCatalogOps } from './sql-catalog-ops.ts';
+import type { SqlDialect } from './sql-dialect.ts';
 import type { SqlExecutor } from './sql-executor.ts';
 
 /**
@@ -21,7 +22,7 @@ import type { SqlExecutor } from './sql-executor.ts';
  * SQLite, the same connection and mutex as the catalog, without widening the Catalog port.
  */
 export interface SqlAccess {
-  readonly backend: 'sqlite' | 'postgres';
+  readonly dialect: SqlDialect;
   /** Each statement on its own (autocommit). */
   readonly sql: SqlExecutor;
   /** fn's statements commit together or not at all. Never call the catalog from inside fn. */
@@ -52,9 +53,7 @@ export abstract class SqlCatalog implements Catalog, SqlAccess {
   abstract readonly capabilities: CatalogCapabilities;
   abstract readonly sql: SqlExecutor;
   abstract sqlTransaction<T>(fn: (exec: SqlExecutor) => Promise<T>): Promise<T>;
-  get backend(): 'sqlite' | 'postgres' {
-    return this.capabilities.backend;
-  }
+  abstract readonly dialect: SqlDialect;
   /** Ops that run each statement on its own, outside any transaction. */
   protected abstract readonly autocommit: SqlCatalogOps;
   abstract transaction<T>(fn: (tx: CatalogOps) => Promise<T>): Promise<T>;
@@ -109,7 +108,7 @@ export abstract class SqlCatalog implements Catalog, SqlAccess {
     return this.autocommit.getQueuedJob(arn);
   }
   claimJob(owner: string, kinds: ResourceKind[], leaseMs: number, now: number): Promise<QueuedJob | undefined> {
-    return this.autocommit.queue.claim(owner, kinds, leaseMs, now, this.capabilities.backend);
+    return this.autocommit.queue.claim(owner, kinds, leaseMs, now, this.dialect);
   }
   renewLease(arn: string, owner: string, leaseMs: number, now: number): Promise<boolean> {
     return this.autocommit.queue.renew(arn, owner, leaseMs, now);

@@ -7,23 +7,12 @@
 // is the only thing that changes owner. finish/renew/release therefore test `owner = ?` alone.
 //
 // Every operation is one statement, so outside a transaction it is atomic on its own. The one
-// real backend difference is how claim keeps concurrent claimers apart (CLAIM_ROW_LOCK).
+// real backend difference is how claim keeps concurrent claimers apart (SqlDialect.claimRowLock).
 
 import { CatalogConflictError, type QueuedJob, type ResourceKind } from '../catalog.ts';
-import type { Backend } from './migrations.ts';
+import type { SqlDialect } from './sql-dialect.ts';
 import type { SqlExecutor, SqlRow } from './sql-executor.ts';
 
-/**
- * Appended to claim's "oldest available job" subquery. PostgreSQL: lock the chosen row and skip
- * rows other claimers have locked, so concurrent claims from any number of connections or
- * processes take different jobs without waiting on each other (at READ COMMITTED a row another
- * claim has just committed is re-checked against the WHERE and passed over). SQLite: nothing;
- * the statement runs under the file's write mutex, and SQLite allows one writer at a time anyway.
- */
-export const CLAIM_ROW_LOCK: Record<Backend, string> = {
-  sqlite: '',
-  postgres: 'FOR UPDATE SKIP LOCKED',
-};
 
 function toJob(row: SqlRow): QueuedJob {
   // pg returns BIGINT as a string; the values are epoch ms, well inside 2^53.
@@ -85,7 +74,7 @@ export class SqlJobQueue {
     kinds: ResourceKind[],
     leaseMs: number,
     now: number,
-    backend: Backend,
+    dialect: SqlDialect,
   ): Promise<QueuedJob | undefined> {
     const until = leaseEnd(leaseMs, now);
     // "Any of no kinds" matches nothing (and `IN ()` is not valid SQL).
@@ -96,7 +85,7 @@ export class SqlJobQueue {
           SELECT arn FROM job_queue
           WHERE kind IN (${kinds.map(() => '?').join(', ')}) AND (owner IS NULL OR lease_expires_at < ?)
           ORDER BY enqueued_at, arn
-          LIMIT 1 ${CLAIM_ROW_LOCK[backend]}
+          LIMIT 1 ${dialect.claimRowLock}
         )
         RETURNING *`,
       [owner, until, ...kinds, now],

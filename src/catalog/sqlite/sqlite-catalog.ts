@@ -18,6 +18,7 @@ import { realpathSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { CatalogCapabilities, CatalogOps } from '../catalog.ts';
 import { migrate } from '../sql/migrations.ts';
+import { sqliteDialect } from './sqlite-dialect.ts';
 import { SqlCatalogOps } from '../sql/sql-catalog-ops.ts';
 import { SqlCatalog } from '../sql/sql-catalog.ts';
 import { TransactionScope, type SqlExecutor, type SqlParam, type SqlRow } from '../sql/sql-executor.ts';
@@ -108,7 +109,8 @@ class SqliteExecutor implements SqlExecutor {
 const noLock = async (): Promise<void> => {};
 
 export class SqliteCatalog extends SqlCatalog {
-  readonly capabilities: CatalogCapabilities = { multiProcess: false, backend: 'sqlite' };
+  readonly capabilities: CatalogCapabilities = { multiProcess: false };
+  readonly dialect = sqliteDialect;
   protected readonly autocommit: SqlCatalogOps;
   readonly sql: SqlExecutor;
   private readonly raw: SqliteExecutor;
@@ -139,7 +141,7 @@ export class SqliteCatalog extends SqlCatalog {
       // Per connection and off by default; tags rely on ON DELETE CASCADE.
       db.pragma('foreign_keys = ON');
       const opened = (catalog = new SqliteCatalog(db));
-      await opened.transaction(() => migrate(opened.raw, 'sqlite'));
+      await opened.transaction(() => migrate(opened.raw, sqliteDialect));
       return opened;
     } catch (err) {
       if (catalog) await catalog.close();

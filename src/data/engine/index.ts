@@ -24,7 +24,7 @@
  *       Rule 55 for INCREMENTAL imports: failureReason if an Interactions / Action interactions
  *       import adds fewer than 1,000 records that the generation `parts` does not hold, else null.
  *       newRecordCount(...) gives the numbers.
- *   nextGeneration(mode, previousParts, newPart), shouldCompact(n), compactParts({...})
+ *   shouldCompact(n), compactParts({...}); the switch itself: generations/generation-switch.ts
  *       FULL = [new], INCREMENTAL = [...old, new]; compaction rewrites a generation as one part.
  *   exportToCsv({ schema, parts, outputPath, engine }): Promise<{ rows }>
  *       The view as CSV with the schema's field names as header, re-importable to the same data.
@@ -54,11 +54,9 @@ export {
   countNewRecords,
   eventTypesAfterIncrement,
   newRecordCount,
-  nextGeneration,
   shouldCompact,
   compactParts,
   COMPACT_AFTER_PARTS,
-  type ImportMode,
 } from '../generations/dataset-view.ts';
 export { exportToCsv } from './csv-export.ts';
 export { IngestError, type CsvSource, type EngineOptions, type RowError, type ValidateResult } from './types.ts';

@@ -20,12 +20,6 @@ import type { EngineOptions } from '../engine/types.ts';
 /** Suggested compaction threshold: past this many parts, compact after an import. */
 export const COMPACT_AFTER_PARTS = 16;
 
-export type ImportMode = 'FULL' | 'INCREMENTAL';
-
-export function nextGeneration<P>(mode: ImportMode, previous: P[], part: P): P[] {
-  return mode === 'FULL' ? [part] : [...previous, part];
-}
-
 export function shouldCompact(partCount: number): boolean {
   return partCount > COMPACT_AFTER_PARTS;
 }

@@ -17,13 +17,13 @@
 import { join } from 'node:path';
 import type { ResourceRecord } from '../../catalog/catalog.ts';
 import { ObjectStoreError, parseS3Url } from '../../object-store/object-store.ts';
-import type { DatasetBody } from '../../resources/datasets/dataset-operations.ts';
-import type { ImportJobBody } from '../../resources/import-jobs/import-job-operations.ts';
-import { attributionOfGroup, parseExpression, type MetricAttributionBody } from '../../resources/metric-attributions/metric-attribution-rules.ts';
-import { parsedSchemaOf } from '../../resources/schemas/schema-operations.ts';
+import { DATASET_KIND, type DatasetBody } from '../../resources/datasets/dataset-record.ts';
+import type { ImportJobBody } from '../../resources/import-jobs/import-job-record.ts';
+import { attributionOfGroup, parseMetricExpression, type MetricAttributionBody } from '../../resources/metric-attributions/metric-attribution-record.ts';
+import { parsedSchemaOf } from '../../resources/schemas/schema-record.ts';
 import type { ParsedSchema } from '../schema/schema-model.ts';
 import { reportProblem, writeAttributionReport, type ReportMetric } from '../engine/attribution-report.ts';
-import type { WorkerDeps } from './import-job-work.ts';
+import type { WorkerDeps } from './work-deps.ts';
 import type { EngineOptions } from '../engine/types.ts';
 
 export interface PublishInput {
@@ -44,7 +44,7 @@ export function reportKey(pathKey: string, job: ResourceRecord): string {
 
 /** The group's Items dataset: its schema and local copies of its current bulk parts. */
 async function itemsOf(deps: WorkerDeps, dataset: ResourceRecord): Promise<{ schema: ParsedSchema; parts: string[] } | undefined> {
-  const siblings = await deps.catalog.list({ account: dataset.account, region: dataset.region, kind: 'dataset', parentArn: dataset.parentArn! });
+  const siblings = await deps.catalog.list({ account: dataset.account, region: dataset.region, kind: DATASET_KIND.kind, parentArn: dataset.parentArn! });
   const items = siblings.find((d) => (d.body as unknown as DatasetBody).datasetType === 'ITEMS');
   if (!items) return undefined;
   const body = items.body as unknown as DatasetBody;
@@ -66,7 +66,12 @@ export async function publishAttributionReport(deps: WorkerDeps, o: PublishInput
     deps.log({ level: 'warn', msg: 'no metric attribution with an S3 output any more; no report published', job: o.job.arn });
     return null;
   }
-  const metrics: ReportMetric[] = body.metrics.map((m) => ({ metricName: m.metricName, eventType: m.eventType, ...parseExpression(m.metricName, m.expression) }));
+  const metrics: ReportMetric[] = body.metrics.map((m) => {
+    // Checked when the attribution was created or updated, so only a corrupted document fails here.
+    const parsed = parseMetricExpression(m.expression);
+    if (!parsed) throw new Error(`The stored expression '${m.expression}' of metric ${m.metricName} of ${attribution.arn} is not valid.`);
+    return { metricName: m.metricName, eventType: m.eventType, ...parsed };
+  });
   const items = metrics.some((m) => m.fn === 'SUM' && m.dataset === 'ITEMS') ? await itemsOf(deps, o.dataset) : undefined;
   const interactions = { schema: o.schema, part: o.part };
   const problem = reportProblem({ metrics, interactions, items });

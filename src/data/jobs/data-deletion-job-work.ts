@@ -12,15 +12,19 @@
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { CatalogConflictError, type CatalogOps, type QueuedJob, type ResourceRecord } from '../../catalog/catalog.ts';
+import { type CatalogOps, type QueuedJob, type ResourceRecord } from '../../catalog/catalog.ts';
+import { JobFailure } from '../../jobs/job-failure.ts';
 import { jobLogFields, type JobContext, type JobKind } from '../../jobs/job-runner.ts';
 import type { RecordStore } from '../records/record-store.ts';
-import { DELETION_FOLDER, totalSizeProblem } from '../../resources/data-deletion-jobs/data-deletion-job-rules.ts';
-import type { DataDeletionJobBody } from '../../resources/data-deletion-jobs/data-deletion-job-operations.ts';
-import type { DatasetBody } from '../../resources/datasets/dataset-operations.ts';
+import { setJobState } from '../../jobs/job-state.ts';
+import { DATA_DELETION_JOB_KIND, DATA_DELETION_JOB_STATUSES, type DataDeletionJobBody } from '../../resources/data-deletion-jobs/data-deletion-job-record.ts';
+import { DATASET_KIND, type DatasetBody } from '../../resources/datasets/dataset-record.ts';
 import { DataLocationError, resolveDataLocation } from '../sources/data-location.ts';
-import { engineOptions, setJobState, type WorkerDeps } from './import-job-work.ts';
-import { generationLock, type PartRef } from '../generations/part-store.ts';
+import { DELETION_FOLDER, totalSizeProblem } from '../sources/user-list-location.ts';
+import { engineOptions } from '../engine/engine-options.ts';
+import type { WorkerDeps } from './work-deps.ts';
+import type { PartRef } from '../generations/part-store.ts';
+import { switchGeneration } from '../generations/generation-switch.ts';
 import { stageSources } from '../sources/staging.ts';
 import { IngestError, type EngineOptions } from '../engine/types.ts';
 import { countDistinctUsers, readUserList, removeUsersFromParts, usersAmong } from '../engine/remove-users.ts';
@@ -29,7 +33,6 @@ import { countDistinctUsers, readUserList, removeUsersFromParts, usersAmong } fr
 const MAX_COMMIT_TRIES = 5;
 const SCAN_PAGE = 5000;
 
-class JobFailure extends Error {}
 
 /** An import switched the dataset's generation after the job read it. */
 class GenerationChanged extends Error {
@@ -52,7 +55,6 @@ interface Prepared {
 }
 
 const keysOf = (parts: PartRef[] | undefined) => (parts ?? []).map((p) => p.key);
-const sameKeys = (a: string[], b: string[]) => a.length === b.length && a.every((k, i) => k === b[i]);
 
 export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore }): JobKind {
   /** Rewrites the parts of one dataset that hold any of the users, and uploads them. */
@@ -100,7 +102,7 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
     const started = deps.now();
     const phase = (name: string, extra: Record<string, unknown> = {}) =>
       deps.log({ level: 'info', msg: 'deletion phase', ...jobLogFields(job.arn, job.kind), group: record.parentArn, worker: ctx.owner, phase: name, durationMs: deps.now() - started, ...extra });
-    await setJobState(deps.catalog, job.arn, started, 'IN_PROGRESS', { progress: { phase: 'reading' } });
+    await setJobState(deps.catalog, DATA_DELETION_JOB_STATUSES, job.arn, started, 'IN_PROGRESS', { progress: { phase: 'reading' } });
     phase('reading');
     const group = await deps.catalog.get(record.parentArn!);
     if (!group) throw new JobFailure(`The dataset group ${record.parentArn} no longer exists.`);
@@ -121,10 +123,10 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
         throw e instanceof IngestError ? new JobFailure(e.message) : e;
       });
       ctx.signal.throwIfAborted();
-      await setJobState(deps.catalog, job.arn, deps.now(), 'IN_PROGRESS', { progress: { phase: 'deleting', users } });
+      await setJobState(deps.catalog, DATA_DELETION_JOB_STATUSES, job.arn, deps.now(), 'IN_PROGRESS', { progress: { phase: 'deleting', users } });
       phase('deleting', { users });
 
-      const datasets = (await deps.catalog.list({ account: group.account, region: group.region, kind: 'dataset', parentArn: group.arn })).filter((d) => hasUserId(d));
+      const datasets = (await deps.catalog.list({ account: group.account, region: group.region, kind: DATASET_KIND.kind, parentArn: group.arn })).filter((d) => hasUserId(d));
       const prepared = new Map<string, Prepared>();
       let tag = 0;
       const prepareOne = async (arn: string) => {
@@ -142,10 +144,10 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
         const numDeleted = await countDistinctUsers([...[...prepared.values()].map((p) => p.foundPath), records.foundPath], engine);
         try {
           await ctx.finish(async (tx) => {
-            for (const p of prepared.values()) await switchGeneration(tx, p);
+            for (const p of prepared.values()) await commitRewrite(tx, p);
             // Same database, same transaction: bulk data and individual records go together.
             await deps.records.deleteUsers(datasetArns, records.found, tx);
-            await setJobState(tx, job.arn, deps.now(), 'COMPLETED', { numDeleted, progress: undefined });
+            await setJobState(tx, DATA_DELETION_JOB_STATUSES, job.arn, deps.now(), 'COMPLETED', { numDeleted, progress: undefined });
           });
           phase('done', { users, numDeleted });
           break;
@@ -170,21 +172,9 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
   }
 
   /** In the commit transaction: switch one dataset to its new generation if it is still the one the job read. */
-  async function switchGeneration(tx: CatalogOps, p: Prepared): Promise<void> {
-    // The same lock as an import's commit: neither overwrites the other's switch (PostgreSQL).
-    await tx.lock(generationLock(p.datasetArn));
-    const current = await tx.get(p.datasetArn);
-    if (!current) return; // deleted meanwhile: its data is gone anyway
-    const currentBody = current.body as unknown as DatasetBody;
-    if (!sameKeys(keysOf(currentBody.bulk?.parts), p.readKeys)) throw new GenerationChanged(p.datasetArn);
-    if (p.written.length === 0) return;
-    try {
-      await tx.update({ ...current, body: { ...current.body, bulk: { parts: p.parts } } }, current.version);
-    } catch (e) {
-      // Changed between our read and write by something that does not take the lock (UpdateDataset): read again.
-      if (e instanceof CatalogConflictError) throw new GenerationChanged(p.datasetArn);
-      throw e;
-    }
+  async function commitRewrite(tx: CatalogOps, p: Prepared): Promise<void> {
+    // Deleted meanwhile ('no-dataset'): its data is gone anyway.
+    if ((await switchGeneration(tx, p.datasetArn, { kind: 'rewrite', baseKeys: p.readKeys, parts: p.parts })) === 'stale') throw new GenerationChanged(p.datasetArn);
   }
 
   /** Every Interactions, Users and Action interactions schema requires USER_ID (rules.md §3.1). */
@@ -194,20 +184,20 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
   }
 
   const kind: JobKind = {
-    kind: 'data-deletion-job',
+    kind: DATA_DELETION_JOB_KIND.kind,
     async run(job, ctx) {
       const record = await deps.catalog.get(job.arn);
       if (!record) return ctx.finish(async () => {});
       try {
         await run(job, ctx, record);
       } catch (e) {
-        if (!(e instanceof JobFailure)) throw e;
-        deps.log({ level: 'info', msg: 'deletion phase', ...jobLogFields(job.arn, job.kind), worker: ctx.owner, phase: 'failed', reason: e.message });
-        await ctx.finish((tx) => kind.fail(tx, job.arn, e.message));
+        // The runner records the failure; the job's own log line says in which phase.
+        if (e instanceof JobFailure) deps.log({ level: 'info', msg: 'deletion phase', ...jobLogFields(job.arn, job.kind), worker: ctx.owner, phase: 'failed', reason: e.message });
+        throw e;
       }
     },
     async fail(tx, arn, reason) {
-      await setJobState(tx, arn, deps.now(), 'FAILED', { failureReason: reason, progress: undefined });
+      await setJobState(tx, DATA_DELETION_JOB_STATUSES, arn, deps.now(), 'FAILED', { failureReason: reason, progress: undefined });
     },
   };
   return kind;

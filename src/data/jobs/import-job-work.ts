@@ -5,49 +5,24 @@
 // as it was, and a re-run after a crash starts from scratch with a fresh part.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Catalog, CatalogOps, QueuedJob, ResourceRecord } from '../../catalog/catalog.ts';
+import type { Catalog, QueuedJob, ResourceRecord } from '../../catalog/catalog.ts';
+import { JobFailure } from '../../jobs/job-failure.ts';
 import { jobLogFields, type JobContext, type JobKind } from '../../jobs/job-runner.ts';
 import type { Config } from '../../config/config.ts';
 import type { ObjectStore } from '../../object-store/object-store.ts';
-import type { DatasetBody } from '../../resources/datasets/dataset-operations.ts';
-import type { ImportJobBody } from '../../resources/import-jobs/import-job-operations.ts';
-import { parsedSchemaOf } from '../../resources/schemas/schema-operations.ts';
+import { setJobState } from '../../jobs/job-state.ts';
+import type { DatasetBody } from '../../resources/datasets/dataset-record.ts';
+import { IMPORT_JOB_KIND, IMPORT_JOB_STATUSES, type ImportJobBody } from '../../resources/import-jobs/import-job-record.ts';
+import { parsedSchemaOf } from '../../resources/schemas/schema-record.ts';
 import { publishAttributionReport } from './attribution-report-work.ts';
 import { DataLocationError, resolveDataLocation } from '../sources/data-location.ts';
 import { compactParts, countNewRecords, eventTypesAfterIncrement, shouldCompact, validateToParquet } from '../engine/index.ts';
-import { generationLock, type PartRef, type PartStore } from '../generations/part-store.ts';
+import type { PartRef } from '../generations/part-store.ts';
+import { switchGeneration, type GenerationChange } from '../generations/generation-switch.ts';
 import { stageSources } from '../sources/staging.ts';
+import { engineOptions } from '../engine/engine-options.ts';
+import type { WorkerDeps } from './work-deps.ts';
 import { IngestError, type EngineOptions } from '../engine/types.ts';
-
-export interface WorkerDeps {
-  catalog: Catalog;
-  config: Config;
-  objects: ObjectStore;
-  parts: PartStore;
-  now: () => number;
-  log: (fields: Record<string, unknown>) => void;
-  /** Told of each committed import (metrics: rows, rows/s). */
-  observe?: { importCommitted(rows: number, seconds: number): void };
-}
-
-/** A failure the user caused or can fix: it becomes the job's failureReason as it is. */
-class JobFailure extends Error {}
-
-/** States a job never leaves. */
-const FINAL_STATES = ['ACTIVE', 'CREATE FAILED', 'COMPLETED', 'FAILED'];
-
-export async function setJobState(ops: CatalogOps, arn: string, now: number, status: string, patch: Record<string, unknown>): Promise<void> {
-  const job = await ops.get(arn);
-  if (!job) return;
-  // Progress writes are not tied to the lease: a worker that stalled past its lease must not
-  // reopen a job that another worker has since finished.
-  if (FINAL_STATES.includes(job.status ?? '') && !FINAL_STATES.includes(status)) return;
-  await ops.update({ ...job, status, updatedAt: now, body: { ...job.body, ...patch } });
-}
-
-export function engineOptions(config: Config, workDir: string): EngineOptions {
-  return { workDir, memoryLimit: config.duckdbMemoryLimit, threads: 2 };
-}
 
 export function importJobKind(deps: WorkerDeps): JobKind {
   async function load(arn: string): Promise<ResourceRecord> {
@@ -60,7 +35,7 @@ export function importJobKind(deps: WorkerDeps): JobKind {
     const record = await load(job.arn);
     const body = record.body as unknown as ImportJobBody;
     const started = deps.now();
-    await setJobState(deps.catalog, job.arn, started, 'CREATE IN_PROGRESS', { progress: { phase: 'reading' } });
+    await setJobState(deps.catalog, IMPORT_JOB_STATUSES, job.arn, started, 'CREATE IN_PROGRESS', { progress: { phase: 'reading' } });
     // One line per phase, durationMs since the job's start: where an import spends its time.
     const phase = (name: string, extra: Record<string, unknown> = {}) =>
       deps.log({ level: 'info', msg: 'import phase', ...jobLogFields(job.arn, job.kind), dataset: record.parentArn, worker: ctx.owner, phase: name, durationMs: deps.now() - started, ...extra });
@@ -81,7 +56,7 @@ export function importJobKind(deps: WorkerDeps): JobKind {
       }
       const totalBytes = objects.reduce((n, o) => n + (o.size ?? 0), 0);
       const sources = await stageSources(objects, workDir, ctx.signal);
-      await setJobState(deps.catalog, job.arn, deps.now(), 'CREATE IN_PROGRESS', { progress: { phase: 'validating', totalBytes } });
+      await setJobState(deps.catalog, IMPORT_JOB_STATUSES, job.arn, deps.now(), 'CREATE IN_PROGRESS', { progress: { phase: 'validating', totalBytes } });
       phase('validating', { objects: objects.length, totalBytes });
 
       const output = join(workDir, 'part.parquet');
@@ -116,30 +91,16 @@ export function importJobKind(deps: WorkerDeps): JobKind {
         compacted = { key: deps.parts.newKey(dataset.arn), rows: (await compactParts({ schema, parts: paths, outputPath: merged, engine })).rows, jobArn: job.arn };
         await deps.parts.put(merged, compacted.key);
       }
+      const change: GenerationChange =
+        body.importMode === 'FULL' ? { kind: 'replace', part: plain } : { kind: 'append', part: plain, compacted: compacted && { part: compacted, base: existing } };
       let garbage: PartRef[] = [];
       await ctx.finish(async (tx) => {
-        await tx.lock(generationLock(dataset.arn)); // a data deletion job may switch it too
-        const current = await tx.get(dataset.arn);
-        if (!current) throw new JobFailure('The dataset was deleted while the import ran.');
-        const currentBody = current.body as unknown as DatasetBody;
-        const previous = currentBody.bulk?.parts ?? [];
-        // The compacted part merges the parts this job read at its start; if another job (a data
-        // deletion) switched the generation since, that merge is stale and the plain part is
-        // appended instead.
-        const sameBase = previous.length === existing.length && previous.every((p, i) => p.key === existing[i].key);
-        let parts: PartRef[];
-        if (body.importMode === 'FULL') {
-          parts = [plain];
-          garbage = previous;
-        } else if (compacted && sameBase) {
-          parts = [compacted];
-          garbage = [...previous, plain];
-        } else {
-          parts = [...previous, plain];
-          garbage = compacted ? [compacted] : [];
-        }
-        await tx.update({ ...current, body: { ...current.body, bulk: { parts } } });
-        await setJobState(tx, job.arn, deps.now(), 'ACTIVE', { progress: { phase: 'done', rows: result.rows, bytes: result.bytesRead, totalBytes } });
+        // A data deletion job may switch the generation too: switchGeneration serialises the two.
+        const next = await switchGeneration(tx, dataset.arn, change);
+        if (next === 'no-dataset') throw new JobFailure('The dataset was deleted while the import ran.');
+        if (next === 'stale') throw new Error('an append cannot be stale');
+        garbage = next.garbage;
+        await setJobState(tx, IMPORT_JOB_STATUSES, job.arn, deps.now(), 'ACTIVE', { progress: { phase: 'done', rows: result.rows, bytes: result.bytesRead, totalBytes } });
       });
       const seconds = (deps.now() - started) / 1000;
       deps.observe?.importCommitted(result.rows, seconds);
@@ -152,18 +113,18 @@ export function importJobKind(deps: WorkerDeps): JobKind {
   }
 
   const kind: JobKind = {
-    kind: 'dataset-import-job',
+    kind: IMPORT_JOB_KIND.kind,
     async run(job, ctx) {
       try {
         await run(job, ctx);
       } catch (e) {
-        if (!(e instanceof JobFailure)) throw e;
-        deps.log({ level: 'info', msg: 'import phase', ...jobLogFields(job.arn, job.kind), worker: ctx.owner, phase: 'failed', reason: e.message });
-        await ctx.finish((tx) => kind.fail(tx, job.arn, e.message));
+        // The runner records the failure; the import's own log line says in which phase.
+        if (e instanceof JobFailure) deps.log({ level: 'info', msg: 'import phase', ...jobLogFields(job.arn, job.kind), worker: ctx.owner, phase: 'failed', reason: e.message });
+        throw e;
       }
     },
     async fail(tx, arn, reason) {
-      await setJobState(tx, arn, deps.now(), 'CREATE FAILED', { failureReason: reason, progress: undefined });
+      await setJobState(tx, IMPORT_JOB_STATUSES, arn, deps.now(), 'CREATE FAILED', { failureReason: reason, progress: undefined });
     },
   };
   return kind;

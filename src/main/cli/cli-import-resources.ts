@@ -7,6 +7,9 @@ import {
 } from '@aws-sdk/client-personalize';
 import { recordNameFor } from '../../data/schema/avro-schema-rules.ts';
 import type { DatasetType, Domain } from '../../data/schema/schema-model.ts';
+import { DATASET_GROUP_STATUSES } from '../../resources/dataset-groups/dataset-group-record.ts';
+import { DATASET_STATUSES } from '../../resources/datasets/dataset-record.ts';
+import { hasStatus, isFinal, isStatus, type StatusTable } from '../../resources/shared/status-table.ts';
 import { CliError } from './cli-common.ts';
 
 const POLL_MS = 100;
@@ -20,12 +23,18 @@ export interface Target {
   created: string[];
 }
 
-async function waitActive(what: string, describe: () => Promise<{ status?: string; failureReason?: string } | undefined>): Promise<void> {
+/**
+ * Polls until the resource is ACTIVE. A status that cannot lead there ends the wait at once: a
+ * final one, or one the kind's table does not declare (AWS's CREATE FAILED, never reported here).
+ */
+async function waitActive(what: string, table: StatusTable, describe: () => Promise<{ status?: string; failureReason?: string } | undefined>): Promise<void> {
   const deadline = Date.now() + ACTIVE_TIMEOUT_MS;
   for (;;) {
     const r = await describe();
-    if (r?.status === 'ACTIVE') return;
-    if (r?.status === 'CREATE FAILED') throw new Error(`${what} is CREATE FAILED: ${r.failureReason ?? 'no reason given'}`);
+    if (hasStatus(table, r, 'ACTIVE')) return;
+    if (r?.status !== undefined && (!isStatus(table, r.status) || isFinal(table, r.status))) {
+      throw new Error(`${what} is ${r.status}: ${r.failureReason ?? 'no reason given'}`);
+    }
     if (Date.now() > deadline) throw new Error(`${what} did not become ACTIVE within ${ACTIVE_TIMEOUT_MS / 1000}s (status ${r?.status})`);
     await new Promise((res) => setTimeout(res, POLL_MS));
   }
@@ -66,14 +75,14 @@ export async function ensureTarget(
     o.log(`created dataset group ${groupArn}`);
   }
   const gArn = groupArn;
-  await waitActive(`dataset group ${o.group}`, async () => (await client.send(new DescribeDatasetGroupCommand({ datasetGroupArn: gArn }))).datasetGroup);
+  await waitActive(`dataset group ${o.group}`, DATASET_GROUP_STATUSES, async () => (await client.send(new DescribeDatasetGroupCommand({ datasetGroupArn: gArn }))).datasetGroup);
 
   let datasetArn = await findDataset(client, gArn, o.type);
   if (datasetArn) {
     const dArn = datasetArn;
     const d = (await client.send(new DescribeDatasetCommand({ datasetArn: dArn }))).dataset!;
     const s = (await client.send(new DescribeSchemaCommand({ schemaArn: d.schemaArn }))).schema!;
-    await waitActive(`dataset ${d.name}`, async () => (await client.send(new DescribeDatasetCommand({ datasetArn: dArn }))).dataset);
+    await waitActive(`dataset ${d.name}`, DATASET_STATUSES, async () => (await client.send(new DescribeDatasetCommand({ datasetArn: dArn }))).dataset);
     return { datasetGroupArn: gArn, datasetArn: dArn, schemaJson: s.schema!, created };
   }
   if (!o.schemaJson) {
@@ -96,6 +105,6 @@ export async function ensureTarget(
   created.push(`dataset ${datasetName}`);
   o.log(`created dataset ${datasetArn}`);
   const dArn = datasetArn;
-  await waitActive(`dataset ${datasetName}`, async () => (await client.send(new DescribeDatasetCommand({ datasetArn: dArn }))).dataset);
+  await waitActive(`dataset ${datasetName}`, DATASET_STATUSES, async () => (await client.send(new DescribeDatasetCommand({ datasetArn: dArn }))).dataset);
   return { datasetGroupArn: gArn, datasetArn: dArn, schemaJson: json, created };
 }

@@ -16,7 +16,9 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
-import { openObjectStore } from '../../object-store/open-object-store.ts';
+import { openDataLocations } from '../../composition/stores.ts';
+import { IMPORT_JOB_STATUSES } from '../../resources/import-jobs/import-job-record.ts';
+import { hasStatus, isFinal } from '../../resources/shared/status-table.ts';
 import { CliError, loadSchemaFile, mb, parseCommandArgs, parseDatasetType, parseDomain, ProgressLine, type Io } from './cli-common.ts';
 import { ensureTarget } from './cli-import-resources.ts';
 import { inferSchema } from './infer-schema.ts';
@@ -218,7 +220,7 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     location = `s3://${bucket}/${key}`;
     if (storeKind === 'local') mkdirSync(join(dataDir, 'buckets', bucket!), { recursive: true });
     progress.update(`placing ${location}`, null, { bytes: size }, true);
-    await openObjectStore(storeKind, dataDir, io.env).putFile(bucket!, key, source).finally(() => progress.done());
+    await openDataLocations(storeKind, dataDir, io.env).putFile(bucket!, key, source).finally(() => progress.done());
   }
 
   const started = Date.now();
@@ -234,7 +236,7 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
   let job;
   for (;;) {
     job = (await personalize.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob!;
-    if (job.status === 'ACTIVE' || job.status === 'CREATE FAILED') break;
+    if (isFinal(IMPORT_JOB_STATUSES, job.status)) break;
     const s = (Date.now() - started) / 1000;
     const expected = size / NOMINAL_BYTES_PER_S;
     progress.update('importing (est.)', size > 0 ? Math.min(0.99, s / Math.max(expected, 1)) : null, { rows, bytes: size || undefined, etaSeconds: size > 0 && s < expected ? expected - s : undefined });
@@ -242,13 +244,13 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
   }
   progress.done();
   const seconds = (Date.now() - started) / 1000;
-  if (job.status === 'ACTIVE') {
+  if (hasStatus(IMPORT_JOB_STATUSES, job, 'ACTIVE')) {
     const what = rows === undefined ? location : `${rows.toLocaleString('en-US')} rows (${mb(size)}, ${mb(size / Math.max(seconds, 0.001))}/s)`;
     io.out(`ACTIVE: imported ${what} into ${target.datasetArn} in ${seconds.toFixed(1)}s (job ${jobName})\n`);
     return 0;
   }
   const reason = job.failureReason ?? 'no reason given';
-  io.out(`CREATE FAILED: ${reason}\n`);
+  io.out(`${job.status}: ${reason}\n`);
   if (!remote) {
     // The reason names the placed copy; its line numbers are the local file's.
     const numbers = [...new Set([...reason.matchAll(/\bline (\d+)\b/g)].map((m) => Number(m[1])))].slice(0, SHOWN_LINES);

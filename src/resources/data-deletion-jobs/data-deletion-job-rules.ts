@@ -4,7 +4,8 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DataLocationError, resolveDataLocation, type FolderRule, type SourceObject } from '../../data/sources/data-location.ts';
+import { DataLocationError, resolveDataLocation, type SourceObject } from '../../data/sources/data-location.ts';
+import { DELETION_FOLDER, totalSizeProblem } from '../../data/sources/user-list-location.ts';
 import { MAX_HEADER_BYTES, readHeader } from '../../data/engine/header.ts';
 import { headerProblem, USER_LIST_HEADER } from '../../data/engine/remove-users.ts';
 import { IngestError } from '../../data/engine/types.ts';
@@ -13,22 +14,6 @@ import type { ServiceDeps } from '../shared/service-deps.ts';
 
 /** PENDING or IN_PROGRESS deletion jobs per dataset group (rule 75; AWS: 5, adjustable there, fixed here). */
 export const MAX_PENDING_DELETIONS = 5;
-/** Total size of a job's user list (rule 75: 100 MB, read as MiB). */
-export const MAX_USER_LIST_BYTES = 100 * 1024 * 1024;
-export const UNFINISHED_DELETION_STATES = ['PENDING', 'IN_PROGRESS'];
-
-/** Rule 73: a folder is read with all its sub-folders, and only its .csv objects (any letter case). */
-export const DELETION_FOLDER: FolderRule = {
-  recursive: true,
-  accept: (key) => key.toLowerCase().endsWith('.csv'),
-  nothing: '.csv objects (its sub-folders included)',
-};
-
-export function totalSizeProblem(objects: SourceObject[]): string | null {
-  const total = objects.reduce((n, o) => n + (o.size ?? 0), 0);
-  if (total <= MAX_USER_LIST_BYTES) return null;
-  return `The user list is ${total} bytes in ${objects.length} object(s); a data deletion job reads at most ${MAX_USER_LIST_BYTES} bytes (100 MB).`;
-}
 
 /** The objects of the user list, or InvalidInputException saying why they cannot be used. */
 export async function checkUserListLocation(deps: ServiceDeps, location: string | undefined): Promise<SourceObject[]> {

@@ -4,8 +4,10 @@ import type { ResourceRecord } from '../../catalog/catalog.ts';
 import { inUse, invalidInput } from '../../protocol/service-error.ts';
 import { checkSchemaReplacement, datasetTypeFromName, SchemaRuleError } from '../../data/schema/avro-schema-rules.ts';
 import type { DatasetType, ParsedSchema } from '../../data/schema/schema-model.ts';
-import type { SchemaBody } from '../schemas/schema-operations.ts';
-import type { DatasetGroupBody } from '../dataset-groups/dataset-group-operations.ts';
+import type { SchemaBody } from '../schemas/schema-record.ts';
+import { DATASET_GROUP_STATUSES, type DatasetGroupBody } from '../dataset-groups/dataset-group-record.ts';
+import { hasStatus } from '../shared/status-table.ts';
+import { DATASET_STATUSES } from './dataset-record.ts';
 
 /** The dataset type of the API input (case-insensitive), or InvalidInputException. */
 export function datasetTypeOf(input: string): DatasetType {
@@ -15,7 +17,7 @@ export function datasetTypeOf(input: string): DatasetType {
 }
 
 export function checkGroupAcceptsDataset(group: ResourceRecord): void {
-  if (group.status !== 'ACTIVE') {
+  if (!hasStatus(DATASET_GROUP_STATUSES, group, 'ACTIVE')) {
     throw inUse(`Dataset group ${group.arn} is in state ${group.status}; datasets can be added once it is ACTIVE.`);
   }
 }
@@ -34,7 +36,7 @@ export function checkSchemaFitsDataset(type: DatasetType, schema: ParsedSchema, 
 }
 
 export function checkSchemaUpdate(dataset: ResourceRecord, current: ParsedSchema, next: ParsedSchema): void {
-  if (dataset.status !== 'ACTIVE') throw inUse(`Dataset ${dataset.arn} is in state ${dataset.status}; its schema can be replaced once it is ACTIVE.`);
+  if (!hasStatus(DATASET_STATUSES, dataset, 'ACTIVE')) throw inUse(`Dataset ${dataset.arn} is in state ${dataset.status}; its schema can be replaced once it is ACTIVE.`);
   try {
     checkSchemaReplacement(current, next);
   } catch (e) {

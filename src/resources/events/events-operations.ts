@@ -11,14 +11,24 @@
 //  * PutEvents declares only InvalidInputException, so an unknown tracking ID, a group without an
 //    Interactions dataset or a dataset not ACTIVE are InvalidInputException there; the other
 //    operations use ResourceNotFoundException (404) and ResourceInUseException (409).
+import type { PersonalizeEventsHandlers } from '../../api/personalize-events-handlers.ts';
+import type {
+  PutActionInteractionsRequest,
+  PutActionsRequest,
+  PutEventsRequest,
+  PutItemsRequest,
+  PutUsersRequest,
+} from '../../api/personalize-events-types.ts';
 import type { Catalog, ResourceRecord } from '../../catalog/catalog.ts';
 import { valueRule } from '../../data/engine/failure-reason.ts';
-import type { HandlerTable, RequestContext } from '../../protocol/handler-types.ts';
+import type { RequestContext } from '../../protocol/handler-types.ts';
 import { inUse, invalidInput, notFound, type ServiceError } from '../../protocol/service-error.ts';
 import { makeArn, parseArn } from '../shared/arns.ts';
-import type { DatasetBody } from '../datasets/dataset-operations.ts';
+import { DATASET_KIND, DATASET_STATUSES, type DatasetBody } from '../datasets/dataset-record.ts';
+import { EVENT_TRACKER_STATUSES } from '../event-trackers/event-tracker-record.ts';
 import { settle } from '../shared/lifecycle.ts';
-import { parsedSchemaOf } from '../schemas/schema-operations.ts';
+import { hasStatus } from '../shared/status-table.ts';
+import { parsedSchemaOf } from '../schemas/schema-record.ts';
 import type { DatasetType, ParsedSchema } from '../../data/schema/schema-model.ts';
 import type { CellValidator } from '../../data/records/cell-validator.ts';
 import { cellsOf, toNewRecord, type Fixed } from '../../data/records/record-mapping.ts';
@@ -35,32 +45,14 @@ export interface EventsDeps {
 /** rules.md rule 77/79: an event (as sent) is at most 10 KB. */
 const MAX_EVENT_BYTES = 10 * 1024;
 
-interface ApiEvent {
-  eventType: string;
-  sentAt: unknown;
-  itemId?: string;
-  eventValue?: number;
-  properties?: string;
-  recommendationId?: string;
-  impression?: string[];
-  metricAttribution?: { eventAttributionSource?: string };
-}
-
-interface ApiActionInteraction {
-  actionId: string;
-  userId?: string;
-  sessionId: string;
-  timestamp: unknown;
-  eventType: string;
-  recommendationId?: string;
-  impression?: string[];
-  properties?: string;
-}
-
+// Optional members may arrive as JSON null, which validateInput passes on as "not set". The
+// mapping has always taken them as they came: a null member becomes the cell "null", a null
+// properties is refused as not a JSON object, a null impression fails (500). Kept as is, to be
+// changed deliberately; hence the looser record type here and the casts in store() and joined().
 interface ApiRecord {
   where: string;
-  fixed: Fixed;
-  properties?: string;
+  fixed: Record<string, string | number | null | undefined>;
+  properties?: string | null;
 }
 
 const seconds = (t: unknown): number | undefined => {
@@ -69,14 +61,14 @@ const seconds = (t: unknown): number | undefined => {
   return Number.isFinite(n) ? Math.floor(n) : undefined;
 };
 
-const joined = (list: string[] | undefined) => (list === undefined ? undefined : list.join('|'));
+const joined = (list: string[] | null | undefined) => (list === undefined ? undefined : list!.join('|'));
 
 function checkEventSize(event: unknown, where: string): void {
   const bytes = Buffer.byteLength(JSON.stringify(event));
   if (bytes > MAX_EVENT_BYTES) throw invalidInput(`${where} is ${bytes} bytes; an event can be at most ${MAX_EVENT_BYTES} bytes.`);
 }
 
-export function eventsOperations(deps: EventsDeps): HandlerTable {
+export function eventsOperations(deps: EventsDeps): PersonalizeEventsHandlers {
   const schemas = new Map<string, ParsedSchema>();
   const tracking = new TrackingIds(deps.catalog, deps.now);
 
@@ -98,19 +90,19 @@ export function eventsOperations(deps: EventsDeps): HandlerTable {
    *  errors to what the operation declares. */
   async function datasetFor(ctx: RequestContext, arn: string, type: DatasetType, err: (e: ServiceError) => ServiceError): Promise<ResourceRecord> {
     const record = await deps.catalog.get(arn);
-    if (!record || record.kind !== 'dataset' || record.account !== ctx.account || record.region !== ctx.region) {
+    if (!record || record.kind !== DATASET_KIND.kind || record.account !== ctx.account || record.region !== ctx.region) {
       throw err(notFound(`Could not find the dataset ${arn}.`));
     }
     const dataset = settle(record, deps.now());
     const actual = (dataset.body as unknown as DatasetBody).datasetType;
     if (actual !== type) throw invalidInput(`The dataset ${arn} is a ${actual} dataset; this operation adds records to a ${type} dataset.`);
-    if (dataset.status !== 'ACTIVE') throw err(inUse(`The dataset ${arn} is in state ${dataset.status}; records can be added once it is ACTIVE.`));
+    if (!hasStatus(DATASET_STATUSES, dataset, 'ACTIVE')) throw err(inUse(`The dataset ${arn} is in state ${dataset.status}; records can be added once it is ACTIVE.`));
     return dataset;
   }
 
   async function store(dataset: ResourceRecord, apiRecords: ApiRecord[], gone: (e: ServiceError) => ServiceError): Promise<void> {
     const schema = await schemaOf(dataset);
-    const cells = apiRecords.map((r) => cellsOf(schema, r.fixed, r.properties, r.where));
+    const cells = apiRecords.map((r) => cellsOf(schema, r.fixed as Fixed, r.properties as string | undefined, r.where));
     const problems = await deps.validator.check(schema, cells);
     const bad = problems.map((p, i) => (p ? `${apiRecords[i].where}, column ${p.field.name}: ${valueRule(p.code, p.field, p.value)}` : null)).filter((m) => m !== null);
     if (bad.length > 0) throw invalidInput(`${bad.length} of ${apiRecords.length} records ${bad.length === 1 ? 'is' : 'are'} invalid: ${bad.join('; ')}`);
@@ -127,11 +119,11 @@ export function eventsOperations(deps: EventsDeps): HandlerTable {
   const asIs = (e: ServiceError) => e;
 
   return {
-    async PutEvents(input: { trackingId: string; userId?: string; sessionId: string; eventList: ApiEvent[] }, ctx) {
+    async PutEvents(input: PutEventsRequest, ctx) {
       const tracker = await tracking.eventTracker(ctx, input.trackingId);
       if (!tracker) throw invalidInput(`The tracking ID ${input.trackingId} does not belong to any event tracker.`);
-      if (tracker.status !== 'ACTIVE') throw invalidInput(`The event tracker ${tracker.arn} is in state ${tracker.status}; its tracking ID can be used once it is ACTIVE.`);
-      const datasetArn = makeArn('dataset', ctx.region, ctx.account, `${parseArn(tracker.parentArn!)!.id}/INTERACTIONS`);
+      if (!hasStatus(EVENT_TRACKER_STATUSES, tracker, 'ACTIVE')) throw invalidInput(`The event tracker ${tracker.arn} is in state ${tracker.status}; its tracking ID can be used once it is ACTIVE.`);
+      const datasetArn = makeArn(DATASET_KIND.kind, ctx.region, ctx.account, `${parseArn(tracker.parentArn!)!.id}/INTERACTIONS`);
       const dataset = await datasetFor(ctx, datasetArn, 'INTERACTIONS', asInvalidInput);
       const records = input.eventList.map((e, i): ApiRecord => {
         const where = `eventList[${i + 1}]`;
@@ -155,7 +147,7 @@ export function eventsOperations(deps: EventsDeps): HandlerTable {
       return {};
     },
 
-    async PutActionInteractions(input: { trackingId: string; actionInteractions: ApiActionInteraction[] }, ctx) {
+    async PutActionInteractions(input: PutActionInteractionsRequest, ctx) {
       const datasetArn = await tracking.actionInteractionsDataset(ctx, input.trackingId);
       if (!datasetArn) throw notFound(`The tracking ID ${input.trackingId} does not belong to any Action interactions dataset.`);
       const dataset = await datasetFor(ctx, datasetArn, 'ACTION_INTERACTIONS', asIs);
@@ -179,19 +171,19 @@ export function eventsOperations(deps: EventsDeps): HandlerTable {
       return {};
     },
 
-    async PutItems(input: { datasetArn: string; items: { itemId: string; properties?: string }[] }, ctx) {
+    async PutItems(input: PutItemsRequest, ctx) {
       const dataset = await datasetFor(ctx, input.datasetArn, 'ITEMS', asIs);
       await store(dataset, input.items.map((r, i) => ({ where: `items[${i + 1}] (itemId '${r.itemId}')`, fixed: { ITEM_ID: r.itemId }, properties: r.properties })), asIs);
       return {};
     },
 
-    async PutUsers(input: { datasetArn: string; users: { userId: string; properties?: string }[] }, ctx) {
+    async PutUsers(input: PutUsersRequest, ctx) {
       const dataset = await datasetFor(ctx, input.datasetArn, 'USERS', asIs);
       await store(dataset, input.users.map((r, i) => ({ where: `users[${i + 1}] (userId '${r.userId}')`, fixed: { USER_ID: r.userId }, properties: r.properties })), asIs);
       return {};
     },
 
-    async PutActions(input: { datasetArn: string; actions: { actionId: string; properties?: string }[] }, ctx) {
+    async PutActions(input: PutActionsRequest, ctx) {
       const dataset = await datasetFor(ctx, input.datasetArn, 'ACTIONS', asIs);
       await store(dataset, input.actions.map((r, i) => ({ where: `actions[${i + 1}] (actionId '${r.actionId}')`, fixed: { ACTION_ID: r.actionId }, properties: r.properties })), asIs);
       return {};

@@ -3,9 +3,12 @@
 // which the catalog does not index, so a miss scans the caller's trackers / datasets once and
 // the answer is cached; every hit is re-read by ARN, so a deleted or re-created resource is
 // never served from the cache.
-import type { Catalog, ResourceKind, ResourceRecord } from '../../catalog/catalog.ts';
+import type { Catalog, ResourceRecord } from '../../catalog/catalog.ts';
 import type { RequestContext } from '../../protocol/handler-types.ts';
+import { DATASET_KIND } from '../datasets/dataset-record.ts';
+import { EVENT_TRACKER_KIND } from '../event-trackers/event-tracker-record.ts';
 import { settle } from '../shared/lifecycle.ts';
+import type { ResourceKindDefinition } from '../shared/resource-kind.ts';
 
 const MAX_CACHED = 10_000;
 
@@ -19,15 +22,16 @@ export class TrackingIds {
 
   /** The event tracker (settled to now) whose tracking ID this is, in the caller's account and region. */
   async eventTracker(ctx: RequestContext, trackingId: string): Promise<ResourceRecord | undefined> {
-    return this.find(ctx, 'event-tracker', trackingId);
+    return this.find(ctx, EVENT_TRACKER_KIND, trackingId);
   }
 
   /** The ARN of the Action interactions dataset whose tracking ID this is. */
   async actionInteractionsDataset(ctx: RequestContext, trackingId: string): Promise<string | undefined> {
-    return (await this.find(ctx, 'dataset', trackingId))?.arn;
+    return (await this.find(ctx, DATASET_KIND, trackingId))?.arn;
   }
 
-  private async find(ctx: RequestContext, kind: ResourceKind, trackingId: string): Promise<ResourceRecord | undefined> {
+  private async find(ctx: RequestContext, definition: ResourceKindDefinition, trackingId: string): Promise<ResourceRecord | undefined> {
+    const kind = definition.kind;
     const cacheKey = JSON.stringify([ctx.account, ctx.region, kind, trackingId]);
     const matches = (r: ResourceRecord | undefined): r is ResourceRecord =>
       r !== undefined && r.kind === kind && r.account === ctx.account && r.region === ctx.region && r.body.trackingId === trackingId;

@@ -8,27 +8,18 @@ import type {
   DescribeDatasetExportJobResponse,
   ListDatasetExportJobsRequest,
   ListDatasetExportJobsResponse,
-} from '@aws-sdk/client-personalize';
+} from '../../api/personalize-types.ts';
 import type { ResourceRecord } from '../../catalog/catalog.ts';
 import { ObjectStoreError, parseS3Url } from '../../object-store/object-store.ts';
-import type { HandlerTable } from '../../protocol/handler-types.ts';
+import type { PersonalizeHandlers } from '../../api/personalize-handlers.ts';
 import { alreadyExists, inUse, invalidInput } from '../../protocol/service-error.ts';
 import { makeArn } from '../shared/arns.ts';
 import { insertQueuedJob, listPage, loadResource, toDate } from '../shared/resource-access.ts';
 import type { ServiceDeps } from '../shared/service-deps.ts';
 import { toTags } from '../tags/tag-rules.ts';
-
-export type IngestionMode = 'BULK' | 'PUT' | 'ALL';
-
-export interface ExportJobBody {
-  ingestionMode: IngestionMode;
-  roleArn: string;
-  jobOutput: { s3DataDestination: { path: string; kmsKeyArn?: string } };
-  failureReason?: string;
-  /** Objects written, set when the job is ACTIVE. */
-  outputKeys?: string[];
-  rows?: number;
-}
+import { hasStatus } from '../shared/status-table.ts';
+import { DATASET_KIND, DATASET_STATUSES } from '../datasets/dataset-record.ts';
+import { EXPORT_JOB_KIND, type ExportJobBody, type IngestionMode } from './export-job-record.ts';
 
 function describe(record: ResourceRecord): DatasetExportJob {
   const body = record.body as unknown as ExportJobBody;
@@ -58,36 +49,37 @@ async function checkOutputPath(deps: ServiceDeps, path: string): Promise<void> {
   }
 }
 
-export function exportJobOperations(deps: ServiceDeps): HandlerTable {
+export function exportJobOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, 'CreateDatasetExportJob' | 'DescribeDatasetExportJob' | 'ListDatasetExportJobs'> {
   return {
     async CreateDatasetExportJob(input: CreateDatasetExportJobRequest, ctx): Promise<CreateDatasetExportJobResponse> {
       const tags = toTags(input.tags);
-      const arn = makeArn('dataset-export-job', ctx.region, ctx.account, input.jobName!);
-      const dataset = await loadResource(deps, deps.catalog, ctx, 'dataset', input.datasetArn!);
+      const arn = makeArn(EXPORT_JOB_KIND.kind, ctx.region, ctx.account, input.jobName!);
+      const dataset = await loadResource(deps, deps.catalog, ctx, DATASET_KIND, input.datasetArn!);
       if (await deps.catalog.get(arn)) throw alreadyExists(`A dataset export job with the ARN ${arn} already exists.`);
-      if (dataset.status !== 'ACTIVE') throw inUse(`Dataset ${dataset.arn} is in state ${dataset.status}; it can be exported once it is ACTIVE.`);
+      if (!hasStatus(DATASET_STATUSES, dataset, 'ACTIVE')) throw inUse(`Dataset ${dataset.arn} is in state ${dataset.status}; it can be exported once it is ACTIVE.`);
       const path = input.jobOutput!.s3DataDestination!.path!;
       await checkOutputPath(deps, path);
       const body: ExportJobBody = {
         // The model documents PUT as the default ingestion mode.
         ingestionMode: (input.ingestionMode ?? 'PUT') as IngestionMode,
         roleArn: input.roleArn!,
-        jobOutput: { s3DataDestination: { path, kmsKeyArn: input.jobOutput!.s3DataDestination!.kmsKeyArn } },
+        // A JSON null kmsKeyArn is absent: describe() drops both alike.
+        jobOutput: { s3DataDestination: { path, kmsKeyArn: input.jobOutput!.s3DataDestination!.kmsKeyArn ?? undefined } },
       };
       await deps.catalog.transaction(async (tx) => {
-        await insertQueuedJob(deps, tx, ctx, { kind: 'dataset-export-job', arn, name: input.jobName!, parentArn: dataset.arn, status: 'CREATE PENDING', body, tags });
+        await insertQueuedJob(deps, tx, ctx, { kind: EXPORT_JOB_KIND, arn, name: input.jobName!, parentArn: dataset.arn, body, tags });
       });
       deps.jobQueued();
       return { datasetExportJobArn: arn };
     },
 
     async DescribeDatasetExportJob(input: DescribeDatasetExportJobRequest, ctx): Promise<DescribeDatasetExportJobResponse> {
-      return { datasetExportJob: describe(await loadResource(deps, deps.catalog, ctx, 'dataset-export-job', input.datasetExportJobArn!)) };
+      return { datasetExportJob: describe(await loadResource(deps, deps.catalog, ctx, EXPORT_JOB_KIND, input.datasetExportJobArn!)) };
     },
 
     async ListDatasetExportJobs(input: ListDatasetExportJobsRequest, ctx): Promise<ListDatasetExportJobsResponse> {
-      if (input.datasetArn) await loadResource(deps, deps.catalog, ctx, 'dataset', input.datasetArn);
-      const page = await listPage(deps, ctx, 'ListDatasetExportJobs', { kind: 'dataset-export-job', parentArn: input.datasetArn }, input.nextToken, input.maxResults);
+      if (input.datasetArn) await loadResource(deps, deps.catalog, ctx, DATASET_KIND, input.datasetArn);
+      const page = await listPage(deps, ctx, 'ListDatasetExportJobs', { kind: EXPORT_JOB_KIND.kind, parentArn: input.datasetArn }, input.nextToken, input.maxResults);
       // Describe's form; the model's summary shape keeps only the members a List returns.
       return { datasetExportJobs: page.records.map(describe), nextToken: page.nextToken };
     },

@@ -8,33 +8,20 @@ import type {
   DescribeDatasetImportJobResponse,
   ListDatasetImportJobsRequest,
   ListDatasetImportJobsResponse,
-} from '@aws-sdk/client-personalize';
+} from '../../api/personalize-types.ts';
 import type { ResourceRecord } from '../../catalog/catalog.ts';
-import type { HandlerTable } from '../../protocol/handler-types.ts';
+import type { PersonalizeHandlers } from '../../api/personalize-handlers.ts';
 import { alreadyExists, inUse, limitExceeded, tooManyTags } from '../../protocol/service-error.ts';
 import { makeArn } from '../shared/arns.ts';
-import { PENDING_JOB_STATES, type DatasetBody } from '../datasets/dataset-operations.ts';
+import { DATASET_KIND, datasetJobsLock, type DatasetBody } from '../datasets/dataset-record.ts';
 import { checkPublishAttribution } from '../metric-attributions/metric-attribution-rules.ts';
 import { insertQueuedJob, listPage, loadResource, toDate } from '../shared/resource-access.ts';
-import { parsedSchemaOf } from '../schemas/schema-operations.ts';
+import { unfinished } from '../shared/status-table.ts';
+import { parsedSchemaOf, SCHEMA_KIND } from '../schemas/schema-record.ts';
 import type { ServiceDeps } from '../shared/service-deps.ts';
 import { toTags } from '../tags/tag-rules.ts';
 import { checkDataLocation, checkDatasetAcceptsImport, checkFirstHeader } from './import-job-rules.ts';
-
-export type ImportMode = 'FULL' | 'INCREMENTAL';
-
-export interface ImportJobBody {
-  dataSource: { dataLocation?: string };
-  roleArn?: string;
-  importMode: ImportMode;
-  publishAttributionMetricsToS3?: boolean;
-  failureReason?: string;
-  /** Set while running and at the end: what the job has read so far. */
-  progress?: { phase: string; rows?: number; bytes?: number; totalBytes?: number };
-}
-
-/** Serialises the checks of the 5-jobs quota and of "one import at a time per dataset". */
-const importLock = (account: string, region: string) => `imports:${account}:${region}`;
+import { IMPORT_JOB_KIND, IMPORT_JOB_STATUSES, importQuotaLock, type ImportJobBody, type ImportMode } from './import-job-record.ts';
 
 function describe(record: ResourceRecord): DatasetImportJob {
   const body = record.body as unknown as ImportJobBody;
@@ -53,50 +40,52 @@ function describe(record: ResourceRecord): DatasetImportJob {
   };
 }
 
-export function importJobOperations(deps: ServiceDeps): HandlerTable {
+export function importJobOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, 'CreateDatasetImportJob' | 'DescribeDatasetImportJob' | 'ListDatasetImportJobs'> {
   return {
     async CreateDatasetImportJob(input: CreateDatasetImportJobRequest, ctx): Promise<CreateDatasetImportJobResponse> {
       const tags = toTags(input.tags);
       if (tags.length > deps.quotas.tagsPerResource) throw tooManyTags(`${tags.length} tags given; the limit is ${deps.quotas.tagsPerResource} tags per resource.`);
       const importMode = (input.importMode ?? 'FULL') as ImportMode;
-      const arn = makeArn('dataset-import-job', ctx.region, ctx.account, input.jobName!);
+      const arn = makeArn(IMPORT_JOB_KIND.kind, ctx.region, ctx.account, input.jobName!);
       // Cheap checks first, so a taken name or a missing dataset never costs a read of S3.
-      const dataset = await loadResource(deps, deps.catalog, ctx, 'dataset', input.datasetArn!);
+      const dataset = await loadResource(deps, deps.catalog, ctx, DATASET_KIND, input.datasetArn!);
       if (await deps.catalog.get(arn)) throw alreadyExists(`A dataset import job with the ARN ${arn} already exists.`);
       checkDatasetAcceptsImport(dataset, importMode);
-      await checkPublishAttribution(deps.catalog, dataset, input.publishAttributionMetricsToS3);
-      const schema = parsedSchemaOf(await loadResource(deps, deps.catalog, ctx, 'schema', (dataset.body as unknown as DatasetBody).schemaArn));
-      const objects = await checkDataLocation(deps, input.dataSource?.dataLocation);
+      // Optional members may arrive as JSON null; every use below treats null like absent.
+      await checkPublishAttribution(deps.catalog, dataset, input.publishAttributionMetricsToS3 ?? undefined);
+      const schema = parsedSchemaOf(await loadResource(deps, deps.catalog, ctx, SCHEMA_KIND, (dataset.body as unknown as DatasetBody).schemaArn));
+      const objects = await checkDataLocation(deps, input.dataSource?.dataLocation ?? undefined);
       await checkFirstHeader(objects[0], schema);
 
       await deps.catalog.transaction(async (tx) => {
-        await tx.lock(importLock(ctx.account, ctx.region));
-        await tx.lock(`dataset-jobs:${dataset.arn}`);
-        const current = await loadResource(deps, tx, ctx, 'dataset', dataset.arn);
+        await tx.lock(importQuotaLock(ctx.account, ctx.region));
+        await tx.lock(datasetJobsLock(dataset.arn));
+        const current = await loadResource(deps, tx, ctx, DATASET_KIND, dataset.arn);
         checkDatasetAcceptsImport(current, importMode);
-        const onDataset = await tx.count({ account: ctx.account, region: ctx.region, kind: 'dataset-import-job', parentArn: dataset.arn, statusIn: PENDING_JOB_STATES });
+        const statusIn = unfinished(IMPORT_JOB_STATUSES);
+        const onDataset = await tx.count({ account: ctx.account, region: ctx.region, kind: IMPORT_JOB_KIND.kind, parentArn: dataset.arn, statusIn });
         if (onDataset > 0) throw inUse(`Another dataset import job on ${dataset.arn} is pending or in progress; wait until it ends.`);
-        const pending = await tx.count({ account: ctx.account, region: ctx.region, kind: 'dataset-import-job', statusIn: PENDING_JOB_STATES });
+        const pending = await tx.count({ account: ctx.account, region: ctx.region, kind: IMPORT_JOB_KIND.kind, statusIn });
         if (pending >= deps.quotas.pendingImportJobs) throw limitExceeded(`More than ${deps.quotas.pendingImportJobs} resources with PENDING or IN_PROGRESS status.`);
         const body: ImportJobBody = {
-          dataSource: { dataLocation: input.dataSource?.dataLocation },
-          roleArn: input.roleArn,
+          dataSource: { dataLocation: input.dataSource?.dataLocation ?? undefined },
+          roleArn: input.roleArn ?? undefined,
           importMode,
-          publishAttributionMetricsToS3: input.publishAttributionMetricsToS3,
+          publishAttributionMetricsToS3: input.publishAttributionMetricsToS3 ?? undefined,
         };
-        await insertQueuedJob(deps, tx, ctx, { kind: 'dataset-import-job', arn, name: input.jobName!, parentArn: dataset.arn, status: 'CREATE PENDING', body, tags });
+        await insertQueuedJob(deps, tx, ctx, { kind: IMPORT_JOB_KIND, arn, name: input.jobName!, parentArn: dataset.arn, body, tags });
       });
       deps.jobQueued();
       return { datasetImportJobArn: arn };
     },
 
     async DescribeDatasetImportJob(input: DescribeDatasetImportJobRequest, ctx): Promise<DescribeDatasetImportJobResponse> {
-      return { datasetImportJob: describe(await loadResource(deps, deps.catalog, ctx, 'dataset-import-job', input.datasetImportJobArn!)) };
+      return { datasetImportJob: describe(await loadResource(deps, deps.catalog, ctx, IMPORT_JOB_KIND, input.datasetImportJobArn!)) };
     },
 
     async ListDatasetImportJobs(input: ListDatasetImportJobsRequest, ctx): Promise<ListDatasetImportJobsResponse> {
-      if (input.datasetArn) await loadResource(deps, deps.catalog, ctx, 'dataset', input.datasetArn);
-      const page = await listPage(deps, ctx, 'ListDatasetImportJobs', { kind: 'dataset-import-job', parentArn: input.datasetArn }, input.nextToken, input.maxResults);
+      if (input.datasetArn) await loadResource(deps, deps.catalog, ctx, DATASET_KIND, input.datasetArn);
+      const page = await listPage(deps, ctx, 'ListDatasetImportJobs', { kind: IMPORT_JOB_KIND.kind, parentArn: input.datasetArn }, input.nextToken, input.maxResults);
       // Describe's form; the model's summary shape keeps only the members a List returns.
       return { datasetImportJobs: page.records.map(describe), nextToken: page.nextToken };
     },

@@ -11,10 +11,11 @@ import { IngestError } from '../../data/engine/types.ts';
 import { inUse, invalidInput } from '../../protocol/service-error.ts';
 import type { ParsedSchema } from '../../data/schema/schema-model.ts';
 import type { ServiceDeps } from '../shared/service-deps.ts';
-import type { DatasetBody } from '../datasets/dataset-operations.ts';
+import { DATASET_STATUSES, type DatasetBody } from '../datasets/dataset-record.ts';
+import { hasStatus } from '../shared/status-table.ts';
 
 export function checkDatasetAcceptsImport(dataset: ResourceRecord, importMode: string): void {
-  if (dataset.status !== 'ACTIVE') {
+  if (!hasStatus(DATASET_STATUSES, dataset, 'ACTIVE')) {
     throw inUse(`Dataset ${dataset.arn} is in state ${dataset.status}; data can be imported once it is ACTIVE.`);
   }
   if (importMode === 'INCREMENTAL' && !(dataset.body as unknown as DatasetBody).bulk) {

@@ -28,24 +28,24 @@ import type {
   MetricAttribution,
   UpdateMetricAttributionRequest,
   UpdateMetricAttributionResponse,
-} from '@aws-sdk/client-personalize';
+} from '../../api/personalize-types.ts';
 import type { CatalogOps, ResourceRecord } from '../../catalog/catalog.ts';
 import { ObjectStoreError, parseS3Url } from '../../object-store/object-store.ts';
-import type { HandlerTable, RequestContext } from '../../protocol/handler-types.ts';
+import type { PersonalizeHandlers } from '../../api/personalize-handlers.ts';
+import type { RequestContext } from '../../protocol/handler-types.ts';
 import { alreadyExists, inUse, invalidInput, limitExceeded, ServiceError } from '../../protocol/service-error.ts';
 import { makeArn } from '../shared/arns.ts';
-import { PROVISIONING_STEPS } from '../dataset-groups/dataset-group-operations.ts';
-import { PENDING_JOB_STATES } from '../datasets/dataset-operations.ts';
 import { schedule } from '../shared/lifecycle.ts';
 import { DEFAULT_PAGE_SIZE, insertResource, listPage, loadResource, toDate } from '../shared/resource-access.ts';
 import type { ServiceDeps } from '../shared/service-deps.ts';
+import { assertMove, hasStatus, unfinished, type StatusOf } from '../shared/status-table.ts';
+import { DATASET_GROUP_KIND, DATASET_GROUP_STATUSES } from '../dataset-groups/dataset-group-record.ts';
+import { DATASET_KIND } from '../datasets/dataset-record.ts';
+import { IMPORT_JOB_KIND, IMPORT_JOB_STATUSES } from '../import-jobs/import-job-record.ts';
+import { checkDistinctNames, checkInteractions, checkMetricCount, checkMetrics, groupSchemas, toStoredOutput } from './metric-attribution-rules.ts';
 import {
-  attributionOfGroup, checkDistinctNames, checkInteractions, checkMetricCount, checkMetrics, groupSchemas, toStoredOutput,
-  type MetricAttributionBody,
-} from './metric-attribution-rules.ts';
-
-/** Serialises "one attribution per group" and "no delete while an import publishes to it". */
-const groupLock = (groupArn: string) => `metric-attribution:${groupArn}`;
+  attributionOfGroup, METRIC_ATTRIBUTION_KIND, METRIC_ATTRIBUTION_STATUSES, metricAttributionLock, type MetricAttributionBody,
+} from './metric-attribution-record.ts';
 
 function describe(record: ResourceRecord): MetricAttribution {
   const body = record.body as unknown as MetricAttributionBody;
@@ -75,56 +75,57 @@ async function checkOutputPath(deps: ServiceDeps, path: string | undefined): Pro
 }
 
 /** The attribution for Update / ListMetricAttributionMetrics, whose ARN the model leaves optional. */
-function requireArn(arn: string | undefined): string {
+function requireArn(arn: string | null | undefined): string {
   if (!arn) throw invalidInput('metricAttributionArn is required.');
   return arn;
 }
 
 async function pendingPublishingImports(tx: CatalogOps, attribution: ResourceRecord): Promise<string[]> {
   const scope = { account: attribution.account, region: attribution.region };
-  const datasets = await tx.list({ ...scope, kind: 'dataset', parentArn: attribution.parentArn! });
-  const jobs = await Promise.all(datasets.map((d) => tx.list({ ...scope, kind: 'dataset-import-job', parentArn: d.arn, statusIn: PENDING_JOB_STATES })));
+  const datasets = await tx.list({ ...scope, kind: DATASET_KIND.kind, parentArn: attribution.parentArn! });
+  const statusIn = unfinished(IMPORT_JOB_STATUSES);
+  const jobs = await Promise.all(datasets.map((d) => tx.list({ ...scope, kind: IMPORT_JOB_KIND.kind, parentArn: d.arn, statusIn })));
   return jobs.flat().filter((j) => j.body.publishAttributionMetricsToS3 === true).map((j) => j.arn);
 }
 
-export function metricAttributionOperations(deps: ServiceDeps): HandlerTable {
+export function metricAttributionOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, 'CreateMetricAttribution' | 'DescribeMetricAttribution' | 'ListMetricAttributions' | 'UpdateMetricAttribution' | 'DeleteMetricAttribution' | 'ListMetricAttributionMetrics'> {
   return {
     async CreateMetricAttribution(input: CreateMetricAttributionRequest, ctx): Promise<CreateMetricAttributionResponse> {
-      const arn = makeArn('metric-attribution', ctx.region, ctx.account, input.name!);
+      const arn = makeArn(METRIC_ATTRIBUTION_KIND.kind, ctx.region, ctx.account, input.name!);
       const output = toStoredOutput(input.metricsOutputConfig!);
       // A missing group is reported before the output path costs an object-store round trip,
       // which is done outside the transaction so that the transaction never waits on it.
-      await loadResource(deps, deps.catalog, ctx, 'dataset-group', input.datasetGroupArn!);
+      await loadResource(deps, deps.catalog, ctx, DATASET_GROUP_KIND, input.datasetGroupArn!);
       await checkOutputPath(deps, output.s3DataDestination?.path);
       const now = deps.now();
       await deps.catalog.transaction(async (tx) => {
-        const group = await loadResource(deps, tx, ctx, 'dataset-group', input.datasetGroupArn!);
-        await tx.lock(groupLock(group.arn));
+        const group = await loadResource(deps, tx, ctx, DATASET_GROUP_KIND, input.datasetGroupArn!);
+        await tx.lock(metricAttributionLock(group.arn));
         if (await tx.get(arn)) throw alreadyExists(`A metric attribution with the ARN ${arn} already exists.`);
         const existing = await attributionOfGroup(tx, group);
         if (existing) throw limitExceeded(`Dataset group ${group.arn} already has a metric attribution (${existing.arn}); a dataset group can have at most one.`);
-        if (group.status !== 'ACTIVE') throw inUse(`Dataset group ${group.arn} is in state ${group.status}; a metric attribution can be created once it is ACTIVE.`);
+        if (!hasStatus(DATASET_GROUP_STATUSES, group, 'ACTIVE')) throw inUse(`Dataset group ${group.arn} is in state ${group.status}; a metric attribution can be created once it is ACTIVE.`);
         const schemas = await groupSchemas(tx, group);
         checkInteractions(group, schemas);
         const metrics = checkMetrics(input.metrics ?? [], schemas);
         checkMetricCount(metrics.length);
         checkDistinctNames(metrics);
         const body: MetricAttributionBody = { metrics, metricsOutputConfig: output };
-        await insertResource(tx, {
-          arn, account: ctx.account, region: ctx.region, kind: 'metric-attribution', name: input.name!, parentArn: group.arn,
-          status: 'CREATE PENDING', createdAt: now, updatedAt: now,
-          body: { ...body, transitions: schedule(now, deps.config.provisioningMs, PROVISIONING_STEPS) },
+        const transitions = schedule(METRIC_ATTRIBUTION_STATUSES, METRIC_ATTRIBUTION_STATUSES.initial, ['CREATE IN_PROGRESS', 'ACTIVE'], now, deps.config.provisioningMs);
+        await insertResource(tx, METRIC_ATTRIBUTION_KIND, {
+          arn, account: ctx.account, region: ctx.region, name: input.name!, parentArn: group.arn, createdAt: now, updatedAt: now,
+          body: { ...body, transitions },
         });
       });
       return { metricAttributionArn: arn };
     },
 
     async DescribeMetricAttribution(input: DescribeMetricAttributionRequest, ctx): Promise<DescribeMetricAttributionResponse> {
-      return { metricAttribution: describe(await loadResource(deps, deps.catalog, ctx, 'metric-attribution', input.metricAttributionArn!)) };
+      return { metricAttribution: describe(await loadResource(deps, deps.catalog, ctx, METRIC_ATTRIBUTION_KIND, input.metricAttributionArn!)) };
     },
 
     async ListMetricAttributions(input: ListMetricAttributionsRequest, ctx): Promise<ListMetricAttributionsResponse> {
-      const page = await listPage(deps, ctx, 'ListMetricAttributions', { kind: 'metric-attribution', parentArn: input.datasetGroupArn }, input.nextToken, input.maxResults);
+      const page = await listPage(deps, ctx, 'ListMetricAttributions', { kind: METRIC_ATTRIBUTION_KIND.kind, parentArn: input.datasetGroupArn }, input.nextToken, input.maxResults);
       // Describe's form; the model's summary shape keeps only the members a List returns.
       return { metricAttributions: page.records.map(describe), nextToken: page.nextToken };
     },
@@ -140,9 +141,9 @@ export function metricAttributionOperations(deps: ServiceDeps): HandlerTable {
       await checkOutputPath(deps, output?.s3DataDestination?.path);
       const now = deps.now();
       await deps.catalog.transaction(async (tx) => {
-        const record = await loadResource(deps, tx, ctx, 'metric-attribution', arn);
-        await tx.lock(groupLock(record.parentArn!));
-        if (record.status !== 'ACTIVE') throw inUse(`Metric attribution ${arn} is in state ${record.status}; it can be updated once it is ACTIVE.`);
+        const record = await loadResource(deps, tx, ctx, METRIC_ATTRIBUTION_KIND, arn);
+        await tx.lock(metricAttributionLock(record.parentArn!));
+        if (!hasStatus(METRIC_ATTRIBUTION_STATUSES, record, 'ACTIVE')) throw inUse(`Metric attribution ${arn} is in state ${record.status}; it can be updated once it is ACTIVE.`);
         const body = record.body as unknown as MetricAttributionBody;
         const names = new Set(body.metrics.map((m) => m.metricName));
         const unknown = remove.filter((n) => !names.has(n));
@@ -150,7 +151,7 @@ export function metricAttributionOperations(deps: ServiceDeps): HandlerTable {
         const kept = body.metrics.filter((m) => !remove.includes(m.metricName));
         let added: MetricAttributionBody['metrics'] = [];
         if (add.length > 0) {
-          const group = await loadResource(deps, tx, ctx, 'dataset-group', record.parentArn!);
+          const group = await loadResource(deps, tx, ctx, DATASET_GROUP_KIND, record.parentArn!);
           added = checkMetrics(add, await groupSchemas(tx, group));
           checkDistinctNames(added);
           const taken = added.filter((m) => kept.some((k) => k.metricName === m.metricName));
@@ -159,18 +160,18 @@ export function metricAttributionOperations(deps: ServiceDeps): HandlerTable {
         const metrics = [...kept, ...added];
         checkMetricCount(metrics.length);
         const next: MetricAttributionBody = { ...body, metrics, metricsOutputConfig: output ?? body.metricsOutputConfig };
-        await tx.update({
-          ...record, status: 'UPDATE PENDING', updatedAt: now,
-          body: { ...next, transitions: schedule(now, deps.config.provisioningMs, ['UPDATE IN_PROGRESS', 'ACTIVE']) },
-        });
+        const pending: StatusOf<typeof METRIC_ATTRIBUTION_STATUSES> = 'UPDATE PENDING';
+        assertMove(METRIC_ATTRIBUTION_STATUSES, record.status, pending);
+        const transitions = schedule(METRIC_ATTRIBUTION_STATUSES, pending, ['UPDATE IN_PROGRESS', 'ACTIVE'], now, deps.config.provisioningMs);
+        await tx.update({ ...record, status: pending, updatedAt: now, body: { ...next, transitions } });
       });
       return { metricAttributionArn: arn };
     },
 
     async DeleteMetricAttribution(input: DeleteMetricAttributionRequest, ctx: RequestContext) {
       await deps.catalog.transaction(async (tx) => {
-        const record = await loadResource(deps, tx, ctx, 'metric-attribution', input.metricAttributionArn!);
-        await tx.lock(groupLock(record.parentArn!));
+        const record = await loadResource(deps, tx, ctx, METRIC_ATTRIBUTION_KIND, input.metricAttributionArn!);
+        await tx.lock(metricAttributionLock(record.parentArn!));
         const publishing = await pendingPublishingImports(tx, record);
         if (publishing.length > 0) {
           throw inUse(`Cannot delete metric attribution ${record.arn} while dataset import jobs that publish to it are pending or in progress (${publishing.join(', ')}).`);
@@ -184,7 +185,7 @@ export function metricAttributionOperations(deps: ServiceDeps): HandlerTable {
       const arn = requireArn(input.metricAttributionArn);
       let record: ResourceRecord;
       try {
-        record = await loadResource(deps, deps.catalog, ctx, 'metric-attribution', arn);
+        record = await loadResource(deps, deps.catalog, ctx, METRIC_ATTRIBUTION_KIND, arn);
       } catch (e) {
         if (e instanceof ServiceError && e.code === 'ResourceNotFoundException') throw invalidInput(e.message);
         throw e;

@@ -10,49 +10,32 @@
 //    attribution has 1 to 10 metrics (the model caps the list at 10; an empty one reports nothing);
 //  * the Interactions dataset must exist and its schema must have EVENT_TYPE (the guide's
 //    requirement), so an attribution cannot be created on a group without one.
-import type { MetricAttribute, MetricAttributionOutput } from '@aws-sdk/client-personalize';
+import type { MetricAttribute, MetricAttributionOutput } from '../../api/personalize-types.ts';
 import type { CatalogOps, ResourceRecord } from '../../catalog/catalog.ts';
 import { invalidInput } from '../../protocol/service-error.ts';
-import type { DatasetBody } from '../datasets/dataset-operations.ts';
-import { parsedSchemaOf } from '../schemas/schema-operations.ts';
+import { DATASET_KIND, type DatasetBody } from '../datasets/dataset-record.ts';
+import { parsedSchemaOf } from '../schemas/schema-record.ts';
 import type { DatasetType, ParsedSchema } from '../../data/schema/schema-model.ts';
+import { attributionOfGroup, parseMetricExpression, type MetricAttributionBody, type ParsedExpression, type StoredMetric } from './metric-attribution-record.ts';
 
 export const MAX_METRICS = 10;
 
-export interface StoredMetric {
-  eventType: string;
-  metricName: string;
-  expression: string;
-}
-
-export interface MetricAttributionBody {
-  metrics: StoredMetric[];
-  metricsOutputConfig: { roleArn: string; s3DataDestination?: { path: string; kmsKeyArn?: string } };
-  failureReason?: string;
-}
-
-export type ParsedExpression = { fn: 'SAMPLECOUNT' } | { fn: 'SUM'; dataset: 'INTERACTIONS' | 'ITEMS'; column: string };
-
-const SAMPLECOUNT_RE = /^\s*SAMPLECOUNT\s*\(\s*\)\s*$/i;
-const SUM_RE = /^\s*SUM\s*\(\s*([A-Za-z_]+)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$/i;
 const NUMERIC = new Set(['int', 'long', 'float', 'double']);
 
 /** The expression's function and column, or InvalidInputException naming the metric. */
 export function parseExpression(metricName: string, expression: string): ParsedExpression {
-  if (SAMPLECOUNT_RE.test(expression)) return { fn: 'SAMPLECOUNT' };
-  const m = SUM_RE.exec(expression);
-  const dataset = m?.[1].toUpperCase();
-  if (!m || (dataset !== 'INTERACTIONS' && dataset !== 'ITEMS')) {
+  const parsed = parseMetricExpression(expression);
+  if (!parsed) {
     throw invalidInput(
       `Invalid expression '${expression}' of metric ${metricName}: expected SAMPLECOUNT() or SUM(<DatasetType>.<COLUMN>) where DatasetType is Interactions or Items, e.g. SUM(Items.PRICE).`,
     );
   }
-  return { fn: 'SUM', dataset, column: m[2] };
+  return parsed;
 }
 
 /** The group's datasets by type, with their parsed schemas. */
 export async function groupSchemas(ops: CatalogOps, group: ResourceRecord): Promise<Map<DatasetType, { dataset: ResourceRecord; schema: ParsedSchema }>> {
-  const datasets = await ops.list({ account: group.account, region: group.region, kind: 'dataset', parentArn: group.arn });
+  const datasets = await ops.list({ account: group.account, region: group.region, kind: DATASET_KIND.kind, parentArn: group.arn });
   const out = new Map<DatasetType, { dataset: ResourceRecord; schema: ParsedSchema }>();
   for (const dataset of datasets) {
     const body = dataset.body as unknown as DatasetBody;
@@ -108,13 +91,8 @@ export function checkMetricCount(count: number): void {
 
 export function toStoredOutput(o: MetricAttributionOutput): MetricAttributionBody['metricsOutputConfig'] {
   const s3 = o.s3DataDestination;
-  return { roleArn: o.roleArn!, s3DataDestination: s3 ? { path: s3.path!, kmsKeyArn: s3.kmsKeyArn } : undefined };
-}
-
-/** The group's metric attribution (at most one exists), or undefined. */
-export async function attributionOfGroup(ops: CatalogOps, group: { arn: string; account: string; region: string }): Promise<ResourceRecord | undefined> {
-  const [record] = await ops.list({ account: group.account, region: group.region, kind: 'metric-attribution', parentArn: group.arn, limit: 1 });
-  return record;
+  // A JSON null kmsKeyArn is absent: describe() drops both alike.
+  return { roleArn: o.roleArn!, s3DataDestination: s3 ? { path: s3.path!, kmsKeyArn: s3.kmsKeyArn ?? undefined } : undefined };
 }
 
 /**

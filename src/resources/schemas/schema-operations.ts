@@ -8,29 +8,17 @@ import type {
   DescribeSchemaResponse,
   ListSchemasRequest,
   ListSchemasResponse,
-} from '@aws-sdk/client-personalize';
+} from '../../api/personalize-types.ts';
 import type { CatalogOps, ResourceRecord } from '../../catalog/catalog.ts';
-import type { HandlerTable } from '../../protocol/handler-types.ts';
+import type { PersonalizeHandlers } from '../../api/personalize-handlers.ts';
 import { inUse, invalidInput, limitExceeded } from '../../protocol/service-error.ts';
 import { makeArn } from '../shared/arns.ts';
 import { insertResource, listPage, loadResource, toDate } from '../shared/resource-access.ts';
 import type { ServiceDeps } from '../shared/service-deps.ts';
 import { parseSchema, SchemaRuleError } from '../../data/schema/avro-schema-rules.ts';
-import type { Domain, ParsedSchema } from '../../data/schema/schema-model.ts';
-
-export interface SchemaBody {
-  schema: string;
-  domain?: Domain;
-}
-
-/** The parsed schema of a stored schema resource (it was checked when it was created). */
-export function parsedSchemaOf(record: ResourceRecord): ParsedSchema {
-  const body = record.body as unknown as SchemaBody;
-  return parseSchema(body.schema, body.domain);
-}
-
-/** Serialises schema deletion against datasets starting to use it. */
-export const schemaLockKey = (schemaArn: string) => `schema-use:${schemaArn}`;
+import type { Domain } from '../../data/schema/schema-model.ts';
+import { DATASET_KIND, usesSchema, type DatasetBody } from '../datasets/dataset-record.ts';
+import { SCHEMA_KIND, schemaLockKey, schemaQuotaLock, type SchemaBody } from './schema-record.ts';
 
 function describe(record: ResourceRecord): DatasetSchema {
   const body = record.body as unknown as SchemaBody;
@@ -45,11 +33,11 @@ function describe(record: ResourceRecord): DatasetSchema {
 }
 
 async function datasetsUsing(ops: CatalogOps, record: ResourceRecord): Promise<ResourceRecord[]> {
-  const datasets = await ops.list({ account: record.account, region: record.region, kind: 'dataset' });
-  return datasets.filter((d) => d.body.schemaArn === record.arn || (d.body.latestDatasetUpdate as { schemaArn?: string } | undefined)?.schemaArn === record.arn);
+  const datasets = await ops.list({ account: record.account, region: record.region, kind: DATASET_KIND.kind });
+  return datasets.filter((d) => usesSchema(d.body as unknown as DatasetBody, record.arn));
 }
 
-export function schemaOperations(deps: ServiceDeps): HandlerTable {
+export function schemaOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, 'CreateSchema' | 'DescribeSchema' | 'ListSchemas' | 'DeleteSchema'> {
   return {
     async CreateSchema(input: CreateSchemaRequest, ctx): Promise<CreateSchemaResponse> {
       try {
@@ -58,29 +46,29 @@ export function schemaOperations(deps: ServiceDeps): HandlerTable {
         if (e instanceof SchemaRuleError) throw invalidInput(e.message);
         throw e;
       }
-      const arn = makeArn('schema', ctx.region, ctx.account, input.name!);
+      const arn = makeArn(SCHEMA_KIND.kind, ctx.region, ctx.account, input.name!);
       const now = deps.now();
       await deps.catalog.transaction(async (tx) => {
-        await tx.lock(`quota:schema:${ctx.account}:${ctx.region}`);
-        const count = await tx.count({ account: ctx.account, region: ctx.region, kind: 'schema' });
+        await tx.lock(schemaQuotaLock(ctx.account, ctx.region));
+        const count = await tx.count({ account: ctx.account, region: ctx.region, kind: SCHEMA_KIND.kind });
         if (count >= deps.quotas.schemas) {
           throw limitExceeded(`Cannot create a schema. More than ${deps.quotas.schemas} resources in ACTIVE state. Please delete some and try again.`);
         }
         const body: SchemaBody = { schema: input.schema!, domain: input.domain as Domain | undefined };
-        await insertResource(tx, {
-          arn, account: ctx.account, region: ctx.region, kind: 'schema', name: input.name!,
-          parentArn: null, status: 'ACTIVE', createdAt: now, updatedAt: now, body: { ...body },
+        await insertResource(tx, SCHEMA_KIND, {
+          arn, account: ctx.account, region: ctx.region, name: input.name!,
+          parentArn: null, createdAt: now, updatedAt: now, body: { ...body },
         });
       });
       return { schemaArn: arn };
     },
 
     async DescribeSchema(input: DescribeSchemaRequest, ctx): Promise<DescribeSchemaResponse> {
-      return { schema: describe(await loadResource(deps, deps.catalog, ctx, 'schema', input.schemaArn!)) };
+      return { schema: describe(await loadResource(deps, deps.catalog, ctx, SCHEMA_KIND, input.schemaArn!)) };
     },
 
     async ListSchemas(input: ListSchemasRequest, ctx): Promise<ListSchemasResponse> {
-      const page = await listPage(deps, ctx, 'ListSchemas', { kind: 'schema' }, input.nextToken, input.maxResults);
+      const page = await listPage(deps, ctx, 'ListSchemas', { kind: SCHEMA_KIND.kind }, input.nextToken, input.maxResults);
       // Describe's form; the model's summary shape keeps only the members a List returns.
       return { schemas: page.records.map(describe), nextToken: page.nextToken };
     },
@@ -88,7 +76,7 @@ export function schemaOperations(deps: ServiceDeps): HandlerTable {
     async DeleteSchema(input: DeleteSchemaRequest, ctx) {
       await deps.catalog.transaction(async (tx) => {
         await tx.lock(schemaLockKey(input.schemaArn!));
-        const record = await loadResource(deps, tx, ctx, 'schema', input.schemaArn!);
+        const record = await loadResource(deps, tx, ctx, SCHEMA_KIND, input.schemaArn!);
         const users = await datasetsUsing(tx, record);
         if (users.length > 0) {
           throw inUse(`Cannot delete schema ${record.arn}: it is used by the dataset ${users.map((d) => d.arn).join(', ')}. Delete the dataset first.`);

@@ -3,6 +3,7 @@
 // the resource is read. No background timer, nothing to recover after a restart, and every API
 // node computes the same status from the same row.
 import type { ResourceRecord } from '../../catalog/catalog.ts';
+import { assertMove, type StatusTable } from './status-table.ts';
 
 export interface Transition {
   status: string;
@@ -16,8 +17,16 @@ export interface WithTransitions {
   transitions?: Transition[];
 }
 
-/** Schedules PENDING -> IN_PROGRESS -> ACTIVE-like steps spread over `totalMs` from `now`. */
-export function schedule(now: number, totalMs: number, steps: string[]): Transition[] {
+/**
+ * Schedules the steps that follow `from` (e.g. CREATE IN_PROGRESS, ACTIVE after CREATE PENDING),
+ * spread over `totalMs` from `now`. Each step must be a move the kind's table declares: a
+ * transition applied later on a read is checked by nobody else.
+ */
+export function schedule<S extends string>(table: StatusTable<S>, from: S, steps: readonly S[], now: number, totalMs: number): Transition[] {
+  steps.reduce((previous, next) => {
+    assertMove(table, previous, next);
+    return next;
+  }, from);
   return steps.map((status, i) => ({ status, at: now + Math.round((totalMs * (i + 1)) / steps.length) }));
 }
 

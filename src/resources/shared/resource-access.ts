@@ -1,24 +1,12 @@
 // Reading resources as a caller may see them, and paging through lists. Shared by every family
 // so that account/region isolation, lifecycle settling and nextToken handling exist once.
-import { CatalogConflictError, type CatalogOps, type ListQuery, type ResourceKind, type ResourceRecord, type Tag } from '../../catalog/catalog.ts';
+import { CatalogConflictError, type CatalogOps, type ListQuery, type ResourceRecord, type Tag } from '../../catalog/catalog.ts';
 import { addTags } from '../tags/tag-rules.ts';
 import type { RequestContext } from '../../protocol/handler-types.ts';
 import { alreadyExists, notFound } from '../../protocol/service-error.ts';
 import { settle } from './lifecycle.ts';
+import type { ResourceKindDefinition } from './resource-kind.ts';
 import type { ServiceDeps } from './service-deps.ts';
-
-/** Human names for error messages. */
-export const KIND_LABEL: Record<ResourceKind, string> = {
-  schema: 'schema',
-  'dataset-group': 'dataset group',
-  dataset: 'dataset',
-  'dataset-import-job': 'dataset import job',
-  'dataset-export-job': 'dataset export job',
-  'data-deletion-job': 'data deletion job',
-  'event-tracker': 'event tracker',
-  'metric-attribution': 'metric attribution',
-  filter: 'filter',
-};
 
 export const DEFAULT_PAGE_SIZE = 100;
 
@@ -31,23 +19,26 @@ export async function loadResource(
   deps: ServiceDeps,
   ops: CatalogOps,
   ctx: RequestContext,
-  kind: ResourceKind,
+  kind: ResourceKindDefinition,
   arn: string,
 ): Promise<ResourceRecord> {
   const record = await ops.get(arn);
-  if (!record || record.kind !== kind || record.account !== ctx.account || record.region !== ctx.region) {
-    throw notFound(`Could not find the ${KIND_LABEL[kind]} ${arn}.`);
+  if (!record || record.kind !== kind.kind || record.account !== ctx.account || record.region !== ctx.region) {
+    throw notFound(`Could not find the ${kind.label} ${arn}.`);
   }
   return settle(record, deps.now());
 }
 
-/** Inserts a new resource; a taken ARN (= a taken name) is ResourceAlreadyExistsException. */
-export async function insertResource(ops: CatalogOps, record: Omit<ResourceRecord, 'version'>): Promise<ResourceRecord> {
+/**
+ * Inserts a new resource of the kind, in the kind's initial status; a taken ARN (= a taken name)
+ * is ResourceAlreadyExistsException.
+ */
+export async function insertResource(ops: CatalogOps, kind: ResourceKindDefinition, record: Omit<ResourceRecord, 'version' | 'kind' | 'status'>): Promise<ResourceRecord> {
   try {
-    return await ops.insert(record);
+    return await ops.insert({ ...record, kind: kind.kind, status: kind.statuses.initial });
   } catch (e) {
     if (e instanceof CatalogConflictError && e.reason === 'exists') {
-      throw alreadyExists(`A ${KIND_LABEL[record.kind]} with the ARN ${record.arn} already exists.`);
+      throw alreadyExists(`A ${kind.label} with the ARN ${record.arn} already exists.`);
     }
     throw e;
   }
@@ -61,15 +52,15 @@ export async function insertQueuedJob(
   deps: ServiceDeps,
   tx: CatalogOps,
   ctx: RequestContext,
-  job: { kind: ResourceKind; arn: string; name: string; parentArn: string; status: string; body: object; tags: Tag[] },
+  job: { kind: ResourceKindDefinition; arn: string; name: string; parentArn: string; body: object; tags: Tag[] },
 ): Promise<void> {
   const now = deps.now();
-  await insertResource(tx, {
-    arn: job.arn, account: ctx.account, region: ctx.region, kind: job.kind, name: job.name,
-    parentArn: job.parentArn, status: job.status, createdAt: now, updatedAt: now, body: { ...job.body },
+  await insertResource(tx, job.kind, {
+    arn: job.arn, account: ctx.account, region: ctx.region, name: job.name,
+    parentArn: job.parentArn, createdAt: now, updatedAt: now, body: { ...job.body },
   });
   await addTags(tx, job.arn, job.tags, deps.quotas.tagsPerResource);
-  await tx.enqueueJob(job.arn, job.kind, now);
+  await tx.enqueueJob(job.arn, job.kind.kind, now);
 }
 
 export interface Page {
@@ -79,20 +70,25 @@ export interface Page {
 
 /**
  * One page of a listing. The token is bound to the operation, caller and filter (scope), so it
- * cannot be replayed elsewhere.
+ * cannot be replayed elsewhere. The arguments are as the request gave them: an optional member
+ * may be JSON null, which the pipeline passes on.
  */
 export async function listPage(
   deps: ServiceDeps,
   ctx: RequestContext,
   operation: string,
-  query: Omit<ListQuery, 'account' | 'region' | 'after' | 'limit'>,
-  nextToken: string | undefined,
-  maxResults: number | undefined,
+  query: Omit<ListQuery, 'account' | 'region' | 'after' | 'limit' | 'parentArn'> & { parentArn?: string | null },
+  nextToken: string | null | undefined,
+  maxResults: number | null | undefined,
 ): Promise<Page> {
   const scope = JSON.stringify([operation, ctx.account, ctx.region, query.kind, query.parentArn ?? null, query.statusIn ?? null]);
   const after = nextToken ? deps.tokens.read(scope, nextToken) : undefined;
   const limit = maxResults ?? DEFAULT_PAGE_SIZE;
-  const rows = await deps.catalog.list({ ...query, account: ctx.account, region: ctx.region, after, limit: limit + 1 });
+  // A null parent filter reaches the catalog as it always has: `parent_arn = NULL` matches no
+  // row, so e.g. ListDatasets {"datasetGroupArn": null} lists nothing, while AWS would take null
+  // as "not set" and list everything. Kept as is here; to change deliberately.
+  const parentArn = query.parentArn as string | undefined;
+  const rows = await deps.catalog.list({ ...query, parentArn, account: ctx.account, region: ctx.region, after, limit: limit + 1 });
   const records = rows.slice(0, limit).map((r) => settle(r, deps.now()));
   const last = records[records.length - 1];
   return { records, nextToken: rows.length > limit && last ? deps.tokens.issue(scope, { createdAt: last.createdAt, arn: last.arn }) : undefined };

@@ -3,7 +3,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateToParquet, type CsvSource } from '../../../src/data/engine/index.ts';
 import type { ParsedSchema } from '../../../src/data/schema/schema-model.ts';
-import { csv, INTERACTIONS_HEADER, interactionLines, interactionsSchema, itemsSchema, parquetRows, query, tempDir } from './helpers.ts';
+import { interactionsSchema, itemsSchema, parquetRows, query, tempDir } from './helpers.ts';
+import { csv, INTERACTIONS_HEADER_WITH_VALUE, interactionRowsWithValue } from '../../testkit/rows.ts';
 
 const t = tempDir('good');
 after(() => t.remove());
@@ -17,12 +18,12 @@ async function importOk(sources: CsvSource[], schema: ParsedSchema) {
 }
 
 test('BOM + CRLF interactions: typed columns, no CR left in the last column', async () => {
-  const lines = interactionLines(1000);
-  const s = t.write('bom-crlf.csv', '\uFEFF' + csv(INTERACTIONS_HEADER, lines).replaceAll('\n', '\r\n'));
+  const lines = interactionRowsWithValue(1000);
+  const s = t.write('bom-crlf.csv', '\uFEFF' + csv(INTERACTIONS_HEADER_WITH_VALUE, lines).replaceAll('\n', '\r\n'));
   const { r, rows, out } = await importOk([s], interactionsSchema);
   assert.equal(r.rows, 1000);
   assert.equal(r.distinctEventTypes, 2);
-  assert.equal(r.bytesRead, Buffer.byteLength('\uFEFF' + csv(INTERACTIONS_HEADER, lines).replaceAll('\n', '\r\n')));
+  assert.equal(r.bytesRead, Buffer.byteLength('\uFEFF' + csv(INTERACTIONS_HEADER_WITH_VALUE, lines).replaceAll('\n', '\r\n')));
   assert.deepEqual(rows[0], { USER_ID: 'u0', ITEM_ID: 'i0', TIMESTAMP: '1700000000', EVENT_TYPE: 'click', EVENT_VALUE: null });
   assert.deepEqual(rows[1], { USER_ID: 'u1', ITEM_ID: 'i1', TIMESTAMP: '1700000001', EVENT_TYPE: 'view', EVENT_VALUE: 0.5 });
   const types = await query(t.engine, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${out}'))`);
@@ -73,8 +74,8 @@ test('nullable empty cells become NULL; numbers and booleans typed; any column o
 });
 
 test('mixed LF / CRLF line endings and blank lines are accepted', async () => {
-  const lines = interactionLines(1000);
-  const body = INTERACTIONS_HEADER + '\r\n' + lines.map((l, i) => l + (i % 2 ? '\r\n' : '\n')).join('') + '\n\n';
+  const lines = interactionRowsWithValue(1000);
+  const body = INTERACTIONS_HEADER_WITH_VALUE + '\r\n' + lines.map((l, i) => l + (i % 2 ? '\r\n' : '\n')).join('') + '\n\n';
   const { r, rows } = await importOk([t.write('mixed.csv', body)], interactionsSchema);
   assert.equal(r.rows, 1000);
   assert.equal(rows[999].USER_ID, 'u49');
@@ -82,17 +83,17 @@ test('mixed LF / CRLF line endings and blank lines are accepted', async () => {
 });
 
 test('a folder import of several files keeps their rows in order', async () => {
-  const a = t.write('part-a.csv', csv(INTERACTIONS_HEADER, interactionLines(600)));
-  const b = t.write('part-b.csv', csv(INTERACTIONS_HEADER, interactionLines(600, { start: 600 })));
+  const a = t.write('part-a.csv', csv(INTERACTIONS_HEADER_WITH_VALUE, interactionRowsWithValue(600)));
+  const b = t.write('part-b.csv', csv(INTERACTIONS_HEADER_WITH_VALUE, interactionRowsWithValue(600, { start: 600 })));
   const { r, rows } = await importOk([a, b], interactionsSchema);
   assert.equal(r.rows, 1200);
   assert.deepEqual(rows.map((x) => Number(x.TIMESTAMP) - 1700000000), Array.from({ length: 1200 }, (_, i) => i));
 });
 
 test('a file without a final newline and with a backslash ID outside quotes', async () => {
-  const lines = interactionLines(1000);
+  const lines = interactionRowsWithValue(1000);
   lines[0] = 'u\\0,i0,1700000000,click,1';
-  const { rows } = await importOk([t.write('noeol.csv', csv(INTERACTIONS_HEADER, lines).trimEnd())], interactionsSchema);
+  const { rows } = await importOk([t.write('noeol.csv', csv(INTERACTIONS_HEADER_WITH_VALUE, lines).trimEnd())], interactionsSchema);
   assert.equal(rows.length, 1000);
   assert.equal(rows[0].USER_ID, 'u\\0');
   assert.equal(rows[999].USER_ID, 'u49');

@@ -1,15 +1,20 @@
 // Shared fixtures of the ingest tests: ParsedSchema objects built by hand (the engine must not
-// depend on the Avro parser), a temp directory per test file, and CSV writers.
+// depend on the Avro parser) and a temp directory per test file. CSV text is in test/testkit/rows.ts.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FieldType, ParsedSchema, SchemaField } from '../../../src/data/schema/schema-model.ts';
 import type { CsvSource, EngineOptions } from '../../../src/data/engine/index.ts';
+import { csv, INTERACTIONS_HEADER_WITH_VALUE, interactionRowsWithValue } from '../../testkit/rows.ts';
+
+/** @deprecated Old names, for files that still import them from here: take csv, INTERACTIONS_HEADER_WITH_VALUE and interactionRowsWithValue from test/testkit/rows.ts. */
+export { csv, INTERACTIONS_HEADER_WITH_VALUE as INTERACTIONS_HEADER, interactionRowsWithValue as interactionLines };
 
 export function field(name: string, type: FieldType, o: Partial<SchemaField> = {}): SchemaField {
   return { name, type, nullable: false, categorical: false, textual: false, ...o };
 }
 
+/** Interactions with a nullable float EVENT_VALUE: the columns of INTERACTIONS_HEADER_WITH_VALUE. */
 export const interactionsSchema: ParsedSchema = {
   recordName: 'Interactions',
   datasetType: 'INTERACTIONS',
@@ -36,6 +41,20 @@ export const itemsSchema: ParsedSchema = {
   ],
 };
 
+/** The ParsedSchema of minimalSchemas.interactions (test/testkit/schemas.ts): the bad-file corpus's Interactions. */
+export const minimalInteractionsSchema: ParsedSchema = {
+  recordName: 'Interactions',
+  datasetType: 'INTERACTIONS',
+  fields: [field('USER_ID', 'string'), field('ITEM_ID', 'string'), field('TIMESTAMP', 'long'), field('EVENT_TYPE', 'string')],
+};
+
+/** The ParsedSchema of minimalSchemas.items: the bad-file corpus's Items. */
+export const minimalItemsSchema: ParsedSchema = {
+  recordName: 'Items',
+  datasetType: 'ITEMS',
+  fields: [field('ITEM_ID', 'string'), field('GENRES', 'string', { categorical: true, nullable: true })],
+};
+
 export interface TempDir {
   dir: string;
   engine: EngineOptions;
@@ -59,23 +78,6 @@ export function tempDir(prefix: string): TempDir {
     path: (name) => join(dir, name),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
-}
-
-/** n valid interaction lines (no header): u<i % users>, i<i % items>, increasing timestamps. */
-export function interactionLines(n: number, o: { start?: number; users?: number; types?: string[] } = {}): string[] {
-  const types = o.types ?? ['click', 'view'];
-  const out: string[] = [];
-  for (let k = 0; k < n; k++) {
-    const i = (o.start ?? 0) + k;
-    out.push(`u${i % (o.users ?? 50)},i${i % 97},${1700000000 + i},${types[i % types.length]},${i % 3 === 0 ? '' : (i % 10) / 2}`);
-  }
-  return out;
-}
-
-export const INTERACTIONS_HEADER = 'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE';
-
-export function csv(header: string, lines: string[]): string {
-  return [header, ...lines].join('\n') + '\n';
 }
 
 /** Rows of a Parquet file (or any SELECT) as JSON values, BIGINTs as strings. */

@@ -3,7 +3,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateToParquet } from '../../../src/data/engine/index.ts';
-import { csv, itemsSchema, query, tempDir } from './helpers.ts';
+import { itemsSchema, query, tempDir } from './helpers.ts';
+import { csv } from '../../testkit/rows.ts';
 
 const t = tempDir('large');
 after(() => t.remove());

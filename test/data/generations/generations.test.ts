@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  compactParts, countNewRecords, datasetViewSql, eventTypesAfterIncrement, exportToCsv, newRecordCount, nextGeneration, validateToParquet, type CsvSource,
+  compactParts, countNewRecords, datasetViewSql, eventTypesAfterIncrement, exportToCsv, newRecordCount, validateToParquet, type CsvSource,
 } from '../../../src/data/engine/index.ts';
 import type { ParsedSchema } from '../../../src/data/schema/schema-model.ts';
 import { csv, field, INTERACTIONS_HEADER, interactionLines, interactionsSchema, itemsSchema, query, tempDir } from '../engine/helpers.ts';
@@ -28,15 +28,13 @@ function view(schema: ParsedSchema, parts: string[], orderBy: string) {
 test('items: INCREMENTAL replaces same IDs, the last row of a part wins, FULL replaces everything', async () => {
   const p1 = await part(itemsSchema, [t.write('items1.csv', csv(ITEMS_HEADER, ['A,g,old A,1,1,100,', 'B,g,old B,2,2,100,', 'C,g,old C,3,3,100,']))]);
   const p2 = await part(itemsSchema, [t.write('items2.csv', csv(ITEMS_HEADER, ['B,h,new B,20,20,200,true', 'D,h,first D,4,4,200,', 'D,h,last D,5,5,200,']))]);
-  const gen = nextGeneration('INCREMENTAL', [p1], p2);
-  assert.deepEqual(gen, [p1, p2]);
+  const gen = [p1, p2]; // an INCREMENTAL generation (generation-switch.test.ts tests the switch)
   const rows = await view(itemsSchema, gen, 'ITEM_ID');
   assert.deepEqual(rows.map((r) => [r.ITEM_ID, r.DESCRIPTION, r.PRICE, r.ADULT]), [
     ['A', 'old A', 1, null], ['B', 'new B', 20, true], ['C', 'old C', 3, null], ['D', 'last D', 5, null],
   ]);
   const p3 = await part(itemsSchema, [t.write('items3.csv', csv(ITEMS_HEADER, ['Z,g,only,1,1,1,']))]);
-  const full = nextGeneration('FULL', gen, p3);
-  assert.deepEqual(full, [p3]);
+  const full = [p3];
   assert.deepEqual((await view(itemsSchema, full, 'ITEM_ID')).map((r) => r.ITEM_ID), ['Z']);
   assert.deepEqual(await view(itemsSchema, [], 'ITEM_ID'), []);
 });

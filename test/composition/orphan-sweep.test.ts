@@ -1,14 +1,15 @@
-// The orphan-part sweep against a running service: parts no dataset references are deleted once
-// they are old enough; referenced parts and young ones (a job may be about to commit them) stay.
+// The orphan sweep of every storage area against a running service: dataset parts no dataset
+// references, and model artifacts no resource references, are deleted once they are old enough;
+// referenced blobs and young ones (a job may be about to commit them) stay.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { collectOrphanParts, ORPHAN_MIN_AGE_MS } from '../../../src/data/generations/part-garbage-collector.ts';
-import { partCreatedAt } from '../../../src/data/generations/part-store.ts';
-import { schemas, startTestService, type TestService } from '../../testkit/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, localBucket } from '../../testkit/import-fixtures.ts';
+import { blobCreatedAt, ORPHAN_MIN_AGE_MS } from '../../src/object-store/blob-area.ts';
+import { LocalDirStore } from '../../src/object-store/local-dir-store.ts';
+import { schemas, startTestService, type TestService } from '../testkit/service-harness.ts';
+import { activeDataset, csv, exportLines, importAndWait, localBucket } from '../testkit/import-fixtures.ts';
 
 describe('orphan part sweep', () => {
   let svc: TestService;
@@ -28,7 +29,7 @@ describe('orphan part sweep', () => {
     await bucket.put('items.csv', csv('ITEM_ID,GENRES', ['i1,Drama', 'i2,Comedy']));
     assert.equal((await importAndWait(client, datasetArn, `s3://${bucket.name}/items.csv`)).status, 'ACTIVE');
     const [committed] = await svc.parts.listKeys();
-    assert.ok(committed && partCreatedAt(committed)! <= Date.now());
+    assert.ok(committed && blobCreatedAt(committed)! <= Date.now());
 
     // Two parts no dataset points to, as a crashed job leaves them: one old, one just written.
     const file = join(scratch, 'junk.parquet');
@@ -39,8 +40,17 @@ describe('orphan part sweep', () => {
     await svc.parts.put(file, old);
     await svc.parts.put(file, young);
 
-    const r = await collectOrphanParts({ catalog: svc.catalog, parts: svc.parts, now });
-    assert.deepEqual(r.deleted, [old]);
+    // A model artifact no solution version references (a training job that died before its commit).
+    const models = new LocalDirStore(join(svc.dataDir, 'storage'));
+    const oldModel = `models/0000/${(now - 2 * ORPHAN_MIN_AGE_MS).toString(36)}-00000000-0000-4000-8000-000000000001.bin`;
+    const youngModel = `models/0000/${now.toString(36)}-00000000-0000-4000-8000-000000000002.bin`;
+    await models.putFile('parts', oldModel, file);
+    await models.putFile('parts', youngModel, file);
+
+    const r = await svc.sweepOrphans(now);
+    assert.deepEqual(r.datasetParts.deleted, [old]);
+    assert.deepEqual(r.modelArtifacts.deleted, [oldModel]);
+    assert.deepEqual((await models.list('parts', 'models/', { recursive: true })).map((o) => o.key), [youngModel]);
     assert.deepEqual((await svc.parts.listKeys()).sort(), [committed, young].sort());
     // The dataset reads as before.
     assert.deepEqual(await exportLines(client, bucket, datasetArn), ['ITEM_ID,GENRES', 'i1,Drama', 'i2,Comedy']);

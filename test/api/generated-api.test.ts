@@ -1,0 +1,129 @@
+// The generated API (src/api/, COVERAGE.md): current with the models and the claims, every
+// operation either implemented or answered 501, and handler tables merged and checked strictly.
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as personalize from '../../src/api/personalize-handlers.ts';
+import type { PersonalizeHandlers } from '../../src/api/personalize-handlers.ts';
+import * as personalizeEvents from '../../src/api/personalize-events-handlers.ts';
+import * as personalizeRuntime from '../../src/api/personalize-runtime-handlers.ts';
+import { mergeHandlers, type HandlerTable } from '../../src/protocol/handler-types.ts';
+import { JsonService } from '../../src/protocol/json-protocol.ts';
+import { loadServiceModel } from '../../src/protocol/service-model.ts';
+import { checkApi, generateApi, REPO_ROOT } from '../../scripts/generate-api.ts';
+import { startTestService, type TestService } from '../testkit/service-harness.ts';
+
+const SERVICES = [
+  { name: 'personalize', version: '2018-05-22', lists: personalize },
+  { name: 'personalize-events', version: '2018-03-22', lists: personalizeEvents },
+  { name: 'personalize-runtime', version: '2018-05-22', lists: personalizeRuntime },
+];
+
+const noop = async () => ({});
+
+describe('generated API', () => {
+  it('the files on disk are what the generator makes from spec/ and the claims', () => {
+    assert.deepEqual(checkApi(), [], 'run `npm run generate:api`');
+  });
+
+  it('the check notices a change of the claims, and refuses a claim the model lacks', () => {
+    const root = mkdtempSync(join(tmpdir(), 'openpersonalize-api-'));
+    try {
+      cpSync(join(REPO_ROOT, 'spec'), join(root, 'spec'), { recursive: true });
+      cpSync(join(REPO_ROOT, 'src/api'), join(root, 'src/api'), { recursive: true });
+      for (const [path, content] of generateApi()) writeFileSync(join(root, path), content);
+      assert.deepEqual(checkApi(root), []);
+      const claims = join(root, 'src/api/implemented-operations.json');
+      const claimed = JSON.parse(readFileSync(claims, 'utf8')) as Record<string, string[]>;
+      writeFileSync(claims, JSON.stringify({ ...claimed, personalize: claimed.personalize.filter((n) => n !== 'ListSchemas') }));
+      assert.deepEqual(checkApi(root).sort(), ['COVERAGE.md', 'src/api/personalize-handlers.ts']);
+      writeFileSync(claims, JSON.stringify({ ...claimed, personalize: [...claimed.personalize, 'MakeCoffee'] }));
+      assert.throws(() => generateApi(root), /MakeCoffee is not an operation of spec\/personalize\/2018-05-22\/service-2\.json/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  for (const s of SERVICES) {
+    it(`${s.name}: every operation is either implemented or not implemented, never both`, () => {
+      const operations = Object.keys(loadServiceModel(s.name, s.version).operations).sort();
+      const implemented: readonly string[] = s.lists.IMPLEMENTED;
+      const notImplemented: readonly string[] = s.lists.NOT_IMPLEMENTED;
+      assert.deepEqual([...implemented, ...notImplemented].sort(), operations);
+      assert.deepEqual(
+        implemented.filter((n) => notImplemented.includes(n)),
+        [],
+      );
+    });
+  }
+});
+
+describe('mergeHandlers', () => {
+  it('merges disjoint tables into one', () => {
+    const merged = mergeHandlers({ DescribeSchema: noop }, { ListSchemas: noop, DeleteSchema: noop });
+    assert.deepEqual(Object.keys(merged).sort(), ['DeleteSchema', 'DescribeSchema', 'ListSchemas']);
+  });
+
+  it('throws on an operation given twice, naming it and both parts', () => {
+    assert.throws(
+      () => mergeHandlers({ CreateSchema: noop }, { DescribeSchema: noop }, { CreateSchema: noop }),
+      /operation CreateSchema is given twice, by part 1 and by part 3/,
+    );
+  });
+
+  it('types the result as the parts together: a claimed operation missing is a compile error', () => {
+    const some = mergeHandlers({ DescribeSchema: noop }, { ListSchemas: noop });
+    const ok: Pick<PersonalizeHandlers, 'DescribeSchema' | 'ListSchemas'> = some;
+    // @ts-expect-error CreateSchema (and every other claimed operation) has no handler
+    const incomplete: PersonalizeHandlers = some;
+    assert.ok(ok && incomplete);
+  });
+});
+
+describe('the handler table at start-up', () => {
+  const model = loadServiceModel('personalize', '2018-05-22');
+  const complete = (): HandlerTable => Object.fromEntries(personalize.IMPLEMENTED.map((n) => [n, noop]));
+
+  it('takes exactly the implemented operations', () => {
+    assert.doesNotThrow(() => new JsonService(model, complete()));
+  });
+
+  it('refuses a table without a claimed operation', () => {
+    const table = complete();
+    delete table.CreateSchema;
+    assert.throws(() => new JsonService(model, table), /claims CreateSchema, but the handler table has no handler for it/);
+  });
+
+  it('refuses a handler for an operation not claimed as implemented', () => {
+    const extra = personalize.NOT_IMPLEMENTED[0];
+    assert.throws(
+      () => new JsonService(model, { ...complete(), [extra]: noop }),
+      new RegExp(`handlers for ${extra}, which src/api/implemented-operations.json does not claim`),
+    );
+  });
+});
+
+describe('not implemented operations over HTTP', () => {
+  let svc: TestService;
+  before(async () => {
+    svc = await startTestService();
+  });
+  after(() => svc.close());
+
+  it('every NOT_IMPLEMENTED operation of the control plane answers 501 naming it', async () => {
+    for (const name of personalize.NOT_IMPLEMENTED) {
+      const res = await fetch(`${svc.endpoint}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AmazonPersonalize.${name}` },
+        body: '{}',
+      });
+      const body = (await res.json()) as { __type?: string; message?: string };
+      assert.equal(res.status, 501, name);
+      assert.equal(res.headers.get('x-amzn-errortype'), 'NotImplementedException', name);
+      assert.equal(body.__type, 'NotImplementedException', name);
+      assert.match(body.message ?? '', new RegExp(`^${name} is part of the Amazon Personalize API but is not implemented`), name);
+    }
+  });
+});

@@ -1,0 +1,302 @@
+// The status table of every resource family (src/resources/*/*-record.ts), checked as a table
+// (every status reachable, none a dead end, undeclared moves refused) and through the API: each
+// kind shows its statuses in an order its table declares. Record files are found on disk, so a
+// new family's table is checked without editing this file, and the last test asks for its API test.
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateDataDeletionJobCommand,
+  CreateDatasetExportJobCommand,
+  CreateDatasetGroupCommand,
+  CreateDatasetImportJobCommand,
+  CreateEventTrackerCommand,
+  CreateMetricAttributionCommand,
+  CreateSchemaCommand,
+  DescribeDataDeletionJobCommand,
+  DescribeDatasetCommand,
+  DescribeDatasetExportJobCommand,
+  DescribeDatasetGroupCommand,
+  DescribeDatasetImportJobCommand,
+  DescribeEventTrackerCommand,
+  DescribeMetricAttributionCommand,
+  DescribeSchemaCommand,
+  UpdateDatasetCommand,
+  UpdateMetricAttributionCommand,
+  type PersonalizeClient,
+} from '@aws-sdk/client-personalize';
+import { schedule } from '../../src/resources/shared/lifecycle.ts';
+import { definedKinds, kindDefinition } from '../../src/resources/shared/resource-kind.ts';
+import { assertMove, canMove, isFinal, unfinished, type StatusTable } from '../../src/resources/shared/status-table.ts';
+import { localBucket, type Bucket } from '../testkit/import-fixtures.ts';
+import { activeGroup, datasetIn } from '../testkit/resources.ts';
+import { csv, INTERACTIONS_HEADER_4, interactionRows4 } from '../testkit/rows.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
+import { startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
+
+const RESOURCES = new URL('../../src/resources/', import.meta.url);
+const RECORD_FILES = readdirSync(RESOURCES, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('-record.ts'));
+for (const file of RECORD_FILES) await import(new URL(file, RESOURCES).href);
+
+/** The statuses reachable from `from` in one move or more. */
+function reachable(table: StatusTable, from: string): Set<string> {
+  const seen = new Set<string>();
+  const todo = [...table.transitions[from]];
+  for (let s = todo.pop(); s !== undefined; s = todo.pop()) {
+    if (!seen.has(s)) todo.push(...table.transitions[s]);
+    seen.add(s);
+  }
+  return seen;
+}
+
+describe('status tables', () => {
+  it('every record file declares one kind, with its own table', () => {
+    assert.equal(definedKinds().length, RECORD_FILES.length, RECORD_FILES.join(', '));
+    for (const d of definedKinds()) assert.equal(d.statuses.kind, d.kind);
+  });
+
+  for (const { kind, statuses: table } of definedKinds()) {
+    describe(kind, () => {
+      it('reaches every status from the initial one', () => {
+        const from = new Set([table.initial, ...reachable(table, table.initial)]);
+        assert.deepEqual(
+          table.states.filter((s) => !from.has(s)),
+          [],
+        );
+      });
+
+      it('has no dead end', () => {
+        const finals = table.states.filter((s) => isFinal(table, s));
+        assert.deepEqual(
+          unfinished(table),
+          table.states.filter((s) => !finals.includes(s)),
+        );
+        if (finals.length > 0) {
+          for (const s of unfinished(table))
+            assert.ok(
+              finals.some((f) => reachable(table, s).has(f)),
+              `${s} reaches no final status`,
+            );
+        } else {
+          // A resource that rests in ACTIVE and leaves it only for an update: from wherever it is, it comes back.
+          const everywhere = table.states.filter((r) => table.states.every((s) => s === r || reachable(table, s).has(r)));
+          assert.ok(everywhere.length > 0, 'no status that every status leads back to');
+        }
+      });
+
+      it('refuses undeclared moves, naming the kind and both statuses, and allows keeping a status', () => {
+        for (const s of table.states) {
+          assert.ok(canMove(table, s, s));
+          assertMove(table, s, s);
+          for (const to of table.states.filter((t) => t !== s && !table.transitions[s].includes(t))) {
+            assert.throws(
+              () => assertMove(table, s, to),
+              (e: Error) => e.message.includes(kind) && e.message.includes(s) && e.message.includes(to),
+            );
+          }
+        }
+        assert.throws(() => assertMove(table, 'NO SUCH STATUS', table.initial), /NO SUCH STATUS/);
+        assert.throws(() => assertMove(table, null, table.initial), /no status/);
+      });
+    });
+  }
+
+  it('schedules only declared steps', () => {
+    const group = kindDefinition('dataset-group').statuses;
+    assert.deepEqual(
+      schedule(group, group.initial, ['CREATE IN_PROGRESS', 'ACTIVE'], 1000, 100).map((t) => [t.status, t.at]),
+      [
+        ['CREATE IN_PROGRESS', 1050],
+        ['ACTIVE', 1100],
+      ],
+    );
+    assert.throws(() => schedule(group, group.initial, ['ACTIVE'], 1000, 100), /dataset-group.*CREATE PENDING to ACTIVE/);
+  });
+});
+
+/** The shortest declared way from `from` to `to` (at least one move), both included. */
+function declaredPath(table: StatusTable, from: string, to: string): string[] {
+  const paths: string[][] = table.transitions[from].map((s) => [from, s]);
+  for (const path of paths) {
+    const last = path[path.length - 1];
+    if (last === to) return path;
+    paths.push(...table.transitions[last].filter((s) => !path.includes(s) || s === to).map((s) => [...path, s]));
+  }
+  throw new Error(`${table.kind} declares no way from ${from} to ${to}`);
+}
+
+const ROLE = 'arn:aws:iam::000000000000:role/status-tables';
+
+describe('statuses through the API, in declared order', () => {
+  const tested = new Set<string>();
+  // Provisioning slow enough to see every step; and jobs that run only when the test drains them.
+  let slowSvc: TestService;
+  let jobsSvc: TestService;
+  let slow: PersonalizeClient;
+  let client: PersonalizeClient;
+  let bucket: Bucket;
+  before(async () => {
+    [slowSvc, jobsSvc] = await Promise.all([
+      startTestService({ OPENPERSONALIZE_PROVISIONING_MS: '1200' }),
+      startTestService({}, { manualJobs: true }),
+    ]);
+    slow = slowSvc.client();
+    client = jobsSvc.client();
+    bucket = localBucket(jobsSvc.dataDir);
+  });
+  after(() => Promise.all([slowSvc.close(), jobsSvc.close()]));
+
+  /**
+   * Reads the status until the path's last one and checks that the API showed exactly the path.
+   * `held`: path[0] is the status before the call that started the path (an update of an ACTIVE resource).
+   */
+  async function expectPath(kind: string, path: string[], read: () => Promise<string | undefined>, held = false): Promise<void> {
+    tested.add(kind);
+    const seen: string[] = held ? [path[0]] : [];
+    await waitFor(
+      async () => {
+        const s = await read();
+        if (s !== undefined && s !== seen[seen.length - 1]) seen.push(s);
+        return s === path[path.length - 1] && seen.length > 1;
+      },
+      15_000,
+      `${kind} to reach ${path[path.length - 1]}`,
+      10,
+    );
+    assert.deepEqual(seen, path, `${kind}: ${seen.join(' -> ')}`);
+  }
+  const creation = (kind: string) => declaredPath(kindDefinition(kind).statuses, kindDefinition(kind).statuses.initial, 'ACTIVE');
+  const update = (kind: string) => declaredPath(kindDefinition(kind).statuses, 'ACTIVE', 'ACTIVE');
+
+  /** A job: its initial status while queued, then (the runner drained) the final status `end`, reachable from it. */
+  async function expectJob(kind: string, end: string, read: () => Promise<string | undefined>): Promise<void> {
+    tested.add(kind);
+    const table = kindDefinition(kind).statuses;
+    assert.equal(await read(), table.initial);
+    await jobsSvc.runner.drain();
+    const last = await read();
+    assert.equal(last, end);
+    assert.ok(isFinal(table, last) && reachable(table, table.initial).has(end), `${kind}: ${table.initial} -> ${last}`);
+  }
+
+  it('schema: ACTIVE (final) from the start, a status the API does not show', async () => {
+    tested.add('schema');
+    const { schemaArn } = await slow.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: minimalSchemas.users }));
+    const shown = (await slow.send(new DescribeSchemaCommand({ schemaArn }))).schema as { status?: string };
+    assert.equal(shown.status, undefined);
+    const stored = await slowSvc.catalog.get(schemaArn!);
+    assert.equal(stored?.status, kindDefinition('schema').statuses.initial);
+    assert.ok(isFinal(kindDefinition('schema').statuses, stored?.status));
+  });
+
+  it('dataset group: CREATE PENDING -> CREATE IN_PROGRESS -> ACTIVE', async () => {
+    const { datasetGroupArn } = await slow.send(new CreateDatasetGroupCommand({ name: uniqueName('g') }));
+    await expectPath(
+      'dataset-group',
+      creation('dataset-group'),
+      async () => (await slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup?.status,
+    );
+  });
+
+  it('dataset: created, then updated back to ACTIVE', async () => {
+    const datasetArn = await datasetIn(slow, await activeGroup(slow), minimalSchemas.items, 'Items', { wait: false });
+    const read = async () => (await slow.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status;
+    await expectPath('dataset', creation('dataset'), read);
+    const { schemaArn } = await slow.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: minimalSchemas.itemsPlusPrice }));
+    await slow.send(new UpdateDatasetCommand({ datasetArn, schemaArn }));
+    await expectPath('dataset', update('dataset'), read, true);
+  });
+
+  it('event tracker: CREATE PENDING -> CREATE IN_PROGRESS -> ACTIVE', async () => {
+    const { eventTrackerArn } = await slow.send(
+      new CreateEventTrackerCommand({ name: uniqueName('t'), datasetGroupArn: await activeGroup(slow) }),
+    );
+    await expectPath(
+      'event-tracker',
+      creation('event-tracker'),
+      async () => (await slow.send(new DescribeEventTrackerCommand({ eventTrackerArn }))).eventTracker?.status,
+    );
+  });
+
+  it('metric attribution: created, then updated back to ACTIVE', async () => {
+    const datasetGroupArn = await activeGroup(slow);
+    await datasetIn(slow, datasetGroupArn, minimalSchemas.interactions, 'Interactions', { wait: false });
+    const { metricAttributionArn } = await slow.send(
+      new CreateMetricAttributionCommand({
+        name: uniqueName('ma'),
+        datasetGroupArn,
+        metricsOutputConfig: { roleArn: ROLE },
+        metrics: [{ eventType: 'click', metricName: 'clicks', expression: 'SAMPLECOUNT()' }],
+      }),
+    );
+    const read = async () => (await slow.send(new DescribeMetricAttributionCommand({ metricAttributionArn }))).metricAttribution?.status;
+    await expectPath('metric-attribution', creation('metric-attribution'), read);
+    await slow.send(
+      new UpdateMetricAttributionCommand({
+        metricAttributionArn,
+        addMetrics: [{ eventType: 'purchase', metricName: 'purchases', expression: 'SAMPLECOUNT()' }],
+      }),
+    );
+    await expectPath('metric-attribution', update('metric-attribution'), read, true);
+  });
+
+  it('import, export and data deletion jobs: queued in their initial status, then final', async () => {
+    const datasetGroupArn = await activeGroup(client);
+    const datasetArn = await datasetIn(client, datasetGroupArn, minimalSchemas.interactions, 'Interactions');
+    await bucket.put('status-tables/good.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1000)));
+    await bucket.put('status-tables/bad.csv', csv(INTERACTIONS_HEADER_4, ['u1,i1,not-a-time,click']));
+    await bucket.put('status-tables/users.csv', csv('USER_ID', ['u1']));
+    const at = (key: string) => `s3://${bucket.name}/status-tables/${key}`;
+    const importJob = async (file: string) => {
+      const { datasetImportJobArn } = await client.send(
+        new CreateDatasetImportJobCommand({
+          jobName: uniqueName('imp'),
+          datasetArn,
+          dataSource: { dataLocation: at(file) },
+          roleArn: ROLE,
+        }),
+      );
+      return async () => (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob?.status;
+    };
+    await expectJob('dataset-import-job', 'CREATE FAILED', await importJob('bad.csv'));
+    await expectJob('dataset-import-job', 'ACTIVE', await importJob('good.csv'));
+
+    const { datasetExportJobArn } = await client.send(
+      new CreateDatasetExportJobCommand({
+        jobName: uniqueName('exp'),
+        datasetArn,
+        ingestionMode: 'BULK',
+        roleArn: ROLE,
+        jobOutput: { s3DataDestination: { path: at('exports/') } },
+      }),
+    );
+    await expectJob(
+      'dataset-export-job',
+      'ACTIVE',
+      async () => (await client.send(new DescribeDatasetExportJobCommand({ datasetExportJobArn }))).datasetExportJob?.status,
+    );
+
+    const { dataDeletionJobArn } = await client.send(
+      new CreateDataDeletionJobCommand({
+        jobName: uniqueName('del'),
+        datasetGroupArn,
+        dataSource: { dataLocation: at('users.csv') },
+        roleArn: ROLE,
+      }),
+    );
+    await expectJob(
+      'data-deletion-job',
+      'COMPLETED',
+      async () => (await client.send(new DescribeDataDeletionJobCommand({ dataDeletionJobArn }))).dataDeletionJob?.status,
+    );
+  });
+
+  it('covers every kind', () => {
+    assert.deepEqual(
+      definedKinds()
+        .map((d) => d.kind)
+        .filter((k) => !tested.has(k)),
+      [],
+    );
+  });
+});
