@@ -52,7 +52,9 @@ async function timed<T>(label: string, fn: () => Promise<T>): Promise<{ ms: numb
   const c = process.cpuUsage(c0);
   const cpuMs = (c.user + c.system) / 1000;
   const peak = peakRssMB();
-  process.stdout.write(`  ${label}: ${(ms / 1000).toFixed(2)} s wall, ${(cpuMs / 1000).toFixed(2)} s CPU, peak RSS ${peak.toFixed(0)} MB\n`);
+  process.stdout.write(
+    `  ${label}: ${(ms / 1000).toFixed(2)} s wall, ${(cpuMs / 1000).toFixed(2)} s CPU, peak RSS ${peak.toFixed(0)} MB\n`,
+  );
   return { ms, cpuMs, peak, value };
 }
 
@@ -72,10 +74,17 @@ try {
   for (let rep = 1; rep <= REPS; rep++) {
     console.log(`rep ${rep}`);
     const a = await timed('(a) plain read_csv -> Parquet', () =>
-      withDuck(engine, (c) => queryRows(c, `COPY (SELECT * FROM read_csv('${csvPath}')) TO '${join(dir, 'plain.parquet')}' (FORMAT parquet)`)),
+      withDuck(engine, (c) =>
+        queryRows(c, `COPY (SELECT * FROM read_csv('${csvPath}')) TO '${join(dir, 'plain.parquet')}' (FORMAT parquet)`),
+      ),
     );
     const b = await timed('(b) validateToParquet', () =>
-      validateToParquet({ schema, sources: [{ displayName: 's3://bench/interactions.csv', path: csvPath }], outputPath: join(dir, 'valid.parquet'), engine }),
+      validateToParquet({
+        schema,
+        sources: [{ displayName: 's3://bench/interactions.csv', path: csvPath }],
+        outputPath: join(dir, 'valid.parquet'),
+        engine,
+      }),
     );
     if (!b.value.ok) throw new Error(b.value.failureReason);
     if (b.value.rows !== ROWS) throw new Error(`expected ${ROWS} rows, got ${b.value.rows}`);
@@ -88,18 +97,25 @@ try {
   }
   appendFileSync(csvPath, 'user_1,item_1,1.5,click\n');
   const c = await timed('(c) failure path, one bad line at the end', () =>
-    validateToParquet({ schema, sources: [{ displayName: 's3://bench/interactions.csv', path: csvPath }], outputPath: join(dir, 'bad.parquet'), engine }),
+    validateToParquet({
+      schema,
+      sources: [{ displayName: 's3://bench/interactions.csv', path: csvPath }],
+      outputPath: join(dir, 'bad.parquet'),
+      engine,
+    }),
   );
   if (c.value.ok) throw new Error('the bad line was not found');
   console.log(`  failureReason: ${c.value.failureReason}`);
 
-  const rate = (ms: number) => `${((ROWS / ms) * 1000 / 1e6).toFixed(2)} M rows/s, ${((mb / ms) * 1000).toFixed(0)} MB/s`;
+  const rate = (ms: number) => `${(((ROWS / ms) * 1000) / 1e6).toFixed(2)} M rows/s, ${((mb / ms) * 1000).toFixed(0)} MB/s`;
   console.log('\nbest of reps:');
   const cpu = (ms: number) => `${(ms / 1000).toFixed(2)} s CPU`;
   console.log(`  (a) plain:     ${(best.a / 1000).toFixed(2)} s  ${rate(best.a)}  ${cpu(best.aCpu)}  peak RSS ${best.aPeak.toFixed(0)} MB`);
   console.log(`  (b) validated: ${(best.b / 1000).toFixed(2)} s  ${rate(best.b)}  ${cpu(best.bCpu)}  peak RSS ${best.bPeak.toFixed(0)} MB`);
   console.log(`  (c) failure:   ${(c.ms / 1000).toFixed(2)} s  ${cpu(c.cpuMs)}  peak RSS ${c.peak.toFixed(0)} MB`);
-  console.log(`  b/a = ${(best.b / best.a).toFixed(2)} wall, ${(best.bCpu / best.aCpu).toFixed(2)} CPU (target <= 1.5); peak RSS ${Math.max(best.aPeak, best.bPeak, c.peak) < 1536 ? '<' : '>='} 1.5 GB`);
+  console.log(
+    `  b/a = ${(best.b / best.a).toFixed(2)} wall, ${(best.bCpu / best.aCpu).toFixed(2)} CPU (target <= 1.5); peak RSS ${Math.max(best.aPeak, best.bPeak, c.peak) < 1536 ? '<' : '>='} 1.5 GB`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

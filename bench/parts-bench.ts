@@ -12,14 +12,20 @@ import type { ParsedSchema, SchemaField } from '../src/data/schema/schema-model.
 const PARTS = Number(process.argv[2] ?? 20);
 const PER_PART = Number(process.argv[3] ?? 500_000);
 const f = (name: string, type: SchemaField['type']): SchemaField => ({ name, type, nullable: true, categorical: false, textual: false });
-const items: ParsedSchema = { recordName: 'Items', datasetType: 'ITEMS', fields: [f('ITEM_ID', 'string'), f('PRICE', 'double'), f('GENRES', 'string')] };
+const items: ParsedSchema = {
+  recordName: 'Items',
+  datasetType: 'ITEMS',
+  fields: [f('ITEM_ID', 'string'), f('PRICE', 'double'), f('GENRES', 'string')],
+};
 const interactions: ParsedSchema = {
-  recordName: 'Interactions', datasetType: 'INTERACTIONS',
+  recordName: 'Interactions',
+  datasetType: 'INTERACTIONS',
   fields: [f('USER_ID', 'string'), f('ITEM_ID', 'string'), f('TIMESTAMP', 'long'), f('EVENT_TYPE', 'string')],
 };
 // Each part updates a quarter of the item IDs it shares with the others and repeats 10% of events.
 const GEN: Record<string, (p: number) => string> = {
-  ITEMS: (p) => `SELECT 'item_' || ((i * 4 + ${p}) % ${PER_PART * 2}) AS ITEM_ID, i / 7.0 + ${p} AS PRICE, 'g' || (i % 50) AS GENRES FROM range(${PER_PART}) t(i)`,
+  ITEMS: (p) =>
+    `SELECT 'item_' || ((i * 4 + ${p}) % ${PER_PART * 2}) AS ITEM_ID, i / 7.0 + ${p} AS PRICE, 'g' || (i % 50) AS GENRES FROM range(${PER_PART}) t(i)`,
   INTERACTIONS: (p) => `SELECT 'user_' || (hash(i, ${p}) % 100000) AS USER_ID, 'item_' || (hash(i, ${p}, 1) % 20000) AS ITEM_ID,
                           1690000000 + CASE WHEN i % 10 = 0 THEN i ELSE ${p} * ${PER_PART} + i END AS TIMESTAMP,
                           ['click', 'view', 'buy'][1 + i % 3] AS EVENT_TYPE FROM range(${PER_PART}) t(i)`,
@@ -38,7 +44,8 @@ try {
         await c.run(`COPY (${GEN[schema.datasetType](p)}) TO '${parts[p]}' (FORMAT parquet)`);
       }
     });
-    const count = (ps: string[]) => withDuck(engine, async (c) => Number((await rows(c, `SELECT count(*) AS n FROM (${datasetViewSql(schema, ps)})`))[0].n));
+    const count = (ps: string[]) =>
+      withDuck(engine, async (c) => Number((await rows(c, `SELECT count(*) AS n FROM (${datasetViewSql(schema, ps)})`))[0].n));
     let t0 = performance.now();
     const viaParts = await count(parts);
     const tParts = secs(t0);
@@ -50,7 +57,9 @@ try {
     const viaOne = await count([compacted]);
     const tOne = secs(t0);
     if (viaOne !== viaParts) throw new Error(`compaction changed the row count: ${viaParts} -> ${viaOne}`);
-    console.log(`${schema.datasetType}: ${PARTS} parts x ${PER_PART} rows -> ${viaParts} current rows; view over parts ${tParts}, compaction ${tCompact}, view over the compacted part ${tOne}`);
+    console.log(
+      `${schema.datasetType}: ${PARTS} parts x ${PER_PART} rows -> ${viaParts} current rows; view over parts ${tParts}, compaction ${tCompact}, view over the compacted part ${tOne}`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -29,7 +29,8 @@ const ROWS = Number(process.argv[2] ?? 200_000);
 const REPS = Number(process.argv[3] ?? 1);
 const IMPORTS = 8;
 
-const rows = (file: number) => Array.from({ length: ROWS }, (_, i) => `user${(i * 31 + file) % 100_000},item${(i * 7) % 50_000},${1_600_000_000 + i},click`);
+const rows = (file: number) =>
+  Array.from({ length: ROWS }, (_, i) => `user${(i * 31 + file) % 100_000},item${(i * 7) % 50_000},${1_600_000_000 + i},click`);
 
 async function main(): Promise<void> {
   const [moto, db] = await Promise.all([startMotoServer(), createDatabase()]);
@@ -56,17 +57,37 @@ async function main(): Promise<void> {
     };
     for (let f = 0; f < IMPORTS; f++) await bucket.put(`in/${f}.csv`, csv(INTERACTIONS_HEADER_4, rows(f)));
     const api = await start('api');
-    const client = new PersonalizeClient({ endpoint: api.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 's' }, maxAttempts: 1 });
-    process.stdout.write(`scale-out bench: ${IMPORTS} concurrent imports of ${ROWS} rows each, ${cpus().length} cores, 2 jobs at a time per worker\n`);
+    const client = new PersonalizeClient({
+      endpoint: api.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 's' },
+      maxAttempts: 1,
+    });
+    process.stdout.write(
+      `scale-out bench: ${IMPORTS} concurrent imports of ${ROWS} rows each, ${cpus().length} cores, 2 jobs at a time per worker\n`,
+    );
 
     for (let rep = 0; rep < REPS; rep++) {
       for (const workerCount of [1, 2]) {
         const workers = await Promise.all(Array.from({ length: workerCount }, () => start('worker')));
-        const datasets = await Promise.all(Array.from({ length: IMPORTS }, () => activeDataset(client, minimalSchemas.interactions, 'Interactions')));
+        const datasets = await Promise.all(
+          Array.from({ length: IMPORTS }, () => activeDataset(client, minimalSchemas.interactions, 'Interactions')),
+        );
         const t0 = performance.now();
-        const arns = await Promise.all(datasets.map(async (d, f) =>
-          (await client.send(new CreateDatasetImportJobCommand({ jobName: uniqueName('bench'), datasetArn: d.datasetArn, dataSource: { dataLocation: `s3://${bucket.name}/in/${f}.csv` } }))).datasetImportJobArn!,
-        ));
+        const arns = await Promise.all(
+          datasets.map(
+            async (d, f) =>
+              (
+                await client.send(
+                  new CreateDatasetImportJobCommand({
+                    jobName: uniqueName('bench'),
+                    datasetArn: d.datasetArn,
+                    dataSource: { dataLocation: `s3://${bucket.name}/in/${f}.csv` },
+                  }),
+                )
+              ).datasetImportJobArn!,
+          ),
+        );
         const pending = new Set(arns);
         while (pending.size) {
           for (const arn of [...pending]) {

@@ -25,19 +25,32 @@ export function columnChart(title: string, bars: CountBar[], o: { xTitle: string
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': title, 'data-chart': o.id });
   for (let i = 0; i <= 4; i++) {
     const y = top + plotH - (plotH * i) / 4;
-    svg.append(s('line', { x1: left, x2: W - 10, y1: y, y2: y, class: 'grid' }), s('text', { x: left - 6, y: y + 4, class: 'tick', 'text-anchor': 'end' }, fmt((max * i) / 4)));
+    svg.append(
+      s('line', { x1: left, x2: W - 10, y1: y, y2: y, class: 'grid' }),
+      s('text', { x: left - 6, y: y + 4, class: 'tick', 'text-anchor': 'end' }, fmt((max * i) / 4)),
+    );
   }
   // Label every k-th bar so labels never overlap, however many days there are.
   const every = Math.max(1, Math.ceil(bars.length / 8));
   bars.forEach((b, i) => {
     const bh = (plotH * b.count) / max;
     const x = left + i * bw;
-    svg.append(s('rect', { x: x + bw * 0.1, y: top + plotH - bh, width: Math.max(1, bw * 0.8), height: bh, class: 'bar' }, s('title', {}, `${b.label}: ${fmt(b.count)}`)));
+    svg.append(
+      s(
+        'rect',
+        { x: x + bw * 0.1, y: top + plotH - bh, width: Math.max(1, bw * 0.8), height: bh, class: 'bar' },
+        s('title', {}, `${b.label}: ${fmt(b.count)}`),
+      ),
+    );
     if (i % every === 0) svg.append(s('text', { x: x + bw / 2, y: top + plotH + 14, class: 'tick', 'text-anchor': 'middle' }, b.label));
   });
   svg.append(
     s('text', { x: left + plotW / 2, y: H - 6, class: 'axis', 'text-anchor': 'middle' }, o.xTitle),
-    s('text', { x: 12, y: top + plotH / 2, class: 'axis', 'text-anchor': 'middle', transform: `rotate(-90 12 ${top + plotH / 2})` }, o.yTitle),
+    s(
+      'text',
+      { x: 12, y: top + plotH / 2, class: 'axis', 'text-anchor': 'middle', transform: `rotate(-90 12 ${top + plotH / 2})` },
+      o.yTitle,
+    ),
   );
   return h('figure', { class: 'plot' }, h('figcaption', {}, title), bars.length ? svg : h('p', { class: 'muted' }, 'No data.'));
 }

@@ -50,7 +50,13 @@ export function bytes(n: number): string {
 
 /** A status as a coloured badge: ACTIVE / COMPLETED green, FAILED red, anything pending or in progress amber. */
 export function badge(status: string | null): HTMLElement {
-  const cls = !status ? 'unknown' : status.includes('FAILED') ? 'failed' : status === 'ACTIVE' || status === 'COMPLETED' ? 'active' : 'pending';
+  const cls = !status
+    ? 'unknown'
+    : status.includes('FAILED')
+      ? 'failed'
+      : status === 'ACTIVE' || status === 'COMPLETED'
+        ? 'active'
+        : 'pending';
   return h('span', { class: `badge ${cls}` }, status ?? 'unknown');
 }
 

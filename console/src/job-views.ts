@@ -10,7 +10,11 @@ export function progressView(j: JobSummary): HTMLElement | null {
   const p = j.progress;
   if (!p || !isRunning(j)) return null;
   const pct = p.totalBytes ? Math.min(100, Math.round((100 * (p.bytes ?? 0)) / p.totalBytes)) : undefined;
-  const text = [p.phase, p.rows !== undefined ? `${fmt(p.rows)} rows` : '', p.totalBytes ? `${bytes(p.bytes ?? 0)} of ${bytes(p.totalBytes)}` : '']
+  const text = [
+    p.phase,
+    p.rows !== undefined ? `${fmt(p.rows)} rows` : '',
+    p.totalBytes ? `${bytes(p.bytes ?? 0)} of ${bytes(p.totalBytes)}` : '',
+  ]
     .filter(Boolean)
     .join(' · ');
   const bar = h('progress', { max: 100, class: 'progress' });
@@ -31,14 +35,31 @@ export function jobTable(title: string, jobs: JobSummary[]): HTMLElement {
       deletions ? h('td', { class: 'num-deleted' }, j.numDeleted === undefined ? '' : fmt(j.numDeleted)) : h('td', {}, j.mode ?? ''),
       h('td', { class: 'mono' }, j.location ?? ''),
       h('td', {}, when(j.createdAt)),
-      h('td', { class: 'reason' }, j.failureReason ? (j.failureReason.length > 160 ? `${j.failureReason.slice(0, 159)}…` : j.failureReason) : ''),
+      h(
+        'td',
+        { class: 'reason' },
+        j.failureReason ? (j.failureReason.length > 160 ? `${j.failureReason.slice(0, 159)}…` : j.failureReason) : '',
+      ),
     ),
   );
   return h(
     'section',
     {},
     h('h3', {}, title),
-    h('table', {}, h('thead', {}, h('tr', {}, ...['name', 'status', deletions ? 'users deleted' : 'mode', 'location', 'created', 'failure reason'].map((c) => h('th', {}, c)))), h('tbody', {}, ...rows)),
+    h(
+      'table',
+      {},
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...['name', 'status', deletions ? 'users deleted' : 'mode', 'location', 'created', 'failure reason'].map((c) => h('th', {}, c)),
+        ),
+      ),
+      h('tbody', {}, ...rows),
+    ),
   );
 }
 
@@ -70,10 +91,14 @@ export function importJobView(j: ImportJobDetail): HTMLElement {
     h(
       'dl',
       { class: 'facts' },
-      h('dt', {}, 'data location'), h('dd', { class: 'mono' }, j.location ?? ''),
-      h('dt', {}, 'mode'), h('dd', {}, j.mode ?? ''),
-      h('dt', {}, 'created'), h('dd', {}, when(j.createdAt)),
-      h('dt', {}, 'last updated'), h('dd', {}, when(j.updatedAt)),
+      h('dt', {}, 'data location'),
+      h('dd', { class: 'mono' }, j.location ?? ''),
+      h('dt', {}, 'mode'),
+      h('dd', {}, j.mode ?? ''),
+      h('dt', {}, 'created'),
+      h('dd', {}, when(j.createdAt)),
+      h('dt', {}, 'last updated'),
+      h('dd', {}, when(j.updatedAt)),
       j.progress?.rows !== undefined ? h('dt', {}, 'rows read') : null,
       j.progress?.rows !== undefined ? h('dd', {}, fmt(j.progress.rows)) : null,
     ),

@@ -18,8 +18,20 @@ const saveScope = () => sessionStorage.setItem('openpersonalize-scope', JSON.str
 
 function header(me: WhoAmI): void {
   if (me.mode === 'credentials') {
-    who.replaceChildren(`${me.accessKeyId} · account ${me.account} · ${me.region} `,
-      h('button', { onclick: async () => { await signOut(); location.hash = '#/'; void route(); } }, 'Sign out'));
+    who.replaceChildren(
+      `${me.accessKeyId} · account ${me.account} · ${me.region} `,
+      h(
+        'button',
+        {
+          onclick: async () => {
+            await signOut();
+            location.hash = '#/';
+            void route();
+          },
+        },
+        'Sign out',
+      ),
+    );
     return;
   }
   const account = h('input', { value: me.account, size: 13, 'aria-label': 'account', pattern: '\\d{12}' });
@@ -39,10 +51,17 @@ function signInForm(message: string): HTMLElement {
   const secret = h('input', { name: 'secretAccessKey', type: 'password', autocomplete: 'current-password', required: true });
   const region = h('input', { name: 'region', value: scope.region ?? 'us-east-1', required: true });
   const error = h('p', { class: 'error', role: 'alert' });
-  const form = h('form', { class: 'signin' },
-    h('h2', {}, 'Sign in'), h('p', { class: 'muted' }, message),
-    h('label', {}, 'Access key id', key), h('label', {}, 'Secret access key', secret), h('label', {}, 'Region', region),
-    h('button', { type: 'submit' }, 'Sign in'), error);
+  const form = h(
+    'form',
+    { class: 'signin' },
+    h('h2', {}, 'Sign in'),
+    h('p', { class: 'muted' }, message),
+    h('label', {}, 'Access key id', key),
+    h('label', {}, 'Secret access key', secret),
+    h('label', {}, 'Region', region),
+    h('button', { type: 'submit' }, 'Sign in'),
+    error,
+  );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     try {
@@ -93,7 +112,10 @@ async function route(): Promise<void> {
       who.replaceChildren('not signed in');
       app.replaceChildren(signInForm(e.message));
     } else {
-      app.replaceChildren(h('p', { class: 'error' }, e instanceof ApiFailure ? e.message : `Unexpected error: ${String(e)}`), h('p', {}, h('a', { href: '#/' }, 'Back to dataset groups')));
+      app.replaceChildren(
+        h('p', { class: 'error' }, e instanceof ApiFailure ? e.message : `Unexpected error: ${String(e)}`),
+        h('p', {}, h('a', { href: '#/' }, 'Back to dataset groups')),
+      );
     }
   }
 }

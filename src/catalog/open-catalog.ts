@@ -13,4 +13,3 @@ export async function openCatalog(databaseUrl: string | undefined, dataDir: stri
   if (location.path !== ':memory:') mkdirSync(dirname(location.path), { recursive: true });
   return SqliteCatalog.open(location.path);
 }
-

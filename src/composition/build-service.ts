@@ -57,7 +57,12 @@ export type Logger = (fields: Record<string, unknown>) => void;
 
 export const jsonLogger: Logger = (fields) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...fields })}\n`);
 
-export async function startService(config: Config, log: Logger = jsonLogger, env: NodeJS.ProcessEnv = process.env, options: ServiceOptions = {}): Promise<RunningService> {
+export async function startService(
+  config: Config,
+  log: Logger = jsonLogger,
+  env: NodeJS.ProcessEnv = process.env,
+  options: ServiceOptions = {},
+): Promise<RunningService> {
   const releaseLock = holdCatalogLock(config);
   const stores = await openStores(config, env).catch((e: unknown) => {
     releaseLock();
@@ -74,7 +79,12 @@ export async function startService(config: Config, log: Logger = jsonLogger, env
   const reader = new DatasetReader(catalog, parts, records);
   const validator = new CellValidator();
 
-  const metrics = new ServiceMetrics(catalog, new Set(Object.keys(model.operations)), () => runner.activeJobs, (method, path) => events.resolve(method, path));
+  const metrics = new ServiceMetrics(
+    catalog,
+    new Set(Object.keys(model.operations)),
+    () => runner.activeJobs,
+    (method, path) => events.resolve(method, path),
+  );
   const workerDeps: WorkerDeps = { catalog, config, objects, parts, reader, records, now, log, observe: metrics };
   const allKinds = (FAMILIES as readonly Family[]).flatMap((f) => f.jobs?.(workerDeps) ?? []);
   const unknown = config.jobKinds?.filter((k) => !allKinds.some((j) => j.kind === k)) ?? [];
@@ -82,14 +92,26 @@ export async function startService(config: Config, log: Logger = jsonLogger, env
     await Promise.all([records.close(), validator.close()]);
     await catalog.close();
     releaseLock();
-    throw new ConfigError(`OPENPERSONALIZE_JOB_KINDS names unknown job kinds: ${unknown.join(', ')} (known: ${allKinds.map((k) => k.kind).join(', ')})`);
+    throw new ConfigError(
+      `OPENPERSONALIZE_JOB_KINDS names unknown job kinds: ${unknown.join(', ')} (known: ${allKinds.map((k) => k.kind).join(', ')})`,
+    );
   }
   const kinds = allKinds.filter((k) => !config.jobKinds || config.jobKinds.includes(k.kind));
   const runner = new JobRunner(catalog, role.runsJobs ? kinds : [], {
-    log, now, manual: options.manualJobs, concurrency: config.jobConcurrency, maxAttempts: config.jobMaxAttempts, leaseMs: config.jobLeaseMs, observe: metrics,
+    log,
+    now,
+    manual: options.manualJobs,
+    concurrency: config.jobConcurrency,
+    maxAttempts: config.jobMaxAttempts,
+    leaseMs: config.jobLeaseMs,
+    observe: metrics,
   });
   const deps: ServiceDeps = {
-    catalog, config, objects, parts, now,
+    catalog,
+    config,
+    objects,
+    parts,
+    now,
     tokens: new PageTokens(Buffer.from(secret)),
     quotas: quotasFor(config.quotas, config.maxPendingImports),
     // A node that runs no jobs only enqueues: the workers poll the shared queue.
@@ -110,7 +132,13 @@ export async function startService(config: Config, log: Logger = jsonLogger, env
     'personalize-events': () => restJsonRoute(events),
   };
   const routes = role.routes.map((r) => routeOf[r]());
-  const server = createHttpServer({ auth: authPolicyOf(config), maxRequestBytes: config.maxRequestBytes, routes, log, observe: metrics.observeRequest });
+  const server = createHttpServer({
+    auth: authPolicyOf(config),
+    maxRequestBytes: config.maxRequestBytes,
+    routes,
+    log,
+    observe: metrics.observeRequest,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -121,7 +149,13 @@ export async function startService(config: Config, log: Logger = jsonLogger, env
     sweepOrphans().then(
       (r) => {
         const deleted = Object.values(r).reduce((n, a) => n + a.deleted.length, 0);
-        if (deleted > 0) log({ level: 'info', msg: 'deleted orphan blobs', parts: r.datasetParts.deleted.length, models: r.modelArtifacts.deleted.length });
+        if (deleted > 0)
+          log({
+            level: 'info',
+            msg: 'deleted orphan blobs',
+            parts: r.datasetParts.deleted.length,
+            models: r.modelArtifacts.deleted.length,
+          });
       },
       (e: unknown) => log({ level: 'warn', msg: 'orphan sweep failed', error: String(e) }),
     );
@@ -133,7 +167,13 @@ export async function startService(config: Config, log: Logger = jsonLogger, env
     sweeper.unref();
     void sweep();
   }
-  log({ level: 'info', msg: 'service started', role: config.role, worker: role.runsJobs ? runner.owner : undefined, jobKinds: role.runsJobs ? kinds.map((k) => k.kind) : [] });
+  log({
+    level: 'info',
+    msg: 'service started',
+    role: config.role,
+    worker: role.runsJobs ? runner.owner : undefined,
+    jobKinds: role.runsJobs ? kinds.map((k) => k.kind) : [],
+  });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {

@@ -6,7 +6,12 @@ import type { Family } from './families.ts';
 
 export type SweepResult = Record<AreaName, { deleted: string[]; kept: number }>;
 
-export async function sweepAllAreas(catalog: Catalog, areas: Record<AreaName, BlobArea>, families: readonly Family[], now: number): Promise<SweepResult> {
+export async function sweepAllAreas(
+  catalog: Catalog,
+  areas: Record<AreaName, BlobArea>,
+  families: readonly Family[],
+  now: number,
+): Promise<SweepResult> {
   const result = {} as SweepResult;
   for (const area of Object.values(areas)) {
     // References first: a blob committed after this read is young, so the sweep leaves it.

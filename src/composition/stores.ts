@@ -28,6 +28,9 @@ export function openDataLocations(kind: Config['objectStore'], dataDir: string, 
 export async function openStores(config: Config, env: NodeJS.ProcessEnv): Promise<Stores> {
   const catalog = await openCatalog(config.databaseUrl, config.dataDir);
   const objects = openObjectStore(config.objectStore, config.dataDir, env);
-  const areas = config.objectStore === 's3' ? storageAreas(objects, config.storageBucket) : storageAreas(new LocalDirStore(join(config.dataDir, 'storage')), 'parts');
+  const areas =
+    config.objectStore === 's3'
+      ? storageAreas(objects, config.storageBucket)
+      : storageAreas(new LocalDirStore(join(config.dataDir, 'storage')), 'parts');
   return { catalog, objects, areas, parts: new PartStore(areas.datasetParts, join(config.dataDir, 'cache')) };
 }

@@ -110,7 +110,11 @@ export function accountForKey(accessKeyId: string): string {
 
 /** Who may call the API (the protocol's AuthPolicy): the keys, and open mode's account and region. */
 export function authPolicyOf(config: Config) {
-  return { credentials: config.credentials, defaultRegion: config.defaultRegion, openAccount: (key: string | undefined) => (key ? accountForKey(key) : DEFAULT_ACCOUNT) };
+  return {
+    credentials: config.credentials,
+    defaultRegion: config.defaultRegion,
+    openAccount: (key: string | undefined) => (key ? accountForKey(key) : DEFAULT_ACCOUNT),
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -118,21 +122,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (quotas !== 'generous' && quotas !== 'aws') throw new ConfigError(`OPENPERSONALIZE_QUOTAS=${quotas} must be 'aws' or 'generous'`);
   const host = env.HOST || '127.0.0.1';
   const region = env.OPENPERSONALIZE_DEFAULT_REGION || 'us-east-1';
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ConfigError(`OPENPERSONALIZE_DEFAULT_REGION=${region} is not a region name like us-east-1`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+    throw new ConfigError(`OPENPERSONALIZE_DEFAULT_REGION=${region} is not a region name like us-east-1`);
   const databaseUrl = env.OPENPERSONALIZE_DATABASE_URL || undefined;
   if (databaseUrl && !/^(postgres|postgresql|sqlite|file):/.test(databaseUrl)) {
     throw new ConfigError(`OPENPERSONALIZE_DATABASE_URL must start with postgres://, postgresql://, sqlite: or file:`);
   }
   const objectStore = env.OPENPERSONALIZE_OBJECT_STORE || 'local';
-  if (objectStore !== 'local' && objectStore !== 's3') throw new ConfigError(`OPENPERSONALIZE_OBJECT_STORE=${objectStore} must be 'local' or 's3'`);
+  if (objectStore !== 'local' && objectStore !== 's3')
+    throw new ConfigError(`OPENPERSONALIZE_OBJECT_STORE=${objectStore} must be 'local' or 's3'`);
   const storageBucket = env.OPENPERSONALIZE_S3_STORAGE_BUCKET || 'openpersonalize-data';
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(storageBucket)) throw new ConfigError(`OPENPERSONALIZE_S3_STORAGE_BUCKET=${storageBucket} is not a valid bucket name`);
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(storageBucket))
+    throw new ConfigError(`OPENPERSONALIZE_S3_STORAGE_BUCKET=${storageBucket} is not a valid bucket name`);
   const memory = env.OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT || '1GB';
-  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memory)) throw new ConfigError(`OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT=${memory} must be a size like 1GB or 512MB`);
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memory))
+    throw new ConfigError(`OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT=${memory} must be a size like 1GB or 512MB`);
   const role = env.OPENPERSONALIZE_ROLE || 'all';
-  if (role !== 'all' && role !== 'api' && role !== 'worker') throw new ConfigError(`OPENPERSONALIZE_ROLE=${role} must be 'all', 'api' or 'worker'`);
-  const kinds = (env.OPENPERSONALIZE_JOB_KINDS || '').split(',').map((k) => k.trim()).filter(Boolean);
-  if (kinds.some((k) => !/^[a-z][a-z-]*$/.test(k))) throw new ConfigError(`OPENPERSONALIZE_JOB_KINDS=${env.OPENPERSONALIZE_JOB_KINDS} must be job kinds separated by commas, like dataset-import-job,dataset-export-job`);
+  if (role !== 'all' && role !== 'api' && role !== 'worker')
+    throw new ConfigError(`OPENPERSONALIZE_ROLE=${role} must be 'all', 'api' or 'worker'`);
+  const kinds = (env.OPENPERSONALIZE_JOB_KINDS || '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  if (kinds.some((k) => !/^[a-z][a-z-]*$/.test(k)))
+    throw new ConfigError(
+      `OPENPERSONALIZE_JOB_KINDS=${env.OPENPERSONALIZE_JOB_KINDS} must be job kinds separated by commas, like dataset-import-job,dataset-export-job`,
+    );
   const config: Config = {
     port: integer(env, 'PORT', 4580, 0, 65535),
     host,
@@ -146,7 +161,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultRegion: region,
     objectStore,
     storageBucket,
-    httpAllowHosts: (env.OPENPERSONALIZE_HTTP_ALLOW_HOSTS || '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    httpAllowHosts: (env.OPENPERSONALIZE_HTTP_ALLOW_HOSTS || '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
     maxPendingImports: integer(env, 'OPENPERSONALIZE_MAX_PENDING_IMPORTS', 5, 1, 10_000),
     jobConcurrency: integer(env, 'OPENPERSONALIZE_JOB_CONCURRENCY', 2, 1, 64),
     jobMaxAttempts: integer(env, 'OPENPERSONALIZE_JOB_MAX_ATTEMPTS', 3, 1, 100),
@@ -196,6 +214,8 @@ export function checkDeployment(config: Config): void {
     );
   }
   if (config.objectStore !== 's3') {
-    throw new ConfigError(`${what} needs OPENPERSONALIZE_OBJECT_STORE=s3: with the local object store the data is on this machine's disk, which other nodes cannot read`);
+    throw new ConfigError(
+      `${what} needs OPENPERSONALIZE_OBJECT_STORE=s3: with the local object store the data is on this machine's disk, which other nodes cannot read`,
+    );
   }
 }

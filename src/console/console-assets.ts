@@ -17,7 +17,8 @@ const TYPES: Record<string, string> = {
 
 // Only the service's own files and no inline script: an injected value can never run as code.
 export const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-cache',
@@ -44,9 +45,18 @@ export function serveAsset(dir: string, path: string): ProtocolResponse | undefi
   }
   const full = join(dir, file);
   if (!existsSync(full)) {
-    const body = file === 'index.html' ? 'The console is not built: run `npm run build:console` (npm start and npm test do it).\n' : 'Not found\n';
-    return { status: file === 'index.html' ? 503 : 404, headers: { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }, body };
+    const body =
+      file === 'index.html' ? 'The console is not built: run `npm run build:console` (npm start and npm test do it).\n' : 'Not found\n';
+    return {
+      status: file === 'index.html' ? 503 : 404,
+      headers: { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS },
+      body,
+    };
   }
   const ext = file.slice(file.lastIndexOf('.'));
-  return { status: 200, headers: { 'content-type': TYPES[ext] ?? 'application/octet-stream', ...SECURITY_HEADERS }, body: readFileSync(full) };
+  return {
+    status: 200,
+    headers: { 'content-type': TYPES[ext] ?? 'application/octet-stream', ...SECURITY_HEADERS },
+    body: readFileSync(full),
+  };
 }

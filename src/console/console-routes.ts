@@ -23,7 +23,11 @@ import type { ProtocolResponse } from '../protocol/json-protocol.ts';
 import { ServiceError } from '../protocol/service-error.ts';
 import { DATASET_GROUP_KIND } from '../resources/dataset-groups/dataset-group-record.ts';
 import { DATASET_KIND, type DatasetBody } from '../resources/datasets/dataset-record.ts';
-import { DATA_DELETION_JOB_KIND, shownNumDeleted, type DataDeletionJobBody } from '../resources/data-deletion-jobs/data-deletion-job-record.ts';
+import {
+  DATA_DELETION_JOB_KIND,
+  shownNumDeleted,
+  type DataDeletionJobBody,
+} from '../resources/data-deletion-jobs/data-deletion-job-record.ts';
 import { EXPORT_JOB_KIND, type ExportJobBody } from '../resources/export-jobs/export-job-record.ts';
 import { IMPORT_JOB_KIND, type ImportJobBody } from '../resources/import-jobs/import-job-record.ts';
 import { settle } from '../resources/shared/lifecycle.ts';
@@ -85,19 +89,28 @@ export function consoleRoute(deps: ConsoleDeps): Route {
   async function load(c: ConsoleCaller, definition: ResourceKindDefinition, arn: string | null): Promise<ResourceRecord> {
     const kind = definition.kind;
     const r = arn ? await deps.catalog.get(arn) : undefined;
-    if (!r || r.kind !== kind || r.account !== c.account || r.region !== c.region) throw new ConsoleError(404, `No ${kind} ${arn ?? '(no arn given)'} in account ${c.account}, region ${c.region}.`);
+    if (!r || r.kind !== kind || r.account !== c.account || r.region !== c.region)
+      throw new ConsoleError(404, `No ${kind} ${arn ?? '(no arn given)'} in account ${c.account}, region ${c.region}.`);
     return settle(r, deps.now());
   }
 
   const list = async (c: ConsoleCaller, kind: ResourceKindDefinition, parentArn?: string, limit = LIST_LIMIT) =>
-    (await deps.catalog.list({ account: c.account, region: c.region, kind: kind.kind, parentArn, limit })).map((r) => settle(r, deps.now()));
+    (await deps.catalog.list({ account: c.account, region: c.region, kind: kind.kind, parentArn, limit })).map((r) =>
+      settle(r, deps.now()),
+    );
 
   async function datasetSummary(c: ConsoleCaller, r: ResourceRecord): Promise<DatasetSummary> {
     const body = r.body as unknown as DatasetBody;
     const [latest] = await list(c, IMPORT_JOB_KIND, r.arn, 1);
     return {
-      arn: r.arn, name: r.name, datasetType: body.datasetType, status: r.status, schemaArn: body.schemaArn,
-      createdAt: r.createdAt, updatedAt: r.updatedAt, latestImport: latest && jobSummary(latest),
+      arn: r.arn,
+      name: r.name,
+      datasetType: body.datasetType,
+      status: r.status,
+      schemaArn: body.schemaArn,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+      latestImport: latest && jobSummary(latest),
     };
   }
 
@@ -117,15 +130,27 @@ export function consoleRoute(deps: ConsoleDeps): Route {
     const c = sessions.caller(call, q);
     switch (path) {
       case 'whoami': {
-        const who: WhoAmI = { mode: deps.config.credentials ? 'credentials' : 'open', account: c.account, region: c.region, accessKeyId: c.accessKeyId };
+        const who: WhoAmI = {
+          mode: deps.config.credentials ? 'credentials' : 'open',
+          account: c.account,
+          region: c.region,
+          accessKeyId: c.accessKeyId,
+        };
         return json(200, who);
       }
       case 'dataset-groups': {
         const groups = await list(c, DATASET_GROUP_KIND);
-        const out: GroupSummary[] = await Promise.all(groups.map(async (g) => ({
-          arn: g.arn, name: g.name, status: g.status, domain: g.body.domain as string | undefined, createdAt: g.createdAt, updatedAt: g.updatedAt,
-          datasets: await deps.catalog.count({ account: c.account, region: c.region, kind: DATASET_KIND.kind, parentArn: g.arn }),
-        })));
+        const out: GroupSummary[] = await Promise.all(
+          groups.map(async (g) => ({
+            arn: g.arn,
+            name: g.name,
+            status: g.status,
+            domain: g.body.domain as string | undefined,
+            createdAt: g.createdAt,
+            updatedAt: g.updatedAt,
+            datasets: await deps.catalog.count({ account: c.account, region: c.region, kind: DATASET_KIND.kind, parentArn: g.arn }),
+          })),
+        );
         return json(200, { groups: out });
       }
       case 'datasets': {
@@ -134,7 +159,11 @@ export function consoleRoute(deps: ConsoleDeps): Route {
           Promise.all((await list(c, DATASET_KIND, group.arn)).map((d) => datasetSummary(c, d))),
           list(c, DATA_DELETION_JOB_KIND, group.arn),
         ]);
-        const detail: GroupDetail = { group: { arn: group.arn, name: group.name, status: group.status }, datasets, deletions: deletions.map(jobSummary) };
+        const detail: GroupDetail = {
+          group: { arn: group.arn, name: group.name, status: group.status },
+          datasets,
+          deletions: deletions.map(jobSummary),
+        };
         return json(200, detail);
       }
       case 'dataset': {
@@ -145,14 +174,19 @@ export function consoleRoute(deps: ConsoleDeps): Route {
         const [imports, exports] = await Promise.all([IMPORT_JOB_KIND, EXPORT_JOB_KIND].map((k) => list(c, k, dataset.arn)));
         const detail: DatasetDetail = {
           ...(await datasetSummary(c, dataset)),
-          groupArn: dataset.parentArn, groupName: group?.name ?? '',
+          groupArn: dataset.parentArn,
+          groupName: group?.name ?? '',
           schemaName: schemaRecord.name,
           schemaFields: parsedSchemaOf(schemaRecord).fields.map((f) => ({ ...f })),
           schemaJson: String(schemaRecord.body.schema),
           bulkParts: body.bulk?.parts.length ?? 0,
-          dataVersion: createHash('sha256').update((body.bulk?.parts ?? []).map((p) => p.key).join('\n')).digest('hex').slice(0, 16),
+          dataVersion: createHash('sha256')
+            .update((body.bulk?.parts ?? []).map((p) => p.key).join('\n'))
+            .digest('hex')
+            .slice(0, 16),
           individualRecords: await individualCount(dataset.arn),
-          imports: imports.map(jobSummary), exports: exports.map(jobSummary),
+          imports: imports.map(jobSummary),
+          exports: exports.map(jobSummary),
         };
         return json(200, detail);
       }
@@ -163,7 +197,8 @@ export function consoleRoute(deps: ConsoleDeps): Route {
         const offset = Number(q.get('offset') ?? 0);
         const limit = Number(q.get('limit') ?? 50);
         if (!Number.isInteger(offset) || offset < 0) throw new ConsoleError(400, 'offset must be a whole number >= 0.');
-        if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ConsoleError(400, `limit must be a whole number from 1 to ${MAX_PAGE}.`);
+        if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE)
+          throw new ConsoleError(400, `limit must be a whole number from 1 to ${MAX_PAGE}.`);
         return json(200, await insights.rows(await datasetData(c, q.get('arn')), offset, limit));
       }
       case 'import-job': {
@@ -183,7 +218,8 @@ export function consoleRoute(deps: ConsoleDeps): Route {
     if (call.method !== 'POST') throw new ConsoleError(405, 'Use POST to sign in and DELETE to sign out.');
     // A JSON body only: a cross-site form cannot send one without a CORS preflight, which this
     // service never grants, so no other site can sign a visitor in (login CSRF).
-    if (!String(call.headers['content-type'] ?? '').startsWith('application/json')) throw new ConsoleError(415, 'Send the key pair as application/json.');
+    if (!String(call.headers['content-type'] ?? '').startsWith('application/json'))
+      throw new ConsoleError(415, 'Send the key pair as application/json.');
     if (!deps.config.credentials) throw new ConsoleError(400, 'No credentials are configured: the console is open, no sign-in needed.');
     let input: { accessKeyId?: unknown; secretAccessKey?: unknown; region?: unknown };
     try {
@@ -193,7 +229,8 @@ export function consoleRoute(deps: ConsoleDeps): Route {
     }
     const region = typeof input.region === 'string' && input.region !== '' ? input.region : (q.get('region') ?? deps.config.defaultRegion);
     if (!isRegion(region)) throw new ConsoleError(400, `'${region}' is not a region name like us-east-1.`);
-    if (typeof input.accessKeyId !== 'string' || typeof input.secretAccessKey !== 'string') throw new ConsoleError(400, 'accessKeyId and secretAccessKey are required.');
+    if (typeof input.accessKeyId !== 'string' || typeof input.secretAccessKey !== 'string')
+      throw new ConsoleError(400, 'accessKeyId and secretAccessKey are required.');
     const secure = call.headers['x-forwarded-proto'] === 'https';
     const signedIn = sessions.signIn(input.accessKeyId, input.secretAccessKey, region, secure);
     if (!signedIn) throw new ConsoleError(401, 'The access key id or the secret access key is wrong.');
@@ -204,11 +241,16 @@ export function consoleRoute(deps: ConsoleDeps): Route {
   return (call) => {
     if (call.rawPath !== '/console' && !call.rawPath.startsWith('/console/')) return undefined;
     if (!call.rawPath.startsWith('/console/api/')) {
-      return call.method === 'GET' ? Promise.resolve(serveAsset(assets, call.rawPath) ?? json(404, { error: 'NotFound', message: `No console page at ${call.rawPath}.` })) : undefined;
+      return call.method === 'GET'
+        ? Promise.resolve(
+            serveAsset(assets, call.rawPath) ?? json(404, { error: 'NotFound', message: `No console page at ${call.rawPath}.` }),
+          )
+        : undefined;
     }
     const path = call.rawPath.slice('/console/api/'.length);
     return api(call, path, new URLSearchParams(call.rawQuery)).catch((e: unknown) => {
-      if (e instanceof ConsoleError) return json(e.status, { error: e.status === 401 ? 'SignInRequired' : 'ConsoleError', message: e.message });
+      if (e instanceof ConsoleError)
+        return json(e.status, { error: e.status === 401 ? 'SignInRequired' : 'ConsoleError', message: e.message });
       if (e instanceof ServiceError) return json(e.status, { error: e.code, message: e.message });
       throw e;
     });

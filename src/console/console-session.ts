@@ -55,7 +55,12 @@ export class ConsoleSessions {
   }
 
   /** Checks the pair; returns the Set-Cookie value of a new session, or undefined if it is wrong. */
-  signIn(accessKeyId: string, secretAccessKey: string, region: string, secure: boolean): { cookie: string; caller: ConsoleCaller } | undefined {
+  signIn(
+    accessKeyId: string,
+    secretAccessKey: string,
+    region: string,
+    secure: boolean,
+  ): { cookie: string; caller: ConsoleCaller } | undefined {
     const known = this.config.credentials?.find((c) => c.accessKeyId === accessKeyId);
     // Compare hashes so the comparison is constant-time whatever the lengths.
     const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -72,7 +77,10 @@ export class ConsoleSessions {
   }
 
   private fromCookie(header: string | undefined): ConsoleCaller | undefined {
-    const raw = header?.split(/;\s*/).find((c) => c.startsWith(`${COOKIE}=`))?.slice(COOKIE.length + 1);
+    const raw = header
+      ?.split(/;\s*/)
+      .find((c) => c.startsWith(`${COOKIE}=`))
+      ?.slice(COOKIE.length + 1);
     const [payload, mac] = raw?.split('.') ?? [];
     if (!payload || !mac) return undefined;
     let data: { k?: unknown; r?: unknown; exp?: unknown };

@@ -76,7 +76,14 @@ export class DatasetInsightsEngine {
   /** Runs fn after every earlier query, caching its result under key (small LRU). */
   private serial<T>(what: string, d: DatasetData, fn: () => Promise<T>): Promise<T> {
     const merges = this.merges(d);
-    const key = [what, d.datasetArn, merges ? d.individual : 0, d.schema.datasetType, JSON.stringify(d.schema.fields), ...d.bulk.map((p) => p.path)].join('\n');
+    const key = [
+      what,
+      d.datasetArn,
+      merges ? d.individual : 0,
+      d.schema.datasetType,
+      JSON.stringify(d.schema.fields),
+      ...d.bulk.map((p) => p.path),
+    ].join('\n');
     const hit = this.cache.get(key);
     this.cache.delete(key);
     if (hit && hit.until > this.now()) {
@@ -96,7 +103,16 @@ export class DatasetInsightsEngine {
   private async withView<T>(d: DatasetData, fn: (c: DuckDBConnection, view: string, covers: DataCoverage) => Promise<T>): Promise<T> {
     mkdirSync(this.workDir, { recursive: true });
     if (!this.merges(d)) {
-      return withDuck(engineOptions(this.config, this.workDir), (c) => fn(c, datasetViewSql(d.schema, d.bulk.map((p) => p.path)), 'bulk'));
+      return withDuck(engineOptions(this.config, this.workDir), (c) =>
+        fn(
+          c,
+          datasetViewSql(
+            d.schema,
+            d.bulk.map((p) => p.path),
+          ),
+          'bulk',
+        ),
+      );
     }
     const m = await this.recordSources(d);
     return withDuck(engineOptions(this.config, m.dir), (c) => fn(c, datasetViewSql(d.schema, m.sources), 'bulk+individual'));
@@ -135,7 +151,16 @@ export class DatasetInsightsEngine {
       this.withView(d, async (c, view, covers) => {
         await c.run(`CREATE TEMP TABLE ds AS ${view}`);
         const [{ n }] = await duckRows(c, 'SELECT count(*) AS n FROM ds');
-        const [bulk] = covers === 'bulk' ? [{ n }] : await duckRows(c, `SELECT count(*) AS n FROM (${datasetViewSql(schema, d.bulk.map((p) => p.path))})`);
+        const [bulk] =
+          covers === 'bulk'
+            ? [{ n }]
+            : await duckRows(
+                c,
+                `SELECT count(*) AS n FROM (${datasetViewSql(
+                  schema,
+                  d.bulk.map((p) => p.path),
+                )})`,
+              );
         const result: DatasetInsights = { bulkRows: Number(bulk.n), individualRows: d.individual, covers, rows: Number(n) };
         const names = new Set(schema.fields.map((f) => f.name));
         const itemCol = names.has('ITEM_ID') ? 'ITEM_ID' : names.has('ACTION_ID') ? 'ACTION_ID' : undefined;
@@ -145,12 +170,18 @@ export class DatasetInsightsEngine {
         const num = (v: unknown) => Number(v ?? 0);
         const [totals] = await duckRows(c, `SELECT count(DISTINCT "USER_ID") AS users, count(DISTINCT ${item}) AS items FROM ds`);
         const days = names.has('TIMESTAMP')
-          ? await duckRows(c, `SELECT "TIMESTAMP" // 86400 AS day, count(*) AS n FROM ds WHERE "TIMESTAMP" IS NOT NULL GROUP BY 1 ORDER BY 1`)
+          ? await duckRows(
+              c,
+              `SELECT "TIMESTAMP" // 86400 AS day, count(*) AS n FROM ds WHERE "TIMESTAMP" IS NOT NULL GROUP BY 1 ORDER BY 1`,
+            )
           : [];
         const types = names.has('EVENT_TYPE')
           ? await duckRows(c, `SELECT coalesce("EVENT_TYPE", '(none)') AS label, count(*) AS n FROM ds GROUP BY 1 ORDER BY n DESC, label`)
           : null;
-        const top = await duckRows(c, `SELECT ${item} AS label, count(*) AS n FROM ds WHERE ${item} IS NOT NULL GROUP BY 1 ORDER BY n DESC, label LIMIT ${TOP_ITEMS}`);
+        const top = await duckRows(
+          c,
+          `SELECT ${item} AS label, count(*) AS n FROM ds WHERE ${item} IS NOT NULL GROUP BY 1 ORDER BY n DESC, label LIMIT ${TOP_ITEMS}`,
+        );
         await c.run(`CREATE TEMP TABLE per_user AS SELECT count(*) AS n FROM ds WHERE "USER_ID" IS NOT NULL GROUP BY "USER_ID"`);
         const bins = await duckRows(c, `SELECT floor(log2(n))::INTEGER AS k, count(*) AS users FROM per_user GROUP BY 1 ORDER BY 1`);
         const [stats] = await duckRows(c, `SELECT coalesce(max(n), 0) AS max, coalesce(quantile_disc(n, 0.5), 0) AS median FROM per_user`);

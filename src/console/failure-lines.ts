@@ -29,7 +29,10 @@ export function parseFailureReason(reason: string): Omit<FailureLine, 'text' | '
     file = m[1] ?? file;
     const start = m.index! + m[0].length;
     const end = i + 1 < matches.length ? matches[i + 1].index! : reason.length;
-    const rule = reason.slice(start, end).replace(/; and \d+ more$/, '').trim();
+    const rule = reason
+      .slice(start, end)
+      .replace(/; and \d+ more$/, '')
+      .trim();
     out.push({ file, line: Number(m[2]), column: m[3] ?? null, rule });
   });
   return out;
@@ -60,7 +63,11 @@ export function splitCells(line: string): string[] {
  * The wanted physical lines (1-based, split on LF only as the importer counts them, a trailing CR
  * dropped) of a stream, reading no further than the last wanted line or `limit` bytes.
  */
-export async function readLines(stream: AsyncIterable<Buffer>, wanted: Set<number>, limit = SCAN_LIMIT_BYTES): Promise<Map<number, string>> {
+export async function readLines(
+  stream: AsyncIterable<Buffer>,
+  wanted: Set<number>,
+  limit = SCAN_LIMIT_BYTES,
+): Promise<Map<number, string>> {
   const found = new Map<number, string>();
   const last = Math.max(0, ...wanted);
   let line = 1;
@@ -103,7 +110,11 @@ export async function readLines(stream: AsyncIterable<Buffer>, wanted: Set<numbe
  * The problems of a failure reason with their source lines, read from the object store when the
  * file is an s3:// location under the job's own data location (never any other object).
  */
-export async function failureLines(reason: string, dataLocation: string | undefined, objects: ObjectStore): Promise<{ problems: FailureLine[]; header?: string }> {
+export async function failureLines(
+  reason: string,
+  dataLocation: string | undefined,
+  objects: ObjectStore,
+): Promise<{ problems: FailureLine[]; header?: string }> {
   const problems: FailureLine[] = parseFailureReason(reason);
   let header: string | undefined;
   const byFile = new Map<string, FailureLine[]>();
@@ -120,7 +131,14 @@ export async function failureLines(reason: string, dataLocation: string | undefi
     }
     const head = lines.get(1);
     header ??= head;
-    const columns = head ? splitCells(head).map((c) => c.trim().replace(/^\uFEFF/, '').replace(/^"|"$/g, '')) : [];
+    const columns = head
+      ? splitCells(head).map((c) =>
+          c
+            .trim()
+            .replace(/^\uFEFF/, '')
+            .replace(/^"|"$/g, ''),
+        )
+      : [];
     for (const p of list) {
       const text = p.line > 0 ? lines.get(p.line) : undefined;
       if (text === undefined) continue;

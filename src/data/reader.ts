@@ -77,6 +77,14 @@ export class DatasetReader {
    * bulk parts as they are, individual records written as parts into workDir.
    */
   sources(snapshot: DatasetSnapshot, mode: ReadMode, workDir: string, engine: EngineOptions): Promise<string[]> {
-    return exportSources({ mode, schema: snapshot.schema, bulk: snapshot.bulk, records: this.records, datasetArn: snapshot.datasetArn, workDir, engine });
+    return exportSources({
+      mode,
+      schema: snapshot.schema,
+      bulk: snapshot.bulk,
+      records: this.records,
+      datasetArn: snapshot.datasetArn,
+      workDir,
+      engine,
+    });
   }
 }

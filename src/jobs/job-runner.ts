@@ -171,12 +171,15 @@ export class JobRunner {
       this.observe?.jobEnded(job.kind, outcome, durationMs / 1000);
       return { ...fields, outcome, durationMs };
     };
-    const heartbeat = setInterval(() => {
-      this.catalog.renewLease(job.arn, this.owner, this.leaseMs, this.now()).then(
-        (held) => held || abort.abort(new LeaseLostError(job.arn)),
-        (e: unknown) => this.log({ level: 'warn', msg: 'lease renewal failed', ...fields, error: String(e) }),
-      );
-    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        this.catalog.renewLease(job.arn, this.owner, this.leaseMs, this.now()).then(
+          (held) => held || abort.abort(new LeaseLostError(job.arn)),
+          (e: unknown) => this.log({ level: 'warn', msg: 'lease renewal failed', ...fields, error: String(e) }),
+        );
+      },
+      Math.max(50, Math.floor(this.leaseMs / 3)),
+    );
     const ctx: JobContext = {
       owner: this.owner,
       attempt: job.attempts,
@@ -186,7 +189,11 @@ export class JobRunner {
     try {
       if (job.attempts > this.maxAttempts) {
         await this.finish(job.arn, (tx) =>
-          kind.fail(tx, job.arn, `The job was interrupted ${job.attempts - 1} times (the service stopped or crashed while it ran) and was not retried again.`),
+          kind.fail(
+            tx,
+            job.arn,
+            `The job was interrupted ${job.attempts - 1} times (the service stopped or crashed while it ran) and was not retried again.`,
+          ),
         );
         this.log({ level: 'warn', msg: 'job given up', ...ended('gave_up') });
         return;
@@ -208,9 +215,9 @@ export class JobRunner {
         return;
       }
       this.log({ level: 'error', msg: 'job failed unexpectedly', ...ended('error'), error: e instanceof Error ? e.stack : String(e) });
-      await this.finish(job.arn, (tx) => kind.fail(tx, job.arn, `Internal error while running the job: ${e instanceof Error ? e.message : String(e)}`)).catch(
-        (e2: unknown) => this.log({ level: 'error', msg: 'could not record job failure', ...fields, error: String(e2) }),
-      );
+      await this.finish(job.arn, (tx) =>
+        kind.fail(tx, job.arn, `Internal error while running the job: ${e instanceof Error ? e.message : String(e)}`),
+      ).catch((e2: unknown) => this.log({ level: 'error', msg: 'could not record job failure', ...fields, error: String(e2) }));
     } finally {
       clearInterval(heartbeat);
     }
@@ -245,8 +252,15 @@ export class JobRunner {
     for (const [arn] of left) {
       await this.catalog.releaseJob(arn, this.owner).then(
         // Not released: the aborted run did not notice in time and committed the job (or lost it).
-        (released) => released && this.log({ level: 'info', msg: 'job handed back to the queue', ...jobLogFields(arn), worker: this.owner }),
-        (e: unknown) => this.log({ level: 'warn', msg: 'could not hand the job back; it is taken over when its lease ends', ...jobLogFields(arn), error: String(e) }),
+        (released) =>
+          released && this.log({ level: 'info', msg: 'job handed back to the queue', ...jobLogFields(arn), worker: this.owner }),
+        (e: unknown) =>
+          this.log({
+            level: 'warn',
+            msg: 'could not hand the job back; it is taken over when its lease ends',
+            ...jobLogFields(arn),
+            error: String(e),
+          }),
       );
     }
   }

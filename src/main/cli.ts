@@ -82,7 +82,10 @@ export async function main(argv: string[]): Promise<void> {
   }
   // The data commands' modules (the AWS SDK client among them) are loaded only when they run.
   if (command === 'validate' || command === 'import') {
-    const fn = command === 'validate' ? (await import('./cli/cli-validate.ts')).validateCommand : (await import('./cli/cli-import.ts')).importCommand;
+    const fn =
+      command === 'validate'
+        ? (await import('./cli/cli-validate.ts')).validateCommand
+        : (await import('./cli/cli-import.ts')).importCommand;
     process.exitCode = await runCommand(fn, rest);
     return;
   }

@@ -61,7 +61,12 @@ export const ORPHAN_MIN_AGE_MS = 60 * 60 * 1000;
  * Deletes the blobs of the area that `referenced` does not name and that are old enough. Read the
  * references before calling: a blob committed after that read is young, so it is not at risk.
  */
-export async function sweepOrphans(area: BlobArea, referenced: Set<string>, now: number, minAgeMs = ORPHAN_MIN_AGE_MS): Promise<{ deleted: string[]; kept: number }> {
+export async function sweepOrphans(
+  area: BlobArea,
+  referenced: Set<string>,
+  now: number,
+  minAgeMs = ORPHAN_MIN_AGE_MS,
+): Promise<{ deleted: string[]; kept: number }> {
   const stored = await area.listKeys();
   const deleted = stored.filter((key) => {
     if (referenced.has(key)) return false;

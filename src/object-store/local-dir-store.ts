@@ -175,12 +175,22 @@ export class LocalDirStore implements ObjectStore {
     // Belt and braces: whatever checkKey missed, the path must still be inside the bucket.
     const rel = relative(bucketDir, path);
     if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-      throw new ObjectStoreError('access-denied', `the local object store refuses key "${key}" in bucket "${bucket}": it leaves the bucket's folder`);
+      throw new ObjectStoreError(
+        'access-denied',
+        `the local object store refuses key "${key}" in bucket "${bucket}": it leaves the bucket's folder`,
+      );
     }
     return path;
   }
 
-  private async collect(dir: string, keyPrefix: string, namePrefix: string, recursive: boolean, out: ObjectInfo[], bucket: string): Promise<void> {
+  private async collect(
+    dir: string,
+    keyPrefix: string,
+    namePrefix: string,
+    recursive: boolean,
+    out: ObjectInfo[],
+    bucket: string,
+  ): Promise<void> {
     let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });

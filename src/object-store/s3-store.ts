@@ -46,8 +46,15 @@ const PART_CONCURRENCY = 4;
 const STREAM_CHUNK = MiB;
 const UPLOAD_ATTEMPTS = 3;
 const ACCESS_ERRORS = new Set([
-  'AccessDenied', 'Forbidden', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken',
-  'InvalidToken', 'AllAccessDisabled', 'AccountProblem', 'CredentialsProviderError',
+  'AccessDenied',
+  'Forbidden',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidToken',
+  'AllAccessDisabled',
+  'AccountProblem',
+  'CredentialsProviderError',
 ]);
 
 function status(err: unknown): number | undefined {
@@ -86,10 +93,14 @@ export function mapS3Error(err: unknown, op: string, bucket: string, key?: strin
   const s = status(err);
   const detail = `${name || 'Error'}${s ? ` (HTTP ${s})` : ''}: ${(err as Error).message}`;
   let mapped: ObjectStoreError;
-  if (name === 'NoSuchBucket') mapped = new ObjectStoreError('no-bucket', `S3 bucket "${bucket}" does not exist (${op} ${where(bucket, key)})`);
-  else if (name === 'InvalidBucketName') mapped = new ObjectStoreError('no-bucket', `"${bucket}" is not a valid S3 bucket name (${op} ${where(bucket, key)})`);
-  else if (name === 'NoSuchKey' || (s === 404 && key !== undefined)) mapped = new ObjectStoreError('no-object', `object ${where(bucket, key)} does not exist`);
-  else if (s === 403 || ACCESS_ERRORS.has(name)) mapped = new ObjectStoreError('access-denied', `S3 refused ${op} on ${where(bucket, key)}: ${detail}`);
+  if (name === 'NoSuchBucket')
+    mapped = new ObjectStoreError('no-bucket', `S3 bucket "${bucket}" does not exist (${op} ${where(bucket, key)})`);
+  else if (name === 'InvalidBucketName')
+    mapped = new ObjectStoreError('no-bucket', `"${bucket}" is not a valid S3 bucket name (${op} ${where(bucket, key)})`);
+  else if (name === 'NoSuchKey' || (s === 404 && key !== undefined))
+    mapped = new ObjectStoreError('no-object', `object ${where(bucket, key)} does not exist`);
+  else if (s === 403 || ACCESS_ERRORS.has(name))
+    mapped = new ObjectStoreError('access-denied', `S3 refused ${op} on ${where(bucket, key)}: ${detail}`);
   else mapped = new ObjectStoreError('unavailable', `S3 ${op} on ${where(bucket, key)} failed: ${detail}`);
   mapped.cause = err;
   return mapped;
@@ -117,7 +128,8 @@ export class S3Store implements ObjectStore {
       if (status(err) !== 404) throw mapS3Error(err, 'HeadObject', bucket, key);
     }
     // A HEAD response has no body, so its 404 does not say whether the key or the bucket is missing.
-    if (!(await this.bucketExists(bucket))) throw new ObjectStoreError('no-bucket', `S3 bucket "${bucket}" does not exist (HeadObject ${where(bucket, key)})`);
+    if (!(await this.bucketExists(bucket)))
+      throw new ObjectStoreError('no-bucket', `S3 bucket "${bucket}" does not exist (HeadObject ${where(bucket, key)})`);
     return undefined;
   }
 
@@ -126,7 +138,14 @@ export class S3Store implements ObjectStore {
     let token: string | undefined;
     do {
       const r = await this.client
-        .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, Delimiter: options.recursive ? undefined : '/', ContinuationToken: token }))
+        .send(
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix || undefined,
+            Delimiter: options.recursive ? undefined : '/',
+            ContinuationToken: token,
+          }),
+        )
         .catch((err) => {
           throw mapS3Error(err, `ListObjectsV2 (prefix "${prefix}")`, bucket);
         });
@@ -144,7 +163,9 @@ export class S3Store implements ObjectStore {
       throw new RangeError(`invalid byte range ${range.start}-${range.end} for s3://${bucket}/${key}`);
     }
     try {
-      const r = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }));
+      const r = await this.client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+      );
       return (r.Body as Readable | undefined) ?? Readable.from([]);
     } catch (err) {
       // A range starting past the end: nothing to read, as reading past the end of a file gives.
@@ -193,7 +214,10 @@ export class S3Store implements ObjectStore {
       if (failed.length > 0) {
         const first = failed[0];
         const reason = first.Code === 'AccessDenied' ? 'access-denied' : 'unavailable';
-        throw new ObjectStoreError(reason, `S3 did not delete ${failed.length} object(s) in bucket "${bucket}", first s3://${bucket}/${first.Key}: ${first.Code}: ${first.Message}`);
+        throw new ObjectStoreError(
+          reason,
+          `S3 did not delete ${failed.length} object(s) in bucket "${bucket}", first s3://${bucket}/${first.Key}: ${first.Code}: ${first.Message}`,
+        );
       }
     }
   }
@@ -218,7 +242,8 @@ export class S3Store implements ObjectStore {
         new CreateBucketCommand({
           Bucket: bucket,
           // us-east-1 is the one region that refuses its own name as a location constraint.
-          CreateBucketConfiguration: region && region !== 'us-east-1' ? { LocationConstraint: region as BucketLocationConstraint } : undefined,
+          CreateBucketConfiguration:
+            region && region !== 'us-east-1' ? { LocationConstraint: region as BucketLocationConstraint } : undefined,
         }),
       );
     } catch (err) {
@@ -268,7 +293,14 @@ export class S3Store implements ObjectStore {
             const body = createReadStream(localPath, { start, end, highWaterMark: STREAM_CHUNK });
             try {
               return await this.client.send(
-                new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: n + 1, Body: body, ContentLength: end - start + 1 }),
+                new UploadPartCommand({
+                  Bucket: bucket,
+                  Key: key,
+                  UploadId,
+                  PartNumber: n + 1,
+                  Body: body,
+                  ContentLength: end - start + 1,
+                }),
               );
             } finally {
               body.destroy();

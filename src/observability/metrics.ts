@@ -53,7 +53,12 @@ export class ServiceMetrics implements JobObserver {
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     });
-    this.jobRuns = new Counter({ name: 'openpersonalize_job_runs_total', help: 'Job runs in this process by kind and outcome', labelNames: ['kind', 'outcome'], registers });
+    this.jobRuns = new Counter({
+      name: 'openpersonalize_job_runs_total',
+      help: 'Job runs in this process by kind and outcome',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    });
     this.jobSeconds = new Histogram({
       name: 'openpersonalize_job_duration_seconds',
       help: 'Duration of job runs in this process that completed',
@@ -61,11 +66,24 @@ export class ServiceMetrics implements JobObserver {
       buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
       registers,
     });
-    this.importRows = new Counter({ name: 'openpersonalize_import_rows_total', help: 'Rows committed by import jobs in this process', registers });
-    this.lastImportRate = new Gauge({ name: 'openpersonalize_import_last_rows_per_second', help: 'Rows per second of the last import job this process committed', registers });
-    new Gauge({ name: 'openpersonalize_worker_active_jobs', help: 'Jobs this process is running now', registers, collect() {
-      this.set(activeJobs());
-    } });
+    this.importRows = new Counter({
+      name: 'openpersonalize_import_rows_total',
+      help: 'Rows committed by import jobs in this process',
+      registers,
+    });
+    this.lastImportRate = new Gauge({
+      name: 'openpersonalize_import_last_rows_per_second',
+      help: 'Rows per second of the last import job this process committed',
+      registers,
+    });
+    new Gauge({
+      name: 'openpersonalize_worker_active_jobs',
+      help: 'Jobs this process is running now',
+      registers,
+      collect() {
+        this.set(activeJobs());
+      },
+    });
     new Gauge({
       name: 'openpersonalize_jobs',
       help: 'Jobs in the catalog by kind and state (cluster-wide: aggregate with max)',

@@ -110,14 +110,23 @@ async function dispatch(req: IncomingMessage, requestId: string, deps: HttpDeps)
   }
   const method = req.method ?? 'GET';
   const call: IncomingCall = {
-    method, rawPath, rawQuery, headers: req.headers, body, requestId,
+    method,
+    rawPath,
+    rawQuery,
+    headers: req.headers,
+    body,
+    requestId,
     authenticate: () => authenticate({ method, rawPath, rawQuery, headers: req.headersDistinct, body }, deps.auth),
   };
   for (const route of deps.routes) {
     const answer = route(call);
     if (answer) return answer;
   }
-  throw new ServiceError('UnknownOperationException', `No operation at ${method} ${rawPath}: the control plane takes POST / with an X-Amz-Target header.`, 404);
+  throw new ServiceError(
+    'UnknownOperationException',
+    `No operation at ${method} ${rawPath}: the control plane takes POST / with an X-Amz-Target header.`,
+    404,
+  );
 }
 
 export function createHttpServer(deps: HttpDeps): Server {

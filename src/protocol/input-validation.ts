@@ -25,7 +25,11 @@ export function modelPattern(pattern: string): RegExp {
 function describeValue(value: unknown, shape: Shape): string {
   if (shape.sensitive) return 'Value';
   if (value === null || value === undefined) return 'Value null';
-  const text = Array.isArray(value) ? `[${value.map(String).join(', ')}]` : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text = Array.isArray(value)
+    ? `[${value.map(String).join(', ')}]`
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : String(value);
   return `Value '${text}'`;
 }
 
@@ -85,7 +89,8 @@ class Checker {
     const members = shape.members ?? {};
     const prefix = path ? `${path}.` : '';
     for (const name of shape.required ?? []) {
-      if (obj[name] === undefined || obj[name] === null) this.fail(prefix + name, null, this.model.shapes[members[name].shape], 'Member must not be null');
+      if (obj[name] === undefined || obj[name] === null)
+        this.fail(prefix + name, null, this.model.shapes[members[name].shape], 'Member must not be null');
     }
     for (const [name, member] of Object.entries(obj)) {
       const ref = members[name];
@@ -120,8 +125,10 @@ class Checker {
   }
 
   private count(shape: Shape, value: unknown, n: number, path: string): void {
-    if (shape.min !== undefined && n < shape.min) this.fail(path, value, shape, `Member must have length greater than or equal to ${shape.min}`);
-    if (shape.max !== undefined && n > shape.max) this.fail(path, value, shape, `Member must have length less than or equal to ${shape.max}`);
+    if (shape.min !== undefined && n < shape.min)
+      this.fail(path, value, shape, `Member must have length greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && n > shape.max)
+      this.fail(path, value, shape, `Member must have length less than or equal to ${shape.max}`);
   }
 
   private string(shape: Shape, value: unknown, path: string): void {
@@ -129,13 +136,17 @@ class Checker {
     const text = value as string;
     // Coral counts characters, not UTF-16 units; code points are the closest JS measure.
     this.count(shape, text, [...text].length, path);
-    if (shape.enum && !shape.enum.includes(text)) this.fail(path, text, shape, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
-    if (shape.pattern && !modelPattern(shape.pattern).test(text)) this.fail(path, text, shape, `Member must satisfy regular expression pattern: ${shape.pattern}`);
+    if (shape.enum && !shape.enum.includes(text))
+      this.fail(path, text, shape, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+    if (shape.pattern && !modelPattern(shape.pattern).test(text))
+      this.fail(path, text, shape, `Member must satisfy regular expression pattern: ${shape.pattern}`);
   }
 
   private range(shape: Shape, value: number, path: string): void {
-    if (shape.min !== undefined && value < shape.min) this.fail(path, value, shape, `Member must have value greater than or equal to ${shape.min}`);
-    if (shape.max !== undefined && value > shape.max) this.fail(path, value, shape, `Member must have value less than or equal to ${shape.max}`);
+    if (shape.min !== undefined && value < shape.min)
+      this.fail(path, value, shape, `Member must have value greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && value > shape.max)
+      this.fail(path, value, shape, `Member must have value less than or equal to ${shape.max}`);
   }
 }
 

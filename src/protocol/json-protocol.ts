@@ -31,10 +31,17 @@ export class JsonService {
 
   /** Which operation a target header names, or a ServiceError saying why none. */
   resolve(target: string | undefined): string {
-    if (!target) throw new ServiceError('UnknownOperationException', 'Missing X-Amz-Target header: name the operation as AmazonPersonalize.<Operation>.');
+    if (!target)
+      throw new ServiceError(
+        'UnknownOperationException',
+        'Missing X-Amz-Target header: name the operation as AmazonPersonalize.<Operation>.',
+      );
     const name = target.startsWith(this.prefix) ? target.slice(this.prefix.length) : undefined;
     if (!name || !this.model.operations[name]) {
-      throw new ServiceError('UnknownOperationException', `Unknown operation ${target}: ${this.model.metadata.targetPrefix} has no such operation.`);
+      throw new ServiceError(
+        'UnknownOperationException',
+        `Unknown operation ${target}: ${this.model.metadata.targetPrefix} has no such operation.`,
+      );
     }
     return name;
   }
@@ -42,7 +49,6 @@ export class JsonService {
   async invoke(operationName: string, body: Buffer, ctx: RequestContext): Promise<ProtocolResponse> {
     return { status: 200, headers: { 'content-type': CONTENT_TYPE }, body: await runOperation(this.table, operationName, body, ctx) };
   }
-
 }
 
 /**

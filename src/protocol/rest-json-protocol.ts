@@ -35,7 +35,6 @@ export class RestJsonService {
     return { status, headers: { 'content-type': CONTENT_TYPE }, body: await runOperation(this.table, operationName, body, ctx) };
   }
 
-
   renderError(error: ServiceError): ProtocolResponse {
     const status = this.model.shapes[error.code]?.error?.httpStatusCode ?? error.status;
     return {

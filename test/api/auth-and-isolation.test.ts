@@ -32,7 +32,11 @@ describe('authentication on (OPENPERSONALIZE_CREDENTIALS set)', () => {
   });
 
   it('refuses a request without authentication (MissingAuthenticationTokenException, 403)', async () => {
-    const res = await fetch(svc.endpoint, { method: 'POST', headers: { 'x-amz-target': 'AmazonPersonalize.ListSchemas', 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
+    const res = await fetch(svc.endpoint, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AmazonPersonalize.ListSchemas', 'content-type': 'application/x-amz-json-1.1' },
+      body: '{}',
+    });
     assert.equal(res.status, 403);
     assert.equal(((await res.json()) as { __type: string }).__type, 'MissingAuthenticationTokenException');
   });
@@ -48,16 +52,32 @@ describe('authentication on (OPENPERSONALIZE_CREDENTIALS set)', () => {
   it('accepts the presigned query form, and refuses it tampered', async () => {
     const { SignatureV4 } = await import('@smithy/signature-v4');
     const { Sha256 } = await import('@aws-crypto/sha256-js');
-    const signer = new SignatureV4({ service: 'personalize', region: 'us-east-1', sha256: Sha256, credentials: { accessKeyId: 'AKIDBOB', secretAccessKey: 'bob-secret' } });
+    const signer = new SignatureV4({
+      service: 'personalize',
+      region: 'us-east-1',
+      sha256: Sha256,
+      credentials: { accessKeyId: 'AKIDBOB', secretAccessKey: 'bob-secret' },
+    });
     const url = new URL(svc.endpoint);
     const body = '{}';
     const request = {
-      method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', query: {},
-      headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonPersonalize.ListSchemas' }, body,
+      method: 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/',
+      query: {},
+      headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonPersonalize.ListSchemas' },
+      body,
     };
     const presigned = await signer.presign(request, { expiresIn: 300 });
     const qs = new URLSearchParams(presigned.query as Record<string, string>).toString();
-    const send = (query: string) => fetch(`${svc.endpoint}/?${query}`, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonPersonalize.ListSchemas' }, body });
+    const send = (query: string) =>
+      fetch(`${svc.endpoint}/?${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonPersonalize.ListSchemas' },
+        body,
+      });
     const ok = await send(qs);
     assert.equal(ok.status, 200, await ok.clone().text());
     const tampered = await send(qs.replace(/X-Amz-Signature=([0-9a-f])/, (_m, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`));
@@ -72,7 +92,10 @@ describe('authentication on (OPENPERSONALIZE_CREDENTIALS set)', () => {
     const e = await errorOf(() => bob.send(new DescribeSchemaCommand({ schemaArn })));
     assert.equal(e.name, 'ResourceNotFoundException');
     const bobs = await bob.send(new ListSchemasCommand({}));
-    assert.equal(bobs.schemas?.some((s) => s.schemaArn === schemaArn), false);
+    assert.equal(
+      bobs.schemas?.some((s) => s.schemaArn === schemaArn),
+      false,
+    );
   });
 });
 
@@ -97,7 +120,9 @@ describe('open mode (no credentials configured)', () => {
   });
 
   it('uses account 000000000000 for other access keys', async () => {
-    const { schemaArn } = await svc.client({ accessKeyId: 'AKIDANY' }).send(new CreateSchemaCommand({ name: uniqueName('d'), schema: minimalSchemas.items }));
+    const { schemaArn } = await svc
+      .client({ accessKeyId: 'AKIDANY' })
+      .send(new CreateSchemaCommand({ name: uniqueName('d'), schema: minimalSchemas.items }));
     assert.match(schemaArn!, /:000000000000:schema\//);
   });
 });

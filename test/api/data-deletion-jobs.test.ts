@@ -7,8 +7,16 @@ import { truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateDataDeletionJobCommand, DeleteDatasetGroupCommand, DescribeDatasetGroupCommand, DescribeDataDeletionJobCommand, DescribeDatasetCommand,
-  ListDataDeletionJobsCommand, ListTagsForResourceCommand, type CreateDataDeletionJobRequest, type DataDeletionJob, type PersonalizeClient,
+  CreateDataDeletionJobCommand,
+  DeleteDatasetGroupCommand,
+  DescribeDatasetGroupCommand,
+  DescribeDataDeletionJobCommand,
+  DescribeDatasetCommand,
+  ListDataDeletionJobsCommand,
+  ListTagsForResourceCommand,
+  type CreateDataDeletionJobRequest,
+  type DataDeletionJob,
+  type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { PutActionInteractionsCommand, PutEventsCommand, PutUsersCommand } from '@aws-sdk/client-personalize-events';
 import { errorOf, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
@@ -20,18 +28,35 @@ import { activeTracker, eventsClient } from '../testkit/events-fixtures.ts';
 
 const ROLE = 'arn:aws:iam::000000000000:role/deletion';
 
-function createJob(client: PersonalizeClient, datasetGroupArn: string, dataLocation: string, extra: Partial<CreateDataDeletionJobRequest> = {}) {
-  return client.send(new CreateDataDeletionJobCommand({ jobName: uniqueName('del'), datasetGroupArn, dataSource: { dataLocation }, roleArn: ROLE, ...extra }));
+function createJob(
+  client: PersonalizeClient,
+  datasetGroupArn: string,
+  dataLocation: string,
+  extra: Partial<CreateDataDeletionJobRequest> = {},
+) {
+  return client.send(
+    new CreateDataDeletionJobCommand({
+      jobName: uniqueName('del'),
+      datasetGroupArn,
+      dataSource: { dataLocation },
+      roleArn: ROLE,
+      ...extra,
+    }),
+  );
 }
 
 const describeJob = async (client: PersonalizeClient, dataDeletionJobArn: string | undefined) =>
   (await client.send(new DescribeDataDeletionJobCommand({ dataDeletionJobArn }))).dataDeletionJob!;
 
 function jobEnd(client: PersonalizeClient, arn: string | undefined): Promise<DataDeletionJob> {
-  return waitFor(async () => {
-    const job = await describeJob(client, arn);
-    return job.status === 'COMPLETED' || job.status === 'FAILED' ? job : undefined;
-  }, 30_000, 'data deletion job to end');
+  return waitFor(
+    async () => {
+      const job = await describeJob(client, arn);
+      return job.status === 'COMPLETED' || job.status === 'FAILED' ? job : undefined;
+    },
+    30_000,
+    'data deletion job to end',
+  );
 }
 
 async function refused(p: Promise<unknown>, name: string, message: RegExp): Promise<void> {
@@ -62,9 +87,21 @@ describe('data deletion jobs', () => {
     const at = (key: string) => `s3://${bucket.name}/${key}`;
     const missingGroup = datasetGroupArn.replace(/dataset-group\/.*/, 'dataset-group/no-such-group');
     await refused(createJob(client, missingGroup, at('errors/ok.csv')), 'ResourceNotFoundException', /no-such-group/);
-    await refused(createJob(client, datasetGroupArn, at('errors/missing.csv')), 'InvalidInputException', /^Invalid Data location\..*does not exist/);
-    await refused(createJob(client, datasetGroupArn, `s3://${bucket.name}-nope/x.csv`), 'InvalidInputException', /^Invalid Data location\..*bucket/);
-    await refused(createJob(client, datasetGroupArn, at('errors/bad-header.csv')), 'InvalidInputException', /bad-header\.csv line 1: .*exactly one column named USER_ID.*'USER_ID,AGE'/);
+    await refused(
+      createJob(client, datasetGroupArn, at('errors/missing.csv')),
+      'InvalidInputException',
+      /^Invalid Data location\..*does not exist/,
+    );
+    await refused(
+      createJob(client, datasetGroupArn, `s3://${bucket.name}-nope/x.csv`),
+      'InvalidInputException',
+      /^Invalid Data location\..*bucket/,
+    );
+    await refused(
+      createJob(client, datasetGroupArn, at('errors/bad-header.csv')),
+      'InvalidInputException',
+      /bad-header\.csv line 1: .*exactly one column named USER_ID.*'USER_ID,AGE'/,
+    );
     await refused(createJob(client, datasetGroupArn, at('errors/only-txt/')), 'InvalidInputException', /holds no \.csv objects/);
     // 100 MB + 1 byte (a sparse file: nothing is written, the size alone is refused).
     await bucket.put('errors/huge.csv', 'USER_ID\n');
@@ -74,14 +111,27 @@ describe('data deletion jobs', () => {
     assert.equal(noRole.name, 'ValidationException', noRole.message);
 
     const jobName = uniqueName('tagged');
-    const { dataDeletionJobArn } = await createJob(client, datasetGroupArn, at('errors/ok.csv'), { jobName, tags: [{ tagKey: 'team', tagValue: 'privacy' }] });
+    const { dataDeletionJobArn } = await createJob(client, datasetGroupArn, at('errors/ok.csv'), {
+      jobName,
+      tags: [{ tagKey: 'team', tagValue: 'privacy' }],
+    });
     assert.equal(dataDeletionJobArn, `arn:aws:personalize:us-east-1:000000000000:data-deletion-job/${jobName}`);
-    await refused(createJob(client, datasetGroupArn, at('errors/ok.csv'), { jobName }), 'ResourceAlreadyExistsException', new RegExp(jobName));
-    assert.deepEqual((await client.send(new ListTagsForResourceCommand({ resourceArn: dataDeletionJobArn }))).tags, [{ tagKey: 'team', tagValue: 'privacy' }]);
+    await refused(
+      createJob(client, datasetGroupArn, at('errors/ok.csv'), { jobName }),
+      'ResourceAlreadyExistsException',
+      new RegExp(jobName),
+    );
+    assert.deepEqual((await client.send(new ListTagsForResourceCommand({ resourceArn: dataDeletionJobArn }))).tags, [
+      { tagKey: 'team', tagValue: 'privacy' },
+    ]);
     const done = await jobEnd(client, dataDeletionJobArn);
     assert.equal(done.status, 'COMPLETED', done.failureReason);
     assert.equal(done.numDeleted, 0, 'the group has no data, so nobody was found');
-    await refused(client.send(new DescribeDataDeletionJobCommand({ dataDeletionJobArn: `${dataDeletionJobArn}-nope` })), 'ResourceNotFoundException', /data deletion job/);
+    await refused(
+      client.send(new DescribeDataDeletionJobCommand({ dataDeletionJobArn: `${dataDeletionJobArn}-nope` })),
+      'ResourceNotFoundException',
+      /data deletion job/,
+    );
   });
 
   it('allows 5 unfinished jobs per dataset group; Describe and List show them PENDING, newest first', async () => {
@@ -89,7 +139,10 @@ describe('data deletion jobs', () => {
     const local = localBucket(stopped.dataDir);
     await local.put('list.csv', csv('USER_ID', ['u1']));
     const location = `s3://${local.name}/list.csv`;
-    const [{ datasetGroupArn }, { datasetGroupArn: other }] = await Promise.all([activeDataset(c, minimalSchemas.users, 'Users'), activeDataset(c, minimalSchemas.users, 'Users')]);
+    const [{ datasetGroupArn }, { datasetGroupArn: other }] = await Promise.all([
+      activeDataset(c, minimalSchemas.users, 'Users'),
+      activeDataset(c, minimalSchemas.users, 'Users'),
+    ]);
     const arns: string[] = [];
     for (let i = 0; i < 5; i++) arns.push((await createJob(c, datasetGroupArn, location)).dataDeletionJobArn!);
     await refused(createJob(c, datasetGroupArn, location), 'LimitExceededException', /More than 5 data deletion jobs/);
@@ -104,11 +157,17 @@ describe('data deletion jobs', () => {
     assert.ok(first.creationDateTime instanceof Date && first.lastUpdatedDateTime instanceof Date);
 
     const listed = (await c.send(new ListDataDeletionJobsCommand({ datasetGroupArn }))).dataDeletionJobs!;
-    assert.deepEqual(listed.map((j) => j.dataDeletionJobArn), [...arns].reverse());
+    assert.deepEqual(
+      listed.map((j) => j.dataDeletionJobArn),
+      [...arns].reverse(),
+    );
     assert.ok(listed.every((j) => j.status === 'PENDING' && j.datasetGroupArn === datasetGroupArn && j.jobName && j.creationDateTime));
     const page1 = await c.send(new ListDataDeletionJobsCommand({ maxResults: 4 }));
     const page2 = await c.send(new ListDataDeletionJobsCommand({ maxResults: 4, nextToken: page1.nextToken }));
-    assert.deepEqual([...page1.dataDeletionJobs!, ...page2.dataDeletionJobs!].map((j) => j.dataDeletionJobArn), [otherJob, ...[...arns].reverse()]);
+    assert.deepEqual(
+      [...page1.dataDeletionJobs!, ...page2.dataDeletionJobs!].map((j) => j.dataDeletionJobArn),
+      [otherJob, ...[...arns].reverse()],
+    );
     assert.equal(page2.nextToken, undefined);
   });
 
@@ -134,32 +193,66 @@ describe('data deletion jobs', () => {
     const { trackingId } = await activeTracker(client, group);
     const at = (key: string) => `s3://${bucket.name}/${key}`;
     await bucket.put('all/interactions.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1200)));
-    await bucket.put('all/users.csv', csv('USER_ID,AGE', Array.from({ length: 97 }, (_, i) => `u${i},${20 + i}`)));
+    await bucket.put(
+      'all/users.csv',
+      csv(
+        'USER_ID,AGE',
+        Array.from({ length: 97 }, (_, i) => `u${i},${20 + i}`),
+      ),
+    );
     await bucket.put('all/items.csv', csv('ITEM_ID,GENRES', ['i1,Drama', 'i2,Comedy']));
-    await bucket.put('all/actions.csv', csv('USER_ID,ACTION_ID,TIMESTAMP,EVENT_TYPE', ['u3,a1,1700000000,taken', 'u4,a1,1700000001,taken', 'u7,a2,1700000002,taken']));
-    for (const [arn, key] of [[interactions, 'all/interactions.csv'], [users, 'all/users.csv'], [items, 'all/items.csv'], [actionInteractions, 'all/actions.csv']]) {
+    await bucket.put(
+      'all/actions.csv',
+      csv('USER_ID,ACTION_ID,TIMESTAMP,EVENT_TYPE', ['u3,a1,1700000000,taken', 'u4,a1,1700000001,taken', 'u7,a2,1700000002,taken']),
+    );
+    for (const [arn, key] of [
+      [interactions, 'all/interactions.csv'],
+      [users, 'all/users.csv'],
+      [items, 'all/items.csv'],
+      [actionInteractions, 'all/actions.csv'],
+    ]) {
       assert.equal((await importAndWait(client, arn, at(key))).status, 'ACTIVE');
     }
     // Individual records: events and user records of deleted users and of kept ones; u10's put
     // (newer than the bulk row) must stay what ALL shows for u10.
     const event = (userId: string, itemId: string, t: number) =>
-      events.send(new PutEventsCommand({ trackingId, userId, sessionId: 's1', eventList: [{ itemId, eventType: 'click', sentAt: new Date(t * 1000) }] }));
+      events.send(
+        new PutEventsCommand({
+          trackingId,
+          userId,
+          sessionId: 's1',
+          eventList: [{ itemId, eventType: 'click', sentAt: new Date(t * 1000) }],
+        }),
+      );
     await event('u1', 'i1', 1_800_000_001);
     await event('put-only', 'i2', 1_800_000_002);
     await event('u10', 'i3', 1_800_000_003);
-    await events.send(new PutUsersCommand({ datasetArn: users, users: [
-      { userId: 'u2', properties: JSON.stringify({ age: 99 }) },
-      { userId: 'u10', properties: JSON.stringify({ age: 77 }) },
-      { userId: 'put-only', properties: JSON.stringify({ age: 55 }) },
-    ] }));
+    await events.send(
+      new PutUsersCommand({
+        datasetArn: users,
+        users: [
+          { userId: 'u2', properties: JSON.stringify({ age: 99 }) },
+          { userId: 'u10', properties: JSON.stringify({ age: 77 }) },
+          { userId: 'put-only', properties: JSON.stringify({ age: 55 }) },
+        ],
+      }),
+    );
 
-    await events.send(new PutActionInteractionsCommand({ trackingId: actionTrackingId, actionInteractions: [
-      { userId: 'u5', sessionId: 's1', actionId: 'a3', eventType: 'taken', timestamp: new Date(1_800_000_000_000) },
-      { userId: 'u6', sessionId: 's1', actionId: 'a3', eventType: 'taken', timestamp: new Date(1_800_000_000_000) },
-    ] }));
+    await events.send(
+      new PutActionInteractionsCommand({
+        trackingId: actionTrackingId,
+        actionInteractions: [
+          { userId: 'u5', sessionId: 's1', actionId: 'a3', eventType: 'taken', timestamp: new Date(1_800_000_000_000) },
+          { userId: 'u6', sessionId: 's1', actionId: 'a3', eventType: 'taken', timestamp: new Date(1_800_000_000_000) },
+        ],
+      }),
+    );
 
     const datasets = { interactions, users, items, actionInteractions };
-    const snapshot = async () => Object.fromEntries(await Promise.all(Object.entries(datasets).map(async ([k, arn]) => [k, await exportLines(client, bucket, arn, 'ALL')]))) as Record<keyof typeof datasets, string[]>;
+    const snapshot = async () =>
+      Object.fromEntries(
+        await Promise.all(Object.entries(datasets).map(async ([k, arn]) => [k, await exportLines(client, bucket, arn, 'ALL')])),
+      ) as Record<keyof typeof datasets, string[]>;
     const before = await snapshot();
     assert.ok(before.users.includes('u10,77') && !before.users.includes('u10,30'), 'the put of u10 wins over its bulk row');
 
@@ -182,7 +275,11 @@ describe('data deletion jobs', () => {
     assert.deepEqual(afterwards.users, kept(before.users));
     assert.deepEqual(afterwards.items, before.items);
     assert.deepEqual(afterwards.actionInteractions, kept(before.actionInteractions));
-    assert.deepEqual(afterwards.actionInteractions, ['USER_ID,ACTION_ID,TIMESTAMP,EVENT_TYPE', 'u4,a1,1700000001,taken', 'u6,a3,1800000000,taken']);
+    assert.deepEqual(afterwards.actionInteractions, [
+      'USER_ID,ACTION_ID,TIMESTAMP,EVENT_TYPE',
+      'u4,a1,1700000001,taken',
+      'u6,a3,1800000000,taken',
+    ]);
     // The comparison removed something real, and kept the rest (u9 listed only in a .txt).
     // interactionRows4(1200) gives u0..u35 13 rows each; plus the events of u1 and put-only.
     assert.equal(before.interactions.length - afterwards.interactions.length, 5 * 13 + 2);
@@ -193,7 +290,10 @@ describe('data deletion jobs', () => {
     assert.deepEqual(await exportLines(client, bucket, interactions, 'PUT'), [INTERACTIONS_HEADER_4, 'u10,i3,1800000003,click']);
 
     const listed = (await client.send(new ListDataDeletionJobsCommand({ datasetGroupArn: group }))).dataDeletionJobs!;
-    assert.deepEqual(listed.map((j) => [j.dataDeletionJobArn, j.status]), [[dataDeletionJobArn, 'COMPLETED']]);
+    assert.deepEqual(
+      listed.map((j) => [j.dataDeletionJobArn, j.status]),
+      [[dataDeletionJobArn, 'COMPLETED']],
+    );
   });
 
   it('fails with the file and line of bad values, or of a later file with a bad header, and deletes nothing', async () => {
@@ -203,7 +303,10 @@ describe('data deletion jobs', () => {
     const before = await exportLines(client, bucket, datasetArn, 'ALL');
 
     await bucket.put('fail/values.csv', csv('USER_ID', ['u1', '', 'x'.repeat(257), 'a,b', 'u2']));
-    const values = await jobEnd(client, (await createJob(client, datasetGroupArn, `s3://${bucket.name}/fail/values.csv`)).dataDeletionJobArn);
+    const values = await jobEnd(
+      client,
+      (await createJob(client, datasetGroupArn, `s3://${bucket.name}/fail/values.csv`)).dataDeletionJobArn,
+    );
     assert.equal(values.status, 'FAILED');
     assert.equal(values.numDeleted, undefined);
     const file = `s3://${bucket.name}/fail/values.csv`;

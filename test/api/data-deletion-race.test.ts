@@ -5,7 +5,12 @@
 // INCREMENTAL import to its commit. The deletion must notice, prepare again and commit on top.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CreateDataDeletionJobCommand, CreateDatasetImportJobCommand, DescribeDataDeletionJobCommand, DescribeDatasetImportJobCommand } from '@aws-sdk/client-personalize';
+import {
+  CreateDataDeletionJobCommand,
+  CreateDatasetImportJobCommand,
+  DescribeDataDeletionJobCommand,
+  DescribeDatasetImportJobCommand,
+} from '@aws-sdk/client-personalize';
 import { schemas, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
 import { activeDataset, csv, exportLines, localBucket } from '../testkit/import-fixtures.ts';
 
@@ -20,8 +25,18 @@ describe('data deletion job racing an import', () => {
     const client = svc.client();
     const bucket = localBucket(svc.dataDir);
     const importJob = async (file: string, importMode: 'FULL' | 'INCREMENTAL') =>
-      (await client.send(new CreateDatasetImportJobCommand({ jobName: uniqueName('imp'), datasetArn, importMode, dataSource: { dataLocation: `s3://${bucket.name}/${file}` } }))).datasetImportJobArn!;
-    const importStatus = async (datasetImportJobArn: string) => (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob!.status;
+      (
+        await client.send(
+          new CreateDatasetImportJobCommand({
+            jobName: uniqueName('imp'),
+            datasetArn,
+            importMode,
+            dataSource: { dataLocation: `s3://${bucket.name}/${file}` },
+          }),
+        )
+      ).datasetImportJobArn!;
+    const importStatus = async (datasetImportJobArn: string) =>
+      (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob!.status;
     const { datasetArn, datasetGroupArn } = await activeDataset(client, schemas.users, 'Users');
     await bucket.put('race/users.csv', csv('USER_ID,AGE', ['u1,1', 'u2,2', 'u3,3']));
     const first = await importJob('race/users.csv', 'FULL');
@@ -30,9 +45,14 @@ describe('data deletion job racing an import', () => {
 
     await bucket.put('race/more.csv', csv('USER_ID,AGE', ['u2,20', 'u4,4', 'u5,5']));
     await bucket.put('race/delete.csv', csv('USER_ID', ['u2', 'u5']));
-    const { dataDeletionJobArn } = await client.send(new CreateDataDeletionJobCommand({
-      jobName: uniqueName('del'), datasetGroupArn, dataSource: { dataLocation: `s3://${bucket.name}/race/delete.csv` }, roleArn: 'arn:aws:iam::000000000000:role/r',
-    }));
+    const { dataDeletionJobArn } = await client.send(
+      new CreateDataDeletionJobCommand({
+        jobName: uniqueName('del'),
+        datasetGroupArn,
+        dataSource: { dataLocation: `s3://${bucket.name}/race/delete.csv` },
+        roleArn: 'arn:aws:iam::000000000000:role/r',
+      }),
+    );
     const racing = await importJob('race/more.csv', 'INCREMENTAL');
 
     // The deletion's first part write (it has read the generation) lets the import commit first.

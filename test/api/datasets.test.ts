@@ -2,8 +2,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateDatasetCommand, CreateDatasetGroupCommand, CreateSchemaCommand, DeleteDatasetCommand, DeleteDatasetGroupCommand,
-  DescribeDatasetCommand, DescribeDatasetGroupCommand, ListDatasetGroupsCommand, ListDatasetsCommand, PersonalizeClient,
+  CreateDatasetCommand,
+  CreateDatasetGroupCommand,
+  CreateSchemaCommand,
+  DeleteDatasetCommand,
+  DeleteDatasetGroupCommand,
+  DescribeDatasetCommand,
+  DescribeDatasetGroupCommand,
+  ListDatasetGroupsCommand,
+  ListDatasetsCommand,
+  PersonalizeClient,
   UpdateDatasetCommand,
 } from '@aws-sdk/client-personalize';
 import { errorOf, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
@@ -12,10 +20,16 @@ import { activeGroup, datasetIn } from '../testkit/resources.ts';
 
 /** The harness's Interactions schema with a nullable EVENT_VALUE added: a replacement the field rules would allow. */
 const interactionsPlusValue = JSON.stringify({
-  type: 'record', name: 'Interactions', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
+  type: 'record',
+  name: 'Interactions',
+  namespace: 'com.amazonaws.personalize.schema',
+  version: '1.0',
   fields: [
-    { name: 'USER_ID', type: 'string' }, { name: 'ITEM_ID', type: 'string' }, { name: 'TIMESTAMP', type: 'long' },
-    { name: 'EVENT_TYPE', type: 'string' }, { name: 'EVENT_VALUE', type: ['null', 'float'] },
+    { name: 'USER_ID', type: 'string' },
+    { name: 'ITEM_ID', type: 'string' },
+    { name: 'TIMESTAMP', type: 'long' },
+    { name: 'EVENT_TYPE', type: 'string' },
+    { name: 'EVENT_VALUE', type: ['null', 'float'] },
   ],
 });
 
@@ -62,12 +76,18 @@ describe('dataset groups and datasets', () => {
   });
 
   it('applies the roleArn / kmsKeyArn rule', async () => {
-    const e = await errorOf(() => client.send(new CreateDatasetGroupCommand({ name: uniqueName('g'), roleArn: 'arn:aws:iam::123456789012:role/r' })));
+    const e = await errorOf(() =>
+      client.send(new CreateDatasetGroupCommand({ name: uniqueName('g'), roleArn: 'arn:aws:iam::123456789012:role/r' })),
+    );
     assert.equal(e.name, 'InvalidInputException');
     assert.match(e.message, /kmsKeyArn/);
-    const ok = await client.send(new CreateDatasetGroupCommand({
-      name: uniqueName('g'), roleArn: 'arn:aws:iam::123456789012:role/r', kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/abc',
-    }));
+    const ok = await client.send(
+      new CreateDatasetGroupCommand({
+        name: uniqueName('g'),
+        roleArn: 'arn:aws:iam::123456789012:role/r',
+        kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/abc',
+      }),
+    );
     const g = (await client.send(new DescribeDatasetGroupCommand({ datasetGroupArn: ok.datasetGroupArn }))).datasetGroup!;
     assert.equal(g.roleArn, 'arn:aws:iam::123456789012:role/r');
     assert.equal(g.kmsKeyArn, 'arn:aws:kms:us-east-1:123456789012:key/abc');
@@ -76,7 +96,9 @@ describe('dataset groups and datasets', () => {
   it('refuses a dataset while the group is not ACTIVE', async () => {
     const { schemaArn } = await slow.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: minimalSchemas.interactions }));
     const { datasetGroupArn } = await slow.send(new CreateDatasetGroupCommand({ name: uniqueName('slow') }));
-    const e = await errorOf(() => slow.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn, schemaArn, datasetType: 'Interactions' })));
+    const e = await errorOf(() =>
+      slow.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn, schemaArn, datasetType: 'Interactions' })),
+    );
     assert.equal(e.name, 'ResourceInUseException');
     // Provisioning takes 1.5 s here and CREATE PENDING its first half (as the first test shows).
     assert.equal(e.message, `Dataset group ${datasetGroupArn} is in state CREATE PENDING; datasets can be added once it is ACTIVE.`);
@@ -85,7 +107,9 @@ describe('dataset groups and datasets', () => {
   it('creates a dataset with a case-insensitive type, one per type per group', async () => {
     const datasetGroupArn = await activeGroup(client);
     const name = uniqueName('ds');
-    const { datasetArn } = await client.send(new CreateDatasetCommand({ name, datasetGroupArn, schemaArn: schemaArns.interactions, datasetType: 'interactions' }));
+    const { datasetArn } = await client.send(
+      new CreateDatasetCommand({ name, datasetGroupArn, schemaArn: schemaArns.interactions, datasetType: 'interactions' }),
+    );
     const groupName = datasetGroupArn.split('/')[1];
     assert.equal(datasetArn, `arn:aws:personalize:us-east-1:000000000000:dataset/${groupName}/INTERACTIONS`);
     await waitFor(async () => (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status === 'ACTIVE');
@@ -94,10 +118,22 @@ describe('dataset groups and datasets', () => {
     assert.equal(dataset?.name, name);
     assert.equal(dataset?.datasetGroupArn, datasetGroupArn);
     assert.equal(dataset?.schemaArn, schemaArns.interactions);
-    const again = await errorOf(() => client.send(new CreateDatasetCommand({ name: uniqueName('ds'), datasetGroupArn, schemaArn: schemaArns.interactions, datasetType: 'INTERACTIONS' })));
+    const again = await errorOf(() =>
+      client.send(
+        new CreateDatasetCommand({
+          name: uniqueName('ds'),
+          datasetGroupArn,
+          schemaArn: schemaArns.interactions,
+          datasetType: 'INTERACTIONS',
+        }),
+      ),
+    );
     assert.equal(again.name, 'ResourceAlreadyExistsException');
     const listed = await client.send(new ListDatasetsCommand({ datasetGroupArn }));
-    assert.deepEqual(listed.datasets?.map((d) => d.datasetArn), [datasetArn]);
+    assert.deepEqual(
+      listed.datasets?.map((d) => d.datasetArn),
+      [datasetArn],
+    );
     const inUse = await errorOf(() => client.send(new DeleteDatasetGroupCommand({ datasetGroupArn })));
     assert.equal(inUse.name, 'ResourceInUseException');
     await client.send(new DeleteDatasetCommand({ datasetArn }));
@@ -108,22 +144,43 @@ describe('dataset groups and datasets', () => {
 
   it('refuses a type that does not match the schema, an unknown type and a domain mismatch', async () => {
     const datasetGroupArn = await activeGroup(client);
-    const mismatch = await errorOf(() => client.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn, schemaArn: schemaArns.items, datasetType: 'Users' })));
+    const mismatch = await errorOf(() =>
+      client.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn, schemaArn: schemaArns.items, datasetType: 'Users' })),
+    );
     assert.equal(mismatch.name, 'InvalidInputException');
     assert.match(mismatch.message, /USERS/);
-    const unknown = await errorOf(() => client.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn, schemaArn: schemaArns.items, datasetType: 'Products' })));
+    const unknown = await errorOf(() =>
+      client.send(
+        new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn, schemaArn: schemaArns.items, datasetType: 'Products' }),
+      ),
+    );
     assert.equal(unknown.name, 'InvalidInputException');
     const domainGroup = await activeGroup(client, { domain: 'ECOMMERCE' });
-    const domain = await errorOf(() => client.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn: domainGroup, schemaArn: schemaArns.users, datasetType: 'Users' })));
+    const domain = await errorOf(() =>
+      client.send(
+        new CreateDatasetCommand({
+          name: uniqueName('d'),
+          datasetGroupArn: domainGroup,
+          schemaArn: schemaArns.users,
+          datasetType: 'Users',
+        }),
+      ),
+    );
     assert.equal(domain.name, 'InvalidInputException');
     assert.match(domain.message, /domain/);
-    const missing = await errorOf(() => client.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn, schemaArn: `${schemaArns.items}-nope`, datasetType: 'Items' })));
+    const missing = await errorOf(() =>
+      client.send(
+        new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn, schemaArn: `${schemaArns.items}-nope`, datasetType: 'Items' }),
+      ),
+    );
     assert.equal(missing.name, 'ResourceNotFoundException');
   });
 
   it('replaces an Items schema by one with an added nullable field (UpdateDataset)', async () => {
     const datasetGroupArn = await activeGroup(client);
-    const { datasetArn } = await client.send(new CreateDatasetCommand({ name: uniqueName('items'), datasetGroupArn, schemaArn: schemaArns.items, datasetType: 'Items' }));
+    const { datasetArn } = await client.send(
+      new CreateDatasetCommand({ name: uniqueName('items'), datasetGroupArn, schemaArn: schemaArns.items, datasetType: 'Items' }),
+    );
     await waitFor(async () => (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status === 'ACTIVE');
     await client.send(new UpdateDatasetCommand({ datasetArn, schemaArn: schemaArns.itemsPlusPrice }));
     const during = (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset!;
@@ -140,7 +197,8 @@ describe('dataset groups and datasets', () => {
   });
 
   describe('UpdateDataset on a type that cannot get a new schema', () => {
-    const onlyItemsAndUsers = 'Invalid schema update: only Items and Users datasets can get a new schema; this dataset is of type Interactions.';
+    const onlyItemsAndUsers =
+      'Invalid schema update: only Items and Users datasets can get a new schema; this dataset is of type Interactions.';
 
     /** A new ACTIVE Interactions dataset (the harness's schema), and a check that a refused update left it as it was. */
     async function interactionsDataset(): Promise<{ datasetArn: string; unchanged(): Promise<void> }> {
@@ -166,7 +224,7 @@ describe('dataset groups and datasets', () => {
       await d.unchanged();
     });
 
-    it('refuses the dataset\'s own schema with the same message: the type is checked first', async () => {
+    it("refuses the dataset's own schema with the same message: the type is checked first", async () => {
       const d = await interactionsDataset();
       const { schemaArn } = (await client.send(new DescribeDatasetCommand({ datasetArn: d.datasetArn }))).dataset!;
       const e = await errorOf(() => client.send(new UpdateDatasetCommand({ datasetArn: d.datasetArn, schemaArn })));

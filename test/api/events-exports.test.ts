@@ -12,12 +12,27 @@ import { csv, INTERACTIONS_HEADER_4, interactionRows4 } from '../testkit/rows.ts
 import { activeTracker, eventsClient } from '../testkit/events-fixtures.ts';
 
 const ITEMS_SCHEMA = JSON.stringify({
-  type: 'record', name: 'Items', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
-  fields: [{ name: 'ITEM_ID', type: 'string' }, { name: 'GENRES', type: ['null', 'string'], categorical: true }, { name: 'PRICE', type: ['null', 'float'] }],
+  type: 'record',
+  name: 'Items',
+  namespace: 'com.amazonaws.personalize.schema',
+  version: '1.0',
+  fields: [
+    { name: 'ITEM_ID', type: 'string' },
+    { name: 'GENRES', type: ['null', 'string'], categorical: true },
+    { name: 'PRICE', type: ['null', 'float'] },
+  ],
 });
 const INTERACTIONS_SCHEMA = JSON.stringify({
-  type: 'record', name: 'Interactions', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
-  fields: [{ name: 'USER_ID', type: 'string' }, { name: 'ITEM_ID', type: 'string' }, { name: 'TIMESTAMP', type: 'long' }, { name: 'EVENT_TYPE', type: 'string' }],
+  type: 'record',
+  name: 'Interactions',
+  namespace: 'com.amazonaws.personalize.schema',
+  version: '1.0',
+  fields: [
+    { name: 'USER_ID', type: 'string' },
+    { name: 'ITEM_ID', type: 'string' },
+    { name: 'TIMESTAMP', type: 'long' },
+    { name: 'EVENT_TYPE', type: 'string' },
+  ],
 });
 const ITEMS_HEADER = 'ITEM_ID,GENRES,PRICE';
 
@@ -40,10 +55,15 @@ describe('individual records in exports and across imports', () => {
     const { datasetArn } = await activeDataset(client, ITEMS_SCHEMA, 'Items');
     await bucket.put('items/one.csv', csv(ITEMS_HEADER, ['i1,Drama,1.5', 'i2,Comedy,2', 'i3,,']));
     assert.equal((await importAndWait(client, datasetArn, `s3://${bucket.name}/items/one.csv`)).status, 'ACTIVE');
-    await events.send(new PutItemsCommand({ datasetArn, items: [
-      { itemId: 'i2', properties: JSON.stringify({ genres: 'Horror|Drama', price: 3.25 }) },
-      { itemId: 'i9', properties: JSON.stringify({ genres: 'Family' }) },
-    ] }));
+    await events.send(
+      new PutItemsCommand({
+        datasetArn,
+        items: [
+          { itemId: 'i2', properties: JSON.stringify({ genres: 'Horror|Drama', price: 3.25 }) },
+          { itemId: 'i9', properties: JSON.stringify({ genres: 'Family' }) },
+        ],
+      }),
+    );
     assert.deepEqual(await exported(datasetArn, 'BULK'), [ITEMS_HEADER, 'i1,Drama,1.5', 'i2,Comedy,2.0', 'i3,,']);
     assert.deepEqual(await exported(datasetArn, 'PUT'), [ITEMS_HEADER, 'i2,Horror|Drama,3.25', 'i9,Family,']);
     assert.deepEqual(await exported(datasetArn, 'ALL'), [ITEMS_HEADER, 'i1,Drama,1.5', 'i2,Horror|Drama,3.25', 'i3,,', 'i9,Family,']);
@@ -69,7 +89,9 @@ describe('individual records in exports and across imports', () => {
     assert.equal((await importAndWait(client, datasetArn, `s3://${bucket.name}/inter/bulk.csv`)).status, 'ACTIVE');
     // bulk[0] is u0,i0,1700000000,click: sent again as an event it is an exact duplicate.
     const event = (userId: string, itemId: string, t: number, eventType: string) =>
-      events.send(new PutEventsCommand({ trackingId, userId, sessionId: 's', eventList: [{ itemId, sentAt: new Date(t * 1000), eventType }] }));
+      events.send(
+        new PutEventsCommand({ trackingId, userId, sessionId: 's', eventList: [{ itemId, sentAt: new Date(t * 1000), eventType }] }),
+      );
     await event('u0', 'i0', 1_700_000_000, 'click');
     await event('new-user', 'i7', 1_800_000_000, 'purchase');
     await event('new-user', 'i7', 1_800_000_000, 'purchase');
@@ -84,7 +106,13 @@ describe('individual records in exports and across imports', () => {
     const { trackingId } = await activeTracker(client, datasetGroupArn);
     const bulk = interactionRows4(60_000);
     await bucket.put('busy/bulk.csv', csv(INTERACTIONS_HEADER_4, bulk));
-    const { datasetImportJobArn } = await client.send(new CreateDatasetImportJobCommand({ jobName: uniqueName('busy'), datasetArn, dataSource: { dataLocation: `s3://${bucket.name}/busy/bulk.csv` } }));
+    const { datasetImportJobArn } = await client.send(
+      new CreateDatasetImportJobCommand({
+        jobName: uniqueName('busy'),
+        datasetArn,
+        dataSource: { dataLocation: `s3://${bucket.name}/busy/bulk.csv` },
+      }),
+    );
     const sent: string[] = [];
     let sawRunning = false;
     for (let wave = 0; ; wave++) {
@@ -94,11 +122,20 @@ describe('individual records in exports and across imports', () => {
         break;
       }
       sawRunning ||= status === 'CREATE IN_PROGRESS';
-      await Promise.all(Array.from({ length: 20 }, (_, k) => {
-        const userId = `live-${wave}-${k}`;
-        sent.push(`${userId},live-item,${1_750_000_000 + wave},click`);
-        return events.send(new PutEventsCommand({ trackingId, userId, sessionId: 's', eventList: [{ itemId: 'live-item', sentAt: new Date((1_750_000_000 + wave) * 1000), eventType: 'click' }] }));
-      }));
+      await Promise.all(
+        Array.from({ length: 20 }, (_, k) => {
+          const userId = `live-${wave}-${k}`;
+          sent.push(`${userId},live-item,${1_750_000_000 + wave},click`);
+          return events.send(
+            new PutEventsCommand({
+              trackingId,
+              userId,
+              sessionId: 's',
+              eventList: [{ itemId: 'live-item', sentAt: new Date((1_750_000_000 + wave) * 1000), eventType: 'click' }],
+            }),
+          );
+        }),
+      );
     }
     assert.ok(sawRunning && sent.length > 0, 'events were put while the import ran');
     assert.deepEqual(await exported(datasetArn, 'PUT'), [INTERACTIONS_HEADER_4, ...sent.sort()]);

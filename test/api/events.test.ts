@@ -3,11 +3,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateEventTrackerCommand, DeleteDatasetGroupCommand, DeleteEventTrackerCommand, DescribeDatasetCommand, DescribeEventTrackerCommand,
-  ListEventTrackersCommand, ListTagsForResourceCommand, type PersonalizeClient,
+  CreateEventTrackerCommand,
+  DeleteDatasetGroupCommand,
+  DeleteEventTrackerCommand,
+  DescribeDatasetCommand,
+  DescribeEventTrackerCommand,
+  ListEventTrackersCommand,
+  ListTagsForResourceCommand,
+  type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import {
-  PutActionInteractionsCommand, PutActionsCommand, PutEventsCommand, PutItemsCommand, PutUsersCommand, type PersonalizeEventsClient,
+  PutActionInteractionsCommand,
+  PutActionsCommand,
+  PutEventsCommand,
+  PutItemsCommand,
+  PutUsersCommand,
+  type PersonalizeEventsClient,
 } from '@aws-sdk/client-personalize-events';
 import { sqlAccessOf } from '../../src/catalog/sql/sql-catalog.ts';
 import { SqlRecordStore } from '../../src/data/records/sql-record-store.ts';
@@ -34,22 +45,37 @@ describe('event trackers and the personalize-events API', () => {
   it('creates, describes, lists, tags and deletes an event tracker; one per group; the group waits for it', async () => {
     const { datasetGroupArn } = await activeDataset(client, typedFieldSchemas.interactions, 'Interactions');
     const name = uniqueName('tracker');
-    const created = await client.send(new CreateEventTrackerCommand({ name, datasetGroupArn, tags: [{ tagKey: 'team', tagValue: 'recs' }] }));
+    const created = await client.send(
+      new CreateEventTrackerCommand({ name, datasetGroupArn, tags: [{ tagKey: 'team', tagValue: 'recs' }] }),
+    );
     assert.match(created.eventTrackerArn!, new RegExp(`^arn:aws:personalize:us-east-1:000000000000:event-tracker/${name}$`));
     assert.match(created.trackingId!, /^[0-9a-f-]{36}$/);
     const first = (await client.send(new DescribeEventTrackerCommand({ eventTrackerArn: created.eventTrackerArn }))).eventTracker!;
-    assert.deepEqual([first.name, first.trackingId, first.datasetGroupArn, first.accountId], [name, created.trackingId, datasetGroupArn, '000000000000']);
+    assert.deepEqual(
+      [first.name, first.trackingId, first.datasetGroupArn, first.accountId],
+      [name, created.trackingId, datasetGroupArn, '000000000000'],
+    );
     assert.ok(['CREATE PENDING', 'CREATE IN_PROGRESS', 'ACTIVE'].includes(first.status!));
-    assert.deepEqual((await client.send(new ListTagsForResourceCommand({ resourceArn: created.eventTrackerArn }))).tags, [{ tagKey: 'team', tagValue: 'recs' }]);
+    assert.deepEqual((await client.send(new ListTagsForResourceCommand({ resourceArn: created.eventTrackerArn }))).tags, [
+      { tagKey: 'team', tagValue: 'recs' },
+    ]);
     const second = await errorOf(() => client.send(new CreateEventTrackerCommand({ name: uniqueName('tracker'), datasetGroupArn })));
     assert.equal(second.name, 'ResourceAlreadyExistsException');
     const listed = await client.send(new ListEventTrackersCommand({ datasetGroupArn }));
-    assert.deepEqual(listed.eventTrackers?.map((t) => [t.name, t.eventTrackerArn]), [[name, created.eventTrackerArn]]);
+    assert.deepEqual(
+      listed.eventTrackers?.map((t) => [t.name, t.eventTrackerArn]),
+      [[name, created.eventTrackerArn]],
+    );
     assert.equal((await errorOf(() => client.send(new DeleteDatasetGroupCommand({ datasetGroupArn })))).name, 'ResourceInUseException');
     await client.send(new DeleteEventTrackerCommand({ eventTrackerArn: created.eventTrackerArn }));
-    assert.equal((await errorOf(() => client.send(new DescribeEventTrackerCommand({ eventTrackerArn: created.eventTrackerArn })))).name, 'ResourceNotFoundException');
+    assert.equal(
+      (await errorOf(() => client.send(new DescribeEventTrackerCommand({ eventTrackerArn: created.eventTrackerArn })))).name,
+      'ResourceNotFoundException',
+    );
     assert.deepEqual((await client.send(new ListEventTrackersCommand({ datasetGroupArn }))).eventTrackers, []);
-    const missing = await errorOf(() => client.send(new CreateEventTrackerCommand({ name: uniqueName('t'), datasetGroupArn: `${datasetGroupArn}-nope` })));
+    const missing = await errorOf(() =>
+      client.send(new CreateEventTrackerCommand({ name: uniqueName('t'), datasetGroupArn: `${datasetGroupArn}-nope` })),
+    );
     assert.equal(missing.name, 'ResourceNotFoundException');
     const badName = await errorOf(() => client.send(new CreateEventTrackerCommand({ name: 'bad name!', datasetGroupArn })));
     assert.equal(badName.name, 'ValidationException');
@@ -58,23 +84,91 @@ describe('event trackers and the personalize-events API', () => {
   it('PutEvents maps members and camelCase properties to the Interactions columns; rejects bad events with 400', async () => {
     const { datasetArn, datasetGroupArn } = await activeDataset(client, typedFieldSchemas.interactions, 'Interactions');
     const { trackingId, eventTrackerArn } = await activeTracker(client, datasetGroupArn);
-    await events.send(new PutEventsCommand({
-      trackingId, userId: 'u1', sessionId: 's1',
-      eventList: [
-        { eventType: 'click', itemId: 'i1', sentAt: new Date(1_700_000_000_900), eventValue: 2.5, properties: JSON.stringify({ device: 'phone' }) },
-        { eventType: 'click', itemId: 'i1', sentAt: new Date(1_700_000_000_900), eventValue: 2.5, properties: JSON.stringify({ device: 'phone' }) },
-      ],
-    }));
-    await events.send(new PutEventsCommand({ trackingId, sessionId: 'anon-session', eventList: [{ eventType: 'view', itemId: 'i2', sentAt: new Date(1_700_000_100_000) }] }));
+    await events.send(
+      new PutEventsCommand({
+        trackingId,
+        userId: 'u1',
+        sessionId: 's1',
+        eventList: [
+          {
+            eventType: 'click',
+            itemId: 'i1',
+            sentAt: new Date(1_700_000_000_900),
+            eventValue: 2.5,
+            properties: JSON.stringify({ device: 'phone' }),
+          },
+          {
+            eventType: 'click',
+            itemId: 'i1',
+            sentAt: new Date(1_700_000_000_900),
+            eventValue: 2.5,
+            properties: JSON.stringify({ device: 'phone' }),
+          },
+        ],
+      }),
+    );
+    await events.send(
+      new PutEventsCommand({
+        trackingId,
+        sessionId: 'anon-session',
+        eventList: [{ eventType: 'view', itemId: 'i2', sentAt: new Date(1_700_000_100_000) }],
+      }),
+    );
     const rows = (await stored(datasetArn)).map((c) => [c.USER_ID, c.ITEM_ID, c.TIMESTAMP, c.EVENT_TYPE, c.EVENT_VALUE, c.DEVICE]).sort();
-    assert.deepEqual(rows, [['anon-session', 'i2', '1700000100', 'view', null, null], ['u1', 'i1', '1700000000', 'click', '2.5', 'phone']], 'exact duplicates once; sessionId stands for a missing userId');
+    assert.deepEqual(
+      rows,
+      [
+        ['anon-session', 'i2', '1700000100', 'view', null, null],
+        ['u1', 'i1', '1700000000', 'click', '2.5', 'phone'],
+      ],
+      'exact duplicates once; sessionId stands for a missing userId',
+    );
 
     const cases: [string, PutEventsCommand, RegExp][] = [
-      ['missing ITEM_ID', new PutEventsCommand({ trackingId, sessionId: 's', eventList: [{ eventType: 'click', sentAt: new Date() }] }), /eventList\[1\], column ITEM_ID: empty value, but ITEM_ID is required/],
-      ['unknown property', new PutEventsCommand({ trackingId, sessionId: 's', eventList: [{ eventType: 'c', itemId: 'i', sentAt: new Date(), properties: '{"colour":"red"}' }] }), /'colour', which is not a field.*expected keys: device\)/],
-      ['too long value', new PutEventsCommand({ trackingId, sessionId: 's', eventList: [{ eventType: 'c', itemId: 'x'.repeat(256), sentAt: new Date(), properties: JSON.stringify({ device: 'd'.repeat(900) }) }, { eventType: 'c', itemId: 'i', sentAt: new Date(), properties: JSON.stringify({ device: 'd'.repeat(1001) }) }] }), /^1 of 2 records is invalid: eventList\[2\], column DEVICE: Length cannot be more than 1000 characters for DEVICE/],
-      ['unknown tracking ID', new PutEventsCommand({ trackingId: 'no-such-id', sessionId: 's', eventList: [{ eventType: 'c', itemId: 'i', sentAt: new Date() }] }), /tracking ID no-such-id/],
-      ['properties not JSON', new PutEventsCommand({ trackingId, sessionId: 's', eventList: [{ eventType: 'c', itemId: 'i', sentAt: new Date(), properties: '{nope' }] }), /properties is not valid JSON/],
+      [
+        'missing ITEM_ID',
+        new PutEventsCommand({ trackingId, sessionId: 's', eventList: [{ eventType: 'click', sentAt: new Date() }] }),
+        /eventList\[1\], column ITEM_ID: empty value, but ITEM_ID is required/,
+      ],
+      [
+        'unknown property',
+        new PutEventsCommand({
+          trackingId,
+          sessionId: 's',
+          eventList: [{ eventType: 'c', itemId: 'i', sentAt: new Date(), properties: '{"colour":"red"}' }],
+        }),
+        /'colour', which is not a field.*expected keys: device\)/,
+      ],
+      [
+        'too long value',
+        new PutEventsCommand({
+          trackingId,
+          sessionId: 's',
+          eventList: [
+            { eventType: 'c', itemId: 'x'.repeat(256), sentAt: new Date(), properties: JSON.stringify({ device: 'd'.repeat(900) }) },
+            { eventType: 'c', itemId: 'i', sentAt: new Date(), properties: JSON.stringify({ device: 'd'.repeat(1001) }) },
+          ],
+        }),
+        /^1 of 2 records is invalid: eventList\[2\], column DEVICE: Length cannot be more than 1000 characters for DEVICE/,
+      ],
+      [
+        'unknown tracking ID',
+        new PutEventsCommand({
+          trackingId: 'no-such-id',
+          sessionId: 's',
+          eventList: [{ eventType: 'c', itemId: 'i', sentAt: new Date() }],
+        }),
+        /tracking ID no-such-id/,
+      ],
+      [
+        'properties not JSON',
+        new PutEventsCommand({
+          trackingId,
+          sessionId: 's',
+          eventList: [{ eventType: 'c', itemId: 'i', sentAt: new Date(), properties: '{nope' }],
+        }),
+        /properties is not valid JSON/,
+      ],
     ];
     for (const [what, command, message] of cases) {
       const e = await errorOf(() => events.send(command));
@@ -82,43 +176,97 @@ describe('event trackers and the personalize-events API', () => {
       assert.equal(e.$metadata?.httpStatusCode, 400, what);
       assert.match(e.message, message, what);
     }
-    const eleven = await errorOf(() => events.send(new PutEventsCommand({ trackingId, sessionId: 's', eventList: Array.from({ length: 11 }, () => ({ eventType: 'c', itemId: 'i', sentAt: new Date() })) })));
+    const eleven = await errorOf(() =>
+      events.send(
+        new PutEventsCommand({
+          trackingId,
+          sessionId: 's',
+          eventList: Array.from({ length: 11 }, () => ({ eventType: 'c', itemId: 'i', sentAt: new Date() })),
+        }),
+      ),
+    );
     assert.equal(eleven.$metadata?.httpStatusCode, 400);
     assert.match(eleven.message, /at 'eventList' failed to satisfy constraint: Member must have length less than or equal to 10/);
-    const big = await errorOf(() => events.send(new PutEventsCommand({ trackingId, sessionId: 's', eventList: [{ eventType: 'c', itemId: 'i', sentAt: new Date(), impression: Array.from({ length: 25 }, () => '€'.repeat(256)), recommendationId: 'r' }, { eventType: 'c', itemId: 'i', sentAt: new Date() }] })));
+    const big = await errorOf(() =>
+      events.send(
+        new PutEventsCommand({
+          trackingId,
+          sessionId: 's',
+          eventList: [
+            {
+              eventType: 'c',
+              itemId: 'i',
+              sentAt: new Date(),
+              impression: Array.from({ length: 25 }, () => '€'.repeat(256)),
+              recommendationId: 'r',
+            },
+            { eventType: 'c', itemId: 'i', sentAt: new Date() },
+          ],
+        }),
+      ),
+    );
     assert.match(big.message, /eventList\[1\] is \d+ bytes; an event can be at most 10240 bytes/);
     assert.equal((await stored(datasetArn)).length, 2, 'a refused call stores nothing');
     await client.send(new DeleteEventTrackerCommand({ eventTrackerArn }));
-    assert.equal((await errorOf(() => events.send(new PutEventsCommand({ trackingId, sessionId: 's', eventList: [{ eventType: 'c', itemId: 'i', sentAt: new Date() }] })))).name, 'InvalidInputException');
+    assert.equal(
+      (
+        await errorOf(() =>
+          events.send(
+            new PutEventsCommand({ trackingId, sessionId: 's', eventList: [{ eventType: 'c', itemId: 'i', sentAt: new Date() }] }),
+          ),
+        )
+      ).name,
+      'InvalidInputException',
+    );
   });
 
   it('PutItems / PutUsers / PutActions validate with the bulk cell rules and replace records of the same ID', async () => {
     const items = await activeDataset(client, typedFieldSchemas.items, 'Items');
-    await events.send(new PutItemsCommand({ datasetArn: items.datasetArn, items: [
-      { itemId: 'i1', properties: JSON.stringify({ genres: 'Drama|Comedy', price: 9.5, releaseYear: 1999 }) },
-      { itemId: 'i2' },
-    ] }));
-    await events.send(new PutItemsCommand({ datasetArn: items.datasetArn, items: [{ itemId: 'i2', properties: JSON.stringify({ genres: 'Horror' }) }] }));
-    assert.deepEqual((await stored(items.datasetArn)).map((c) => [c.ITEM_ID, c.GENRES, c.PRICE, c.RELEASE_YEAR]), [['i1', 'Drama|Comedy', '9.5', '1999'], ['i2', 'Horror', null, null]]);
-    const badPrice = await errorOf(() => events.send(new PutItemsCommand({ datasetArn: items.datasetArn, items: [{ itemId: 'i3', properties: '{"price":"cheap"}' }] })));
+    await events.send(
+      new PutItemsCommand({
+        datasetArn: items.datasetArn,
+        items: [{ itemId: 'i1', properties: JSON.stringify({ genres: 'Drama|Comedy', price: 9.5, releaseYear: 1999 }) }, { itemId: 'i2' }],
+      }),
+    );
+    await events.send(
+      new PutItemsCommand({ datasetArn: items.datasetArn, items: [{ itemId: 'i2', properties: JSON.stringify({ genres: 'Horror' }) }] }),
+    );
+    assert.deepEqual(
+      (await stored(items.datasetArn)).map((c) => [c.ITEM_ID, c.GENRES, c.PRICE, c.RELEASE_YEAR]),
+      [
+        ['i1', 'Drama|Comedy', '9.5', '1999'],
+        ['i2', 'Horror', null, null],
+      ],
+    );
+    const badPrice = await errorOf(() =>
+      events.send(new PutItemsCommand({ datasetArn: items.datasetArn, items: [{ itemId: 'i3', properties: '{"price":"cheap"}' }] })),
+    );
     assert.equal(badPrice.name, 'InvalidInputException');
     assert.match(badPrice.message, /items\[1\] \(itemId 'i3'\), column PRICE: 'cheap' is not a decimal number \(float\)/);
-    const idInProps = await errorOf(() => events.send(new PutItemsCommand({ datasetArn: items.datasetArn, items: [{ itemId: 'i3', properties: '{"itemId":"i4"}' }] })));
+    const idInProps = await errorOf(() =>
+      events.send(new PutItemsCommand({ datasetArn: items.datasetArn, items: [{ itemId: 'i3', properties: '{"itemId":"i4"}' }] })),
+    );
     assert.match(idInProps.message, /'itemId' cannot be given in properties/);
 
     const users = await activeDataset(client, typedFieldSchemas.users, 'Users');
     await events.send(new PutUsersCommand({ datasetArn: users.datasetArn, users: [{ userId: 'u1', properties: '{"age": 31}' }] }));
     const noAge = await errorOf(() => events.send(new PutUsersCommand({ datasetArn: users.datasetArn, users: [{ userId: 'u2' }] })));
     assert.match(noAge.message, /column AGE: empty value, but AGE is required/);
-    const huge = await errorOf(() => events.send(new PutUsersCommand({ datasetArn: users.datasetArn, users: [{ userId: 'u3', properties: '{"age": 3000000000}' }] })));
+    const huge = await errorOf(() =>
+      events.send(new PutUsersCommand({ datasetArn: users.datasetArn, users: [{ userId: 'u3', properties: '{"age": 3000000000}' }] })),
+    );
     assert.match(huge.message, /'3000000000' is out of range for int/);
     assert.deepEqual(await stored(users.datasetArn), [{ USER_ID: 'u1', AGE: '31' }]);
 
     const actions = await activeDataset(client, typedFieldSchemas.actions, 'Actions');
-    await events.send(new PutActionsCommand({ datasetArn: actions.datasetArn, actions: [{ actionId: 'a1', properties: '{"cost": 1.25}' }] }));
+    await events.send(
+      new PutActionsCommand({ datasetArn: actions.datasetArn, actions: [{ actionId: 'a1', properties: '{"cost": 1.25}' }] }),
+    );
     assert.deepEqual(await stored(actions.datasetArn), [{ ACTION_ID: 'a1', COST: '1.25' }]);
 
-    const notFound = await errorOf(() => events.send(new PutItemsCommand({ datasetArn: `${items.datasetArn}X`, items: [{ itemId: 'i' }] })));
+    const notFound = await errorOf(() =>
+      events.send(new PutItemsCommand({ datasetArn: `${items.datasetArn}X`, items: [{ itemId: 'i' }] })),
+    );
     assert.deepEqual([notFound.name, notFound.$metadata?.httpStatusCode], ['ResourceNotFoundException', 404]);
     const wrongType = await errorOf(() => events.send(new PutUsersCommand({ datasetArn: items.datasetArn, users: [{ userId: 'u' }] })));
     assert.deepEqual([wrongType.name, wrongType.$metadata?.httpStatusCode], ['InvalidInputException', 400]);
@@ -128,9 +276,21 @@ describe('event trackers and the personalize-events API', () => {
     const { datasetArn } = await activeDataset(client, typedFieldSchemas.actionInteractions, 'Action_Interactions');
     const { trackingId } = (await client.send(new DescribeDatasetCommand({ datasetArn }))).dataset!;
     assert.ok(trackingId);
-    await events.send(new PutActionInteractionsCommand({ trackingId, actionInteractions: [{ actionId: 'a1', userId: 'u1', sessionId: 's', timestamp: new Date(1_700_000_000_000), eventType: 'Taken' }] }));
+    await events.send(
+      new PutActionInteractionsCommand({
+        trackingId,
+        actionInteractions: [{ actionId: 'a1', userId: 'u1', sessionId: 's', timestamp: new Date(1_700_000_000_000), eventType: 'Taken' }],
+      }),
+    );
     assert.deepEqual(await stored(datasetArn), [{ USER_ID: 'u1', ACTION_ID: 'a1', TIMESTAMP: '1700000000', EVENT_TYPE: 'Taken' }]);
-    const unknown = await errorOf(() => events.send(new PutActionInteractionsCommand({ trackingId: 'nope', actionInteractions: [{ actionId: 'a1', sessionId: 's', timestamp: new Date(), eventType: 'Taken' }] })));
+    const unknown = await errorOf(() =>
+      events.send(
+        new PutActionInteractionsCommand({
+          trackingId: 'nope',
+          actionInteractions: [{ actionId: 'a1', sessionId: 's', timestamp: new Date(), eventType: 'Taken' }],
+        }),
+      ),
+    );
     assert.deepEqual([unknown.name, unknown.$metadata?.httpStatusCode], ['ResourceNotFoundException', 404]);
 
     // A dataset still provisioning: ResourceInUseException with the model's 409.
@@ -142,7 +302,9 @@ describe('event trackers and the personalize-events API', () => {
       const { schemaArn } = await slowClient.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: typedFieldSchemas.items }));
       const { datasetGroupArn } = await slowClient.send(new CreateDatasetGroupCommand({ name: uniqueName('g') }));
       clock.advance(1000); // the group is ACTIVE, the dataset made next is still provisioning
-      const { datasetArn: pending } = await slowClient.send(new CreateDatasetCommand({ name: uniqueName('d'), schemaArn, datasetGroupArn, datasetType: 'Items' }));
+      const { datasetArn: pending } = await slowClient.send(
+        new CreateDatasetCommand({ name: uniqueName('d'), schemaArn, datasetGroupArn, datasetType: 'Items' }),
+      );
       const e = await errorOf(() => eventsClient(slow).send(new PutItemsCommand({ datasetArn: pending, items: [{ itemId: 'i' }] })));
       assert.deepEqual([e.name, e.$metadata?.httpStatusCode], ['ResourceInUseException', 409]);
     } finally {

@@ -24,14 +24,20 @@ function writeLargeFile(path: string, rows: number): void {
   const chunk = 100_000;
   for (let start = 0; start < rows; start += chunk) {
     let text = '';
-    for (let i = start; i < Math.min(rows, start + chunk); i++) text += `user${i % 50_000},item${(i * 7) % 80_000},${1_600_000_000 + i},view\n`;
+    for (let i = start; i < Math.min(rows, start + chunk); i++)
+      text += `user${i % 50_000},item${(i * 7) % 80_000},${1_600_000_000 + i},view\n`;
     writeSync(fd, text);
   }
   closeSync(fd);
 }
 
 function clientFor(endpoint: string) {
-  return new PersonalizeClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDCRASH', secretAccessKey: 's' }, maxAttempts: 1 });
+  return new PersonalizeClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDCRASH', secretAccessKey: 's' },
+    maxAttempts: 1,
+  });
 }
 
 /** What the catalog says about the dataset's bulk data, read directly from the SQLite file. */
@@ -58,10 +64,20 @@ async function crashMidImport(dataDir: string, env: Record<string, string>) {
 
   mkdirSync(join(dataDir, 'buckets', bucket.name), { recursive: true });
   writeLargeFile(join(dataDir, 'buckets', bucket.name, 'big.csv'), BIG_ROWS);
-  const { datasetImportJobArn } = await client.send(new CreateDatasetImportJobCommand({
-    jobName: uniqueName('big'), datasetArn, dataSource: { dataLocation: `s3://${bucket.name}/big.csv` },
-  }));
-  await waitFor(async () => (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob?.status === 'CREATE IN_PROGRESS', 20_000, 'IN_PROGRESS', 5);
+  const { datasetImportJobArn } = await client.send(
+    new CreateDatasetImportJobCommand({
+      jobName: uniqueName('big'),
+      datasetArn,
+      dataSource: { dataLocation: `s3://${bucket.name}/big.csv` },
+    }),
+  );
+  await waitFor(
+    async () =>
+      (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob?.status === 'CREATE IN_PROGRESS',
+    20_000,
+    'IN_PROGRESS',
+    5,
+  );
   await svc.kill9();
   // Before any restart: the catalog still points at the old generation, whose part is untouched.
   assert.deepEqual(committedParts(dataDir, datasetArn), partsBefore, 'the old data is what the catalog points to');
@@ -84,10 +100,15 @@ describe('crash in the middle of an import', () => {
     dirs.push(dataDir);
     const r = await crashMidImport(dataDir, {});
     services.push(r.svc);
-    const job = await waitFor(async () => {
-      const j = (await r.client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn: r.datasetImportJobArn }))).datasetImportJob!;
-      return j.status === 'ACTIVE' || j.status === 'CREATE FAILED' ? j : undefined;
-    }, 60_000, 'the re-run to end');
+    const job = await waitFor(
+      async () => {
+        const j = (await r.client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn: r.datasetImportJobArn })))
+          .datasetImportJob!;
+        return j.status === 'ACTIVE' || j.status === 'CREATE FAILED' ? j : undefined;
+      },
+      60_000,
+      'the re-run to end',
+    );
     assert.equal(job.status, 'ACTIVE', job.failureReason);
     assert.match(r.svc.log(), /taking over jobs interrupted by a previous stop/);
     const lines = await exportLines(r.client, r.bucket, r.datasetArn);
@@ -100,10 +121,15 @@ describe('crash in the middle of an import', () => {
     dirs.push(dataDir);
     const r = await crashMidImport(dataDir, { OPENPERSONALIZE_JOB_MAX_ATTEMPTS: '1' });
     services.push(r.svc);
-    const job = await waitFor(async () => {
-      const j = (await r.client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn: r.datasetImportJobArn }))).datasetImportJob!;
-      return j.status === 'ACTIVE' || j.status === 'CREATE FAILED' ? j : undefined;
-    }, 30_000, 'the job to end');
+    const job = await waitFor(
+      async () => {
+        const j = (await r.client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn: r.datasetImportJobArn })))
+          .datasetImportJob!;
+        return j.status === 'ACTIVE' || j.status === 'CREATE FAILED' ? j : undefined;
+      },
+      30_000,
+      'the job to end',
+    );
     assert.equal(job.status, 'CREATE FAILED');
     assert.match(job.failureReason!, /interrupted/);
     assert.deepEqual(committedParts(dataDir, r.datasetArn), r.partsBefore);

@@ -46,14 +46,25 @@ describe('http(s) data locations', () => {
     const { datasetArn } = await activeDataset(client, minimalSchemas.interactions, 'Interactions');
     const job = await importAndWait(client, datasetArn, `http://127.0.0.1:${port}/data/interactions.csv`);
     assert.equal(job.status, 'ACTIVE', job.failureReason);
-    assert.deepEqual(await exportLines(client, localBucket(allowed.dataDir), datasetArn), [INTERACTIONS_HEADER_4, ...[...new Set(rows)].sort()]);
+    assert.deepEqual(await exportLines(client, localBucket(allowed.dataDir), datasetArn), [
+      INTERACTIONS_HEADER_4,
+      ...[...new Set(rows)].sort(),
+    ]);
   });
 
   it('refuses a host that is not allowed without sending it a request', async () => {
     const client = closed.client();
     const { datasetArn } = await activeDataset(client, minimalSchemas.interactions, 'Interactions');
     const before = requests;
-    const e = await errorOf(() => client.send(new CreateDatasetImportJobCommand({ jobName: 'http-refused', datasetArn, dataSource: { dataLocation: `http://127.0.0.1:${port}/data/interactions.csv` } })));
+    const e = await errorOf(() =>
+      client.send(
+        new CreateDatasetImportJobCommand({
+          jobName: 'http-refused',
+          datasetArn,
+          dataSource: { dataLocation: `http://127.0.0.1:${port}/data/interactions.csv` },
+        }),
+      ),
+    );
     assert.equal(e.name, 'InvalidInputException');
     assert.match(e.message, /OPENPERSONALIZE_HTTP_ALLOW_HOSTS/);
     assert.equal(requests, before, 'no request reached the host');
@@ -62,7 +73,15 @@ describe('http(s) data locations', () => {
   it('reports a missing URL on an allowed host', async () => {
     const client = allowed.client();
     const { datasetArn } = await activeDataset(client, minimalSchemas.interactions, 'Interactions');
-    const e = await errorOf(() => client.send(new CreateDatasetImportJobCommand({ jobName: 'http-missing', datasetArn, dataSource: { dataLocation: `http://127.0.0.1:${port}/nope.csv` } })));
+    const e = await errorOf(() =>
+      client.send(
+        new CreateDatasetImportJobCommand({
+          jobName: 'http-missing',
+          datasetArn,
+          dataSource: { dataLocation: `http://127.0.0.1:${port}/nope.csv` },
+        }),
+      ),
+    );
     assert.equal(e.name, 'InvalidInputException');
     assert.match(e.message, /404/);
   });

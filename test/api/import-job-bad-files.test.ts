@@ -11,7 +11,14 @@ import { minimalSchemas } from '../testkit/schemas.ts';
 import { exportLines, importAndWait, localBucket, type Bucket } from '../testkit/import-fixtures.ts';
 import { activeDataset } from '../testkit/resources.ts';
 import { csv, INTERACTIONS_HEADER_4, interactionRows4 } from '../testkit/rows.ts';
-import { assertReason, badFile, MISSING_COLUMN_FILE, MISSING_COLUMN_MESSAGE, TRICKY_ITEMS, type Expect } from '../testkit/bad-file-corpus.ts';
+import {
+  assertReason,
+  badFile,
+  MISSING_COLUMN_FILE,
+  MISSING_COLUMN_MESSAGE,
+  TRICKY_ITEMS,
+  type Expect,
+} from '../testkit/bad-file-corpus.ts';
 
 /** One CSV line decoded by the rules the importer documents: RFC 4180 quoting, and \" \\ inside quotes. */
 function decodeLine(line: string): string[] {
@@ -62,7 +69,13 @@ describe('import jobs: the bad-file corpus through the API', () => {
    * Puts the file at `key` (unless body is null: already there), imports `location` (default: that
    * file) into `datasetArn` and checks the job fails as expected, naming s3://bucket/key; returns the reason.
    */
-  async function fails(key: string, body: string | Buffer | null, e: Expect, datasetArn = interactions, location = `s3://${bucket.name}/${key}`): Promise<string> {
+  async function fails(
+    key: string,
+    body: string | Buffer | null,
+    e: Expect,
+    datasetArn = interactions,
+    location = `s3://${bucket.name}/${key}`,
+  ): Promise<string> {
     if (body !== null) await bucket.put(key, body);
     const job = await importAndWait(client, datasetArn, location);
     assert.equal(job.status, 'CREATE FAILED', `the job must fail: ${key}`);
@@ -76,18 +89,36 @@ describe('import jobs: the bad-file corpus through the API', () => {
   async function failsCase(id: string): Promise<void> {
     const c = badFile(id);
     for (const [key, body] of c.files) await bucket.put(key, body);
-    await fails(c.failing, null, c.expect((k) => `s3://${bucket.name}/${k}`), c.dataset === 'items' ? items : interactions, `s3://${bucket.name}/${c.location}`);
+    await fails(
+      c.failing,
+      null,
+      c.expect((k) => `s3://${bucket.name}/${k}`),
+      c.dataset === 'items' ? items : interactions,
+      `s3://${bucket.name}/${c.location}`,
+    );
   }
 
   it('missing column: refused at creation in AWS wording; in the second file of a folder, the job names the file', async () => {
     await bucket.put('missing.csv', MISSING_COLUMN_FILE);
     const jobName = uniqueName('missing');
-    const e = await errorOf(() => client.send(new CreateDatasetImportJobCommand({ jobName, datasetArn: interactions, dataSource: { dataLocation: `s3://${bucket.name}/missing.csv` } })));
+    const e = await errorOf(() =>
+      client.send(
+        new CreateDatasetImportJobCommand({
+          jobName,
+          datasetArn: interactions,
+          dataSource: { dataLocation: `s3://${bucket.name}/missing.csv` },
+        }),
+      ),
+    );
     assert.equal(e.name, 'InvalidInputException');
     assert.equal(e.$metadata?.httpStatusCode, 400);
     assert.equal(e.message, MISSING_COLUMN_MESSAGE);
     const listed = await client.send(new ListDatasetImportJobsCommand({ datasetArn: interactions }));
-    assert.equal(listed.datasetImportJobs?.some((j) => j.jobName === jobName), false, 'no job is created');
+    assert.equal(
+      listed.datasetImportJobs?.some((j) => j.jobName === jobName),
+      false,
+      'no job is created',
+    );
     // Only the first file's header is checked at creation; the job checks the others (the reason
     // starts with AWS's wording: the case's `also`).
     await failsCase('missing-folder');
@@ -144,12 +175,22 @@ describe('import jobs: the bad-file corpus through the API', () => {
   });
 
   it('every failed job left the Interactions data as the first import made it', async () => {
-    const jobs = (await client.send(new ListDatasetImportJobsCommand({ datasetArn: interactions, maxResults: 100 }))).datasetImportJobs ?? [];
+    const jobs =
+      (await client.send(new ListDatasetImportJobsCommand({ datasetArn: interactions, maxResults: 100 }))).datasetImportJobs ?? [];
     assert.equal(jobs.filter((j) => j.status === 'ACTIVE').length, 1, 'only the first import succeeded');
     const failed = jobs.filter((j) => j.status === 'CREATE FAILED');
-    assert.deepEqual(failed.map((j) => j.jobName).sort(), failedJobs.filter((j) => j.datasetArn === interactions).map((j) => j.jobName).sort());
+    assert.deepEqual(
+      failed.map((j) => j.jobName).sort(),
+      failedJobs
+        .filter((j) => j.datasetArn === interactions)
+        .map((j) => j.jobName)
+        .sort(),
+    );
     assert.equal(failed.length, 14);
-    assert.ok(failed.every((j) => (j.failureReason ?? '').length > 0), 'List shows each failureReason');
+    assert.ok(
+      failed.every((j) => (j.failureReason ?? '').length > 0),
+      'List shows each failureReason',
+    );
     assert.deepEqual(await exportLines(client, bucket, interactions), [INTERACTIONS_HEADER_4, ...[...new Set(goodRows)].sort()]);
   });
 });

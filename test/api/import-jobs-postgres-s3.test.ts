@@ -14,7 +14,10 @@ runImportSuite('PostgreSQL catalog, S3 via moto_server', async () => {
       // A database of its own: services on one database share its job queue, so one's worker
       // would run the jobs another (with a manual runner) must keep pending.
       const db = await createDatabase();
-      const svc = await startTestService({ ...moto.env, OPENPERSONALIZE_OBJECT_STORE: 's3', OPENPERSONALIZE_DATABASE_URL: databaseUrl(db) }, options);
+      const svc = await startTestService(
+        { ...moto.env, OPENPERSONALIZE_OBJECT_STORE: 's3', OPENPERSONALIZE_DATABASE_URL: databaseUrl(db) },
+        options,
+      );
       return {
         svc,
         bucket,

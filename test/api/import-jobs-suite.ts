@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand, ListDatasetImportJobsCommand, ListTagsForResourceCommand,
+  CreateDatasetImportJobCommand,
+  DescribeDatasetImportJobCommand,
+  ListDatasetImportJobsCommand,
+  ListTagsForResourceCommand,
   type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import type { ServiceOptions } from '../../src/composition/build-service.ts';
@@ -51,20 +54,30 @@ export function runImportSuite(name: string, setup: () => Promise<SuiteBackends>
       const c = m.svc.client();
       const { datasetArn } = await activeDataset(c, minimalSchemas.interactions, 'Interactions');
       await m.bucket.put('pending/interactions.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1200)));
-      const { datasetImportJobArn } = await c.send(new CreateDatasetImportJobCommand({
-        jobName: uniqueName('pending'), datasetArn, dataSource: { dataLocation: `s3://${m.bucket.name}/pending/interactions.csv` },
-      }));
+      const { datasetImportJobArn } = await c.send(
+        new CreateDatasetImportJobCommand({
+          jobName: uniqueName('pending'),
+          datasetArn,
+          dataSource: { dataLocation: `s3://${m.bucket.name}/pending/interactions.csv` },
+        }),
+      );
       const pending = (await c.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob!;
       assert.equal(pending.status, 'CREATE PENDING');
       assert.equal(pending.failureReason, undefined);
-      assert.deepEqual((await c.send(new ListDatasetImportJobsCommand({ datasetArn }))).datasetImportJobs?.map((j) => j.status), ['CREATE PENDING']);
+      assert.deepEqual(
+        (await c.send(new ListDatasetImportJobsCommand({ datasetArn }))).datasetImportJobs?.map((j) => j.status),
+        ['CREATE PENDING'],
+      );
 
       await m.svc.runner.drain();
       const job = (await c.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob!;
       assert.equal(job.status, 'ACTIVE', job.failureReason);
       assert.equal(job.failureReason, undefined);
       assert.equal(job.creationDateTime!.getTime(), pending.creationDateTime!.getTime(), 'creationDateTime stays');
-      assert.ok(job.creationDateTime!.getTime() <= job.lastUpdatedDateTime!.getTime(), `created ${job.creationDateTime!.toISOString()}, updated ${job.lastUpdatedDateTime!.toISOString()}`);
+      assert.ok(
+        job.creationDateTime!.getTime() <= job.lastUpdatedDateTime!.getTime(),
+        `created ${job.creationDateTime!.toISOString()}, updated ${job.lastUpdatedDateTime!.toISOString()}`,
+      );
       assert.ok(job.lastUpdatedDateTime!.getTime() >= pending.lastUpdatedDateTime!.getTime(), 'lastUpdatedDateTime does not go back');
     });
 
@@ -73,10 +86,16 @@ export function runImportSuite(name: string, setup: () => Promise<SuiteBackends>
       const rows = interactionRows4(2000);
       await s.bucket.put('lifecycle/interactions.csv', csv(INTERACTIONS_HEADER_4, rows));
       const jobName = uniqueName('life');
-      const { datasetImportJobArn } = await client.send(new CreateDatasetImportJobCommand({
-        jobName, datasetArn, dataSource: { dataLocation: `s3://${s.bucket.name}/lifecycle/interactions.csv` },
-        roleArn: 'arn:aws:iam::123456789012:role/import', tags: [{ tagKey: 'k', tagValue: 'v' }], publishAttributionMetricsToS3: false,
-      }));
+      const { datasetImportJobArn } = await client.send(
+        new CreateDatasetImportJobCommand({
+          jobName,
+          datasetArn,
+          dataSource: { dataLocation: `s3://${s.bucket.name}/lifecycle/interactions.csv` },
+          roleArn: 'arn:aws:iam::123456789012:role/import',
+          tags: [{ tagKey: 'k', tagValue: 'v' }],
+          publishAttributionMetricsToS3: false,
+        }),
+      );
       assert.match(datasetImportJobArn!, new RegExp(`:dataset-import-job/${jobName}$`));
       // That the job is CREATE PENDING until a worker takes it is proven with the manual runner above.
       const job = await waitFor(async () => {
@@ -90,9 +109,14 @@ export function runImportSuite(name: string, setup: () => Promise<SuiteBackends>
       assert.equal(job.dataSource?.dataLocation, `s3://${s.bucket.name}/lifecycle/interactions.csv`);
       assert.equal(job.failureReason, undefined);
       assert.ok(job.lastUpdatedDateTime!.getTime() >= job.creationDateTime!.getTime());
-      assert.deepEqual((await client.send(new ListTagsForResourceCommand({ resourceArn: datasetImportJobArn }))).tags, [{ tagKey: 'k', tagValue: 'v' }]);
+      assert.deepEqual((await client.send(new ListTagsForResourceCommand({ resourceArn: datasetImportJobArn }))).tags, [
+        { tagKey: 'k', tagValue: 'v' },
+      ]);
       const listed = await client.send(new ListDatasetImportJobsCommand({ datasetArn }));
-      assert.deepEqual(listed.datasetImportJobs?.map((j) => [j.jobName, j.status, j.importMode]), [[jobName, 'ACTIVE', 'FULL']]);
+      assert.deepEqual(
+        listed.datasetImportJobs?.map((j) => [j.jobName, j.status, j.importMode]),
+        [[jobName, 'ACTIVE', 'FULL']],
+      );
       assert.deepEqual(await exportLines(client, s.bucket, datasetArn), [INTERACTIONS_HEADER_4, ...[...new Set(rows)].sort()]);
     });
 
@@ -111,7 +135,11 @@ export function runImportSuite(name: string, setup: () => Promise<SuiteBackends>
       assert.match(job.failureReason!, new RegExp(`s3://${s.bucket.name}/bad/bad.csv`));
       assert.match(job.failureReason!, /line 11, column TIMESTAMP: 'yesterday'/);
       assert.match(job.failureReason!, /line 21, column USER_ID/);
-      assert.deepEqual(await exportLines(client, s.bucket, datasetArn), [INTERACTIONS_HEADER_4, ...[...new Set(good)].sort()], 'the old data is intact');
+      assert.deepEqual(
+        await exportLines(client, s.bucket, datasetArn),
+        [INTERACTIONS_HEADER_4, ...[...new Set(good)].sort()],
+        'the old data is intact',
+      );
     });
 
     it('imports the first level of a folder and ignores sub-folders', async () => {
@@ -146,7 +174,10 @@ export function runImportSuite(name: string, setup: () => Promise<SuiteBackends>
       await s.bucket.put('inc/more.csv', csv(INTERACTIONS_HEADER_4, [...first.slice(0, 10), ...more]));
       const inc = await importAndWait(client, interactions.datasetArn, `s3://${s.bucket.name}/inc/more.csv`, 'INCREMENTAL');
       assert.equal(inc.status, 'ACTIVE', inc.failureReason);
-      assert.deepEqual(await exportLines(client, s.bucket, interactions.datasetArn), [INTERACTIONS_HEADER_4, ...[...first, ...more].sort()]);
+      assert.deepEqual(await exportLines(client, s.bucket, interactions.datasetArn), [
+        INTERACTIONS_HEADER_4,
+        ...[...first, ...more].sort(),
+      ]);
       // Fewer than 1,000 new records: refused (rule 55).
       await s.bucket.put('inc/few.csv', csv(INTERACTIONS_HEADER_4, [...more, ...interactionRows4(5, 9000)]));
       const few = await importAndWait(client, interactions.datasetArn, `s3://${s.bucket.name}/inc/few.csv`, 'INCREMENTAL');

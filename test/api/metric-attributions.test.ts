@@ -4,10 +4,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateDatasetImportJobCommand, CreateMetricAttributionCommand, DeleteDatasetGroupCommand, DeleteMetricAttributionCommand, DescribeDatasetImportJobCommand,
-  DescribeMetricAttributionCommand, ListDatasetImportJobsCommand, ListMetricAttributionMetricsCommand, ListMetricAttributionsCommand,
-  TagResourceCommand, UpdateMetricAttributionCommand,
-  type CreateMetricAttributionRequest, type DatasetImportJob, type MetricAttribute, type PersonalizeClient,
+  CreateDatasetImportJobCommand,
+  CreateMetricAttributionCommand,
+  DeleteDatasetGroupCommand,
+  DeleteMetricAttributionCommand,
+  DescribeDatasetImportJobCommand,
+  DescribeMetricAttributionCommand,
+  ListDatasetImportJobsCommand,
+  ListMetricAttributionMetricsCommand,
+  ListMetricAttributionsCommand,
+  TagResourceCommand,
+  UpdateMetricAttributionCommand,
+  type CreateMetricAttributionRequest,
+  type DatasetImportJob,
+  type MetricAttribute,
+  type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { errorOf, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
 import { minimalSchemas } from '../testkit/schemas.ts';
@@ -18,16 +29,29 @@ import { csv, interactionRows4, INTERACTIONS_HEADER_4 } from '../testkit/rows.ts
 const ROLE = 'arn:aws:iam::000000000000:role/metrics';
 
 const interactionsWithSource = JSON.stringify({
-  type: 'record', name: 'Interactions', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
+  type: 'record',
+  name: 'Interactions',
+  namespace: 'com.amazonaws.personalize.schema',
+  version: '1.0',
   fields: [
-    { name: 'USER_ID', type: 'string' }, { name: 'ITEM_ID', type: 'string' }, { name: 'TIMESTAMP', type: 'long' },
-    { name: 'EVENT_TYPE', type: 'string' }, { name: 'EVENT_VALUE', type: ['null', 'float'] },
+    { name: 'USER_ID', type: 'string' },
+    { name: 'ITEM_ID', type: 'string' },
+    { name: 'TIMESTAMP', type: 'long' },
+    { name: 'EVENT_TYPE', type: 'string' },
+    { name: 'EVENT_VALUE', type: ['null', 'float'] },
     { name: 'EVENT_ATTRIBUTION_SOURCE', type: ['null', 'string'] },
   ],
 });
 const interactionsNoEventType = JSON.stringify({
-  type: 'record', name: 'Interactions', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
-  fields: [{ name: 'USER_ID', type: 'string' }, { name: 'ITEM_ID', type: 'string' }, { name: 'TIMESTAMP', type: 'long' }],
+  type: 'record',
+  name: 'Interactions',
+  namespace: 'com.amazonaws.personalize.schema',
+  version: '1.0',
+  fields: [
+    { name: 'USER_ID', type: 'string' },
+    { name: 'ITEM_ID', type: 'string' },
+    { name: 'TIMESTAMP', type: 'long' },
+  ],
 });
 
 describe('metric attributions', () => {
@@ -43,22 +67,45 @@ describe('metric attributions', () => {
   after(() => svc.close());
 
   /** path null: no S3 output. */
-  const request = (datasetGroupArn: string, metrics: MetricAttribute[], path: string | null = `s3://${bucket.name}/reports/`): CreateMetricAttributionRequest => ({
-    name: uniqueName('ma'), datasetGroupArn, metrics,
+  const request = (
+    datasetGroupArn: string,
+    metrics: MetricAttribute[],
+    path: string | null = `s3://${bucket.name}/reports/`,
+  ): CreateMetricAttributionRequest => ({
+    name: uniqueName('ma'),
+    datasetGroupArn,
+    metrics,
     metricsOutputConfig: { roleArn: ROLE, s3DataDestination: path === null ? undefined : { path } },
   });
   const clicks: MetricAttribute = { eventType: 'click', metricName: 'CLICKS', expression: 'SAMPLECOUNT()' };
-  const status = async (metricAttributionArn: string) => (await client.send(new DescribeMetricAttributionCommand({ metricAttributionArn }))).metricAttribution!.status;
+  const status = async (metricAttributionArn: string) =>
+    (await client.send(new DescribeMetricAttributionCommand({ metricAttributionArn }))).metricAttribution!.status;
 
-  async function importJob(datasetArn: string, key: string, body: string, importMode: 'FULL' | 'INCREMENTAL', publish = true): Promise<DatasetImportJob> {
+  async function importJob(
+    datasetArn: string,
+    key: string,
+    body: string,
+    importMode: 'FULL' | 'INCREMENTAL',
+    publish = true,
+  ): Promise<DatasetImportJob> {
     await bucket.put(key, body);
-    const { datasetImportJobArn } = await client.send(new CreateDatasetImportJobCommand({
-      jobName: uniqueName('imp'), datasetArn, dataSource: { dataLocation: `s3://${bucket.name}/${key}` }, importMode, publishAttributionMetricsToS3: publish,
-    }));
-    return waitFor(async () => {
-      const j = (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob!;
-      return j.status === 'ACTIVE' || j.status === 'CREATE FAILED' ? j : undefined;
-    }, 60_000, 'import job to end');
+    const { datasetImportJobArn } = await client.send(
+      new CreateDatasetImportJobCommand({
+        jobName: uniqueName('imp'),
+        datasetArn,
+        dataSource: { dataLocation: `s3://${bucket.name}/${key}` },
+        importMode,
+        publishAttributionMetricsToS3: publish,
+      }),
+    );
+    return waitFor(
+      async () => {
+        const j = (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob!;
+        return j.status === 'ACTIVE' || j.status === 'CREATE FAILED' ? j : undefined;
+      },
+      60_000,
+      'import job to end',
+    );
   }
 
   /** The report rows as `metric|source|window` -> { value, eventType, fn }, checking the header. */
@@ -83,7 +130,10 @@ describe('metric attributions', () => {
   }
 
   it('creates, describes, lists, updates and deletes an attribution, through its states', async () => {
-    const { datasetGroupArn: groupArn } = await groupWithDatasets(client, { Interactions: interactionsWithSource, Items: minimalSchemas.itemsPlusPrice });
+    const { datasetGroupArn: groupArn } = await groupWithDatasets(client, {
+      Interactions: interactionsWithSource,
+      Items: minimalSchemas.itemsPlusPrice,
+    });
     const req = request(groupArn, [clicks, { eventType: 'purchase', metricName: 'REVENUE', expression: 'sum( Items.PRICE )' }]);
     const { metricAttributionArn } = await client.send(new CreateMetricAttributionCommand(req));
     assert.equal(metricAttributionArn, `arn:aws:personalize:us-east-1:000000000000:metric-attribution/${req.name}`);
@@ -95,51 +145,104 @@ describe('metric attributions', () => {
     await waitFor(async () => (await status(metricAttributionArn!)) === 'ACTIVE', 5_000, 'ACTIVE');
 
     const listed = await client.send(new ListMetricAttributionsCommand({ datasetGroupArn: groupArn }));
-    assert.deepEqual(listed.metricAttributions?.map((m) => [m.name, m.metricAttributionArn, m.status]), [[req.name, metricAttributionArn, 'ACTIVE']]);
-    assert.ok((await client.send(new ListMetricAttributionsCommand({}))).metricAttributions?.some((m) => m.metricAttributionArn === metricAttributionArn));
+    assert.deepEqual(
+      listed.metricAttributions?.map((m) => [m.name, m.metricAttributionArn, m.status]),
+      [[req.name, metricAttributionArn, 'ACTIVE']],
+    );
+    assert.ok(
+      (await client.send(new ListMetricAttributionsCommand({}))).metricAttributions?.some(
+        (m) => m.metricAttributionArn === metricAttributionArn,
+      ),
+    );
     const page1 = await client.send(new ListMetricAttributionMetricsCommand({ metricAttributionArn, maxResults: 1 }));
     assert.deepEqual(page1.metrics, [clicks]);
-    const page2 = await client.send(new ListMetricAttributionMetricsCommand({ metricAttributionArn, maxResults: 1, nextToken: page1.nextToken }));
+    const page2 = await client.send(
+      new ListMetricAttributionMetricsCommand({ metricAttributionArn, maxResults: 1, nextToken: page1.nextToken }),
+    );
     assert.deepEqual(page2.metrics, [req.metrics![1]]);
     assert.equal(page2.nextToken, undefined);
 
     // Update: remove one, add two (one re-using the removed name), and a new output path.
     const views: MetricAttribute = { eventType: 'watch', metricName: 'VALUE', expression: 'SUM(Interactions.EVENT_VALUE)' };
     const revenue2: MetricAttribute = { eventType: 'buy', metricName: 'REVENUE', expression: 'SUM(Items.PRICE)' };
-    await client.send(new UpdateMetricAttributionCommand({
-      metricAttributionArn, removeMetrics: ['REVENUE'], addMetrics: [views, revenue2],
-      metricsOutputConfig: { roleArn: ROLE, s3DataDestination: { path: `s3://${bucket.name}/other/` } },
-    }));
+    await client.send(
+      new UpdateMetricAttributionCommand({
+        metricAttributionArn,
+        removeMetrics: ['REVENUE'],
+        addMetrics: [views, revenue2],
+        metricsOutputConfig: { roleArn: ROLE, s3DataDestination: { path: `s3://${bucket.name}/other/` } },
+      }),
+    );
     assert.ok(['UPDATE PENDING', 'UPDATE IN_PROGRESS'].includes((await status(metricAttributionArn!))!));
     const busy = await errorOf(() => client.send(new UpdateMetricAttributionCommand({ metricAttributionArn, removeMetrics: ['VALUE'] })));
     assert.equal(busy.name, 'ResourceInUseException');
     await waitFor(async () => (await status(metricAttributionArn!)) === 'ACTIVE', 5_000, 'ACTIVE after update');
-    assert.deepEqual((await client.send(new ListMetricAttributionMetricsCommand({ metricAttributionArn }))).metrics, [clicks, views, revenue2]);
-    assert.equal((await client.send(new DescribeMetricAttributionCommand({ metricAttributionArn }))).metricAttribution?.metricsOutputConfig?.s3DataDestination?.path, `s3://${bucket.name}/other/`);
+    assert.deepEqual((await client.send(new ListMetricAttributionMetricsCommand({ metricAttributionArn }))).metrics, [
+      clicks,
+      views,
+      revenue2,
+    ]);
+    assert.equal(
+      (await client.send(new DescribeMetricAttributionCommand({ metricAttributionArn }))).metricAttribution?.metricsOutputConfig
+        ?.s3DataDestination?.path,
+      `s3://${bucket.name}/other/`,
+    );
 
     const update = (input: Omit<ConstructorParameters<typeof UpdateMetricAttributionCommand>[0], 'metricAttributionArn'>) =>
       errorOf(() => client.send(new UpdateMetricAttributionCommand({ metricAttributionArn, ...input })));
     assert.equal((await update({ addMetrics: [{ ...clicks, eventType: 'tap' }] })).name, 'ResourceAlreadyExistsException');
     assert.equal((await update({ removeMetrics: ['NOPE'] })).name, 'InvalidInputException');
     assert.equal((await update({})).name, 'InvalidInputException');
-    assert.equal((await update({ removeMetrics: ['CLICKS', 'VALUE', 'REVENUE'] })).name, 'InvalidInputException', 'at least one metric stays');
-    assert.equal((await update({ addMetrics: [{ eventType: 'x', metricName: 'BAD', expression: 'SUM(Items.GENRES)' }] })).name, 'InvalidInputException');
+    assert.equal(
+      (await update({ removeMetrics: ['CLICKS', 'VALUE', 'REVENUE'] })).name,
+      'InvalidInputException',
+      'at least one metric stays',
+    );
+    assert.equal(
+      (await update({ addMetrics: [{ eventType: 'x', metricName: 'BAD', expression: 'SUM(Items.GENRES)' }] })).name,
+      'InvalidInputException',
+    );
     const tooMany = Array.from({ length: 8 }, (_, i) => ({ eventType: 'click', metricName: `M${i}`, expression: 'SAMPLECOUNT()' }));
     assert.match((await update({ addMetrics: tooMany })).message, /at most 10 metrics/);
-    assert.equal((await errorOf(() => client.send(new UpdateMetricAttributionCommand({ removeMetrics: ['CLICKS'] })))).name, 'InvalidInputException');
+    assert.equal(
+      (await errorOf(() => client.send(new UpdateMetricAttributionCommand({ removeMetrics: ['CLICKS'] })))).name,
+      'InvalidInputException',
+    );
 
     // Not taggable; blocks deleting its group; deleting it takes effect at once.
-    assert.equal((await errorOf(() => client.send(new TagResourceCommand({ resourceArn: metricAttributionArn, tags: [{ tagKey: 'k', tagValue: 'v' }] })))).name, 'InvalidInputException');
-    assert.equal((await errorOf(() => client.send(new DeleteDatasetGroupCommand({ datasetGroupArn: groupArn })))).name, 'ResourceInUseException');
+    assert.equal(
+      (
+        await errorOf(() =>
+          client.send(new TagResourceCommand({ resourceArn: metricAttributionArn, tags: [{ tagKey: 'k', tagValue: 'v' }] })),
+        )
+      ).name,
+      'InvalidInputException',
+    );
+    assert.equal(
+      (await errorOf(() => client.send(new DeleteDatasetGroupCommand({ datasetGroupArn: groupArn })))).name,
+      'ResourceInUseException',
+    );
     await client.send(new DeleteMetricAttributionCommand({ metricAttributionArn }));
-    assert.equal((await errorOf(() => client.send(new DescribeMetricAttributionCommand({ metricAttributionArn })))).name, 'ResourceNotFoundException');
-    assert.equal((await errorOf(() => client.send(new DeleteMetricAttributionCommand({ metricAttributionArn })))).name, 'ResourceNotFoundException');
-    assert.equal((await errorOf(() => client.send(new ListMetricAttributionMetricsCommand({ metricAttributionArn })))).name, 'InvalidInputException');
+    assert.equal(
+      (await errorOf(() => client.send(new DescribeMetricAttributionCommand({ metricAttributionArn })))).name,
+      'ResourceNotFoundException',
+    );
+    assert.equal(
+      (await errorOf(() => client.send(new DeleteMetricAttributionCommand({ metricAttributionArn })))).name,
+      'ResourceNotFoundException',
+    );
+    assert.equal(
+      (await errorOf(() => client.send(new ListMetricAttributionMetricsCommand({ metricAttributionArn })))).name,
+      'InvalidInputException',
+    );
     assert.deepEqual((await client.send(new ListMetricAttributionsCommand({ datasetGroupArn: groupArn }))).metricAttributions, []);
   });
 
   it('refuses what an attribution may not be, and a second one in a group', async () => {
-    const { datasetGroupArn: groupArn } = await groupWithDatasets(client, { Interactions: interactionsWithSource, Items: minimalSchemas.itemsPlusPrice });
+    const { datasetGroupArn: groupArn } = await groupWithDatasets(client, {
+      Interactions: interactionsWithSource,
+      Items: minimalSchemas.itemsPlusPrice,
+    });
     const refuse = async (req: CreateMetricAttributionRequest, name: string, message?: RegExp) => {
       const e = await errorOf(() => client.send(new CreateMetricAttributionCommand(req)));
       assert.equal(e.name, name, e.message);
@@ -148,7 +251,14 @@ describe('metric attributions', () => {
     };
     const metric = (expression: string): MetricAttribute[] => [{ eventType: 'purchase', metricName: 'M', expression }];
     await refuse({ ...request(groupArn, [clicks]), name: 'bad name!' }, 'ValidationException', /at 'name'/);
-    await refuse(request(groupArn, Array.from({ length: 11 }, (_, i) => ({ ...clicks, metricName: `M${i}` }))), 'ValidationException', /metrics/);
+    await refuse(
+      request(
+        groupArn,
+        Array.from({ length: 11 }, (_, i) => ({ ...clicks, metricName: `M${i}` })),
+      ),
+      'ValidationException',
+      /metrics/,
+    );
     await refuse(request(groupArn, []), 'InvalidInputException', /at least one metric/);
     await refuse(request(groupArn, [clicks, clicks]), 'InvalidInputException', /more than once/);
     for (const bad of ['AVG(Items.PRICE)', 'SUM(PRICE)', 'SUM(Users.AGE)', 'SAMPLECOUNT(Items.PRICE)', 'SUM(Items.PRICE) + 1', '']) {
@@ -180,9 +290,15 @@ describe('metric attributions', () => {
   it('refuses publishAttributionMetricsToS3 without an attribution that has an S3 output', async () => {
     const { datasetGroupArn: groupArn, datasetArns } = await groupWithDatasets(client, { Interactions: minimalSchemas.interactions });
     await bucket.put('refuse/i.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1000)));
-    const create = () => client.send(new CreateDatasetImportJobCommand({
-      jobName: uniqueName('imp'), datasetArn: datasetArns.Interactions, dataSource: { dataLocation: `s3://${bucket.name}/refuse/i.csv` }, publishAttributionMetricsToS3: true,
-    }));
+    const create = () =>
+      client.send(
+        new CreateDatasetImportJobCommand({
+          jobName: uniqueName('imp'),
+          datasetArn: datasetArns.Interactions,
+          dataSource: { dataLocation: `s3://${bucket.name}/refuse/i.csv` },
+          publishAttributionMetricsToS3: true,
+        }),
+      );
     const none = await errorOf(create);
     assert.equal(none.name, 'InvalidInputException');
     assert.match(none.message, /no metric attribution/);
@@ -190,11 +306,18 @@ describe('metric attributions', () => {
     const noS3 = await errorOf(create);
     assert.equal(noS3.name, 'InvalidInputException');
     assert.match(noS3.message, /no s3DataDestination/);
-    assert.deepEqual((await client.send(new ListDatasetImportJobsCommand({ datasetArn: datasetArns.Interactions }))).datasetImportJobs, [], 'no job was created');
+    assert.deepEqual(
+      (await client.send(new ListDatasetImportJobsCommand({ datasetArn: datasetArns.Interactions }))).datasetImportJobs,
+      [],
+      'no job was created',
+    );
   });
 
   it('publishes a report per metric, source and window whose figures match the imported CSV', async () => {
-    const { datasetGroupArn: groupArn, datasetArns } = await groupWithDatasets(client, { Interactions: interactionsWithSource, Items: minimalSchemas.itemsPlusPrice });
+    const { datasetGroupArn: groupArn, datasetArns } = await groupWithDatasets(client, {
+      Interactions: interactionsWithSource,
+      Items: minimalSchemas.itemsPlusPrice,
+    });
     // Items: a price for most items, none for every 7th (it adds nothing to the sum).
     const price = new Map<string, number>();
     const itemRows = Array.from({ length: 50 }, (_, n) => {
@@ -203,7 +326,10 @@ describe('metric attributions', () => {
       price.set(`i${n}`, Math.fround(p)); // PRICE is an Avro float: stored as 32-bit
       return `i${n},Drama,${p}`;
     });
-    assert.equal((await importJob(datasetArns.Items, 'report/items.csv', csv('ITEM_ID,GENRES,PRICE', itemRows), 'FULL', false)).status, 'ACTIVE');
+    assert.equal(
+      (await importJob(datasetArns.Items, 'report/items.csv', csv('ITEM_ID,GENRES,PRICE', itemRows), 'FULL', false)).status,
+      'ACTIVE',
+    );
     const metrics: MetricAttribute[] = [
       clicks,
       { eventType: 'purchase', metricName: 'REVENUE', expression: 'SUM(Items.PRICE)' },
@@ -212,13 +338,28 @@ describe('metric attributions', () => {
     const { metricAttributionArn } = await client.send(new CreateMetricAttributionCommand(request(groupArn, metrics)));
     await waitFor(async () => (await status(metricAttributionArn!)) === 'ACTIVE');
 
-    const sources = ['', 'arn:aws:personalize:us-east-1:000000000000:recommender/r1', 'email', 'arn:aws:personalize:us-east-1:000000000000:campaign/c2'];
+    const sources = [
+      '',
+      'arn:aws:personalize:us-east-1:000000000000:recommender/r1',
+      'email',
+      'arn:aws:personalize:us-east-1:000000000000:campaign/c2',
+    ];
     const types = ['click', 'purchase', 'watch', 'view'];
     const rows = Array.from({ length: 1500 }, (_, i) => {
       const value = i % 11 === 0 ? '' : String((i % 13) + 0.25);
-      return { user: `u${i % 40}`, item: `i${(i * 7) % 55}`, ts: 1_700_000_000 + i * 5, type: types[i % 4], value, source: sources[(i * 3) % 4] };
+      return {
+        user: `u${i % 40}`,
+        item: `i${(i * 7) % 55}`,
+        ts: 1_700_000_000 + i * 5,
+        type: types[i % 4],
+        value,
+        source: sources[(i * 3) % 4],
+      };
     });
-    const body = csv('USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE,EVENT_ATTRIBUTION_SOURCE', rows.map((r) => `${r.user},${r.item},${r.ts},${r.type},${r.value},${r.source}`));
+    const body = csv(
+      'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE,EVENT_ATTRIBUTION_SOURCE',
+      rows.map((r) => `${r.user},${r.item},${r.ts},${r.type},${r.value},${r.source}`),
+    );
 
     // Independently: per metric, source (empty -> SOURCE_NAME_UNDEFINED) and 15-minute window.
     const expected = new Map<string, number>();
@@ -232,15 +373,27 @@ describe('metric attributions', () => {
 
     await bucket.put('report/interactions.csv', body);
     const jobName = uniqueName('pub');
-    const { datasetImportJobArn } = await client.send(new CreateDatasetImportJobCommand({
-      jobName, datasetArn: datasetArns.Interactions, dataSource: { dataLocation: `s3://${bucket.name}/report/interactions.csv` }, publishAttributionMetricsToS3: true,
-    }));
+    const { datasetImportJobArn } = await client.send(
+      new CreateDatasetImportJobCommand({
+        jobName,
+        datasetArn: datasetArns.Interactions,
+        dataSource: { dataLocation: `s3://${bucket.name}/report/interactions.csv` },
+        publishAttributionMetricsToS3: true,
+      }),
+    );
     // While the job is pending the attribution it publishes to cannot go away.
-    assert.equal((await errorOf(() => client.send(new DeleteMetricAttributionCommand({ metricAttributionArn })))).name, 'ResourceInUseException');
-    const job = await waitFor(async () => {
-      const j = (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob!;
-      return j.status === 'ACTIVE' || j.status === 'CREATE FAILED' ? j : undefined;
-    }, 60_000, 'import job to end');
+    assert.equal(
+      (await errorOf(() => client.send(new DeleteMetricAttributionCommand({ metricAttributionArn })))).name,
+      'ResourceInUseException',
+    );
+    const job = await waitFor(
+      async () => {
+        const j = (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob!;
+        return j.status === 'ACTIVE' || j.status === 'CREATE FAILED' ? j : undefined;
+      },
+      60_000,
+      'import job to end',
+    );
     assert.equal(job.status, 'ACTIVE', job.failureReason);
     assert.equal(job.publishAttributionMetricsToS3, true);
 
@@ -249,7 +402,9 @@ describe('metric attributions', () => {
     assert.deepEqual(keys, [`reports/AggregatedAttributionMetrics-FULL-${seconds}-${jobName}.csv`]);
     const report = await readReport(keys[0]);
     assertFigures(report, expected);
-    assert.ok([...expected.keys()].some((k) => k.includes('|SOURCE_NAME_UNDEFINED|')) && [...expected.keys()].some((k) => k.includes('|email|')));
+    assert.ok(
+      [...expected.keys()].some((k) => k.includes('|SOURCE_NAME_UNDEFINED|')) && [...expected.keys()].some((k) => k.includes('|email|')),
+    );
     for (const [k, r] of report) {
       const metric = metrics.find((m) => m.metricName === k.split('|')[0])!;
       assert.deepEqual([r.eventType, r.fn], [metric.eventType, metric.expression!.startsWith('SUM') ? 'sum' : 'samplecount']);

@@ -53,13 +53,19 @@ describe('protocol errors', () => {
   it('a missing required member -> ValidationException "Member must not be null"', async () => {
     const r = await call('AmazonPersonalize.CreateSchema', '{"name": "ok"}');
     assert.equal(r.json.__type, 'ValidationException');
-    assert.equal(r.json.message, "1 validation error detected: Value null at 'schema' failed to satisfy constraint: Member must not be null");
+    assert.equal(
+      r.json.message,
+      "1 validation error detected: Value null at 'schema' failed to satisfy constraint: Member must not be null",
+    );
   });
 
   it('an enum violation names the allowed values', async () => {
     const r = await call('AmazonPersonalize.CreateDatasetGroup', '{"name": "ok", "domain": "RETAIL"}');
     assert.equal(r.json.__type, 'ValidationException');
-    assert.match(r.json.message!, /Value 'RETAIL' at 'domain' failed to satisfy constraint: Member must satisfy enum value set: \[ECOMMERCE, VIDEO_ON_DEMAND\]/);
+    assert.match(
+      r.json.message!,
+      /Value 'RETAIL' at 'domain' failed to satisfy constraint: Member must satisfy enum value set: \[ECOMMERCE, VIDEO_ON_DEMAND\]/,
+    );
   });
 
   it('a body over the limit -> 413', async () => {

@@ -19,7 +19,13 @@ function run(cmd: string, args: string[]): Promise<{ status: number | null; stdo
   });
 }
 
-const awsEnv = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDCLI', AWS_SECRET_ACCESS_KEY: 'secret', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' };
+const awsEnv = {
+  ...process.env,
+  AWS_ACCESS_KEY_ID: 'AKIDCLI',
+  AWS_SECRET_ACCESS_KEY: 'secret',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_PAGER: '',
+};
 
 describe('python clients', () => {
   let svc: TestService;
@@ -38,7 +44,7 @@ describe('python clients', () => {
     assert.match(summary.invalidInputMessage, /record|schema/i);
   });
 
-  it('boto3 personalize-events puts events and users, with the model\'s error codes', async () => {
+  it("boto3 personalize-events puts events and users, with the model's error codes", async () => {
     const r = await run('python3', [join(here, 'boto3_events_smoke.py'), svc.endpoint]);
     assert.equal(r.error, undefined, `python3 could not run: ${r.error?.message}`);
     assert.equal(r.status, 0, `boto3 events smoke failed:\n${r.stderr}`);
@@ -49,7 +55,16 @@ describe('python clients', () => {
 
   it('the AWS CLI creates and describes a schema (the README example)', async () => {
     const name = uniqueName('cli');
-    const create = await run('aws', ['personalize', 'create-schema', '--endpoint-url', svc.endpoint, '--name', name, '--schema', minimalSchemas.interactions]);
+    const create = await run('aws', [
+      'personalize',
+      'create-schema',
+      '--endpoint-url',
+      svc.endpoint,
+      '--name',
+      name,
+      '--schema',
+      minimalSchemas.interactions,
+    ]);
     assert.equal(create.error, undefined, `aws could not run: ${create.error?.message}`);
     assert.equal(create.status, 0, create.stderr);
     const { schemaArn } = JSON.parse(create.stdout) as { schemaArn: string };

@@ -4,7 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateDatasetGroupCommand, CreateDatasetImportJobCommand, DeleteDatasetGroupCommand, DescribeDatasetImportJobCommand, ListDatasetGroupsCommand,
+  CreateDatasetGroupCommand,
+  CreateDatasetImportJobCommand,
+  DeleteDatasetGroupCommand,
+  DescribeDatasetImportJobCommand,
+  ListDatasetGroupsCommand,
   ListDatasetImportJobsCommand,
 } from '@aws-sdk/client-personalize';
 import { quotasFor } from '../../src/resources/shared/quotas.ts';
@@ -43,7 +47,7 @@ describe('quotas', () => {
     await client.send(new CreateDatasetGroupCommand({ name: uniqueName('g') }));
   });
 
-  it('the quota table: generous values by default, AWS\'s defaults in aws mode; what AWS cannot raise is the same', () => {
+  it("the quota table: generous values by default, AWS's defaults in aws mode; what AWS cannot raise is the same", () => {
     assert.equal(generous.config.quotas, 'generous', 'generous is the default mode');
     assert.equal(aws.config.quotas, 'aws');
     assert.deepEqual(quotasFor('generous'), { schemas: 100_000, datasetGroups: 10_000, pendingImportJobs: 5, tagsPerResource: 50 });
@@ -57,7 +61,8 @@ describe('quotas', () => {
     // A region of its own, so that the list holds exactly these groups.
     const client = generous.client({ region: 'us-west-2' });
     const arns: string[] = [];
-    for (let i = 0; i < AWS_DATASET_GROUPS + 3; i++) arns.push((await client.send(new CreateDatasetGroupCommand({ name: uniqueName('g') }))).datasetGroupArn!);
+    for (let i = 0; i < AWS_DATASET_GROUPS + 3; i++)
+      arns.push((await client.send(new CreateDatasetGroupCommand({ name: uniqueName('g') }))).datasetGroupArn!);
     const listed = await client.send(new ListDatasetGroupsCommand({ maxResults: 100 }));
     assert.deepEqual(listed.datasetGroups?.map((g) => g.datasetGroupArn).sort(), arns.sort());
   });
@@ -68,19 +73,29 @@ describe('quotas', () => {
       const client = svc.client({ accessKeyId: IMPORT_ACCOUNT });
       const bucket = localBucket(svc.dataDir);
       // Six ACTIVE datasets in two groups (AWS mode allows 5 groups): one pending import each.
-      const [five, sixth] = await Promise.all([fiveDatasets(client, bucket), activeGroup(client).then((g) => datasetIn(client, g, DATASET_KINDS[0].schema, DATASET_KINDS[0].type))]);
+      const [five, sixth] = await Promise.all([
+        fiveDatasets(client, bucket),
+        activeGroup(client).then((g) => datasetIn(client, g, DATASET_KINDS[0].schema, DATASET_KINDS[0].type)),
+      ]);
       const create = (datasetArn: string, dataLocation: string) =>
         client.send(new CreateDatasetImportJobCommand({ jobName: uniqueName('imp'), datasetArn, dataSource: { dataLocation } }));
       const jobs: string[] = [];
       for (const d of five) jobs.push((await create(d.arn, d.location)).datasetImportJobArn!);
       for (const datasetImportJobArn of jobs) {
-        assert.equal((await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob?.status, 'CREATE PENDING');
+        assert.equal(
+          (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob?.status,
+          'CREATE PENDING',
+        );
       }
       const e = await errorOf(() => create(sixth, five[0].location));
       assert.equal(e.name, 'LimitExceededException');
       assert.equal(e.message, 'More than 5 resources with PENDING or IN_PROGRESS status.');
       assert.equal(e.$metadata?.httpStatusCode, 400);
-      assert.equal((await client.send(new ListDatasetImportJobsCommand({ maxResults: 100 }))).datasetImportJobs?.length, 5, 'the refused call made no job');
+      assert.equal(
+        (await client.send(new ListDatasetImportJobsCommand({ maxResults: 100 }))).datasetImportJobs?.length,
+        5,
+        'the refused call made no job',
+      );
       // Once the five have ended, none is pending: the sixth is taken.
       await svc.runner.drain();
       await create(sixth, five[0].location);

@@ -8,8 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateDataDeletionJobCommand, CreateDatasetImportJobCommand, CreateSchemaCommand, DescribeDataDeletionJobCommand, DescribeDatasetCommand,
-  DescribeDatasetImportJobCommand, ListDatasetImportJobsCommand, ListSchemasCommand, PersonalizeClient,
+  CreateDataDeletionJobCommand,
+  CreateDatasetImportJobCommand,
+  CreateSchemaCommand,
+  DescribeDataDeletionJobCommand,
+  DescribeDatasetCommand,
+  DescribeDatasetImportJobCommand,
+  ListDatasetImportJobsCommand,
+  ListSchemasCommand,
+  PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { uniqueName, waitFor } from '../testkit/service-harness.ts';
 import { minimalSchemas } from '../testkit/schemas.ts';
@@ -23,7 +30,12 @@ import { createDatabase, databaseUrl, dropDatabase } from '../testkit/postgres-d
 const BIG_ROWS = 400_000;
 
 function clientFor(node: ChildService): PersonalizeClient {
-  return new PersonalizeClient({ endpoint: node.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDSCALE', secretAccessKey: 's' }, maxAttempts: 1 });
+  return new PersonalizeClient({
+    endpoint: node.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDSCALE', secretAccessKey: 's' },
+    maxAttempts: 1,
+  });
 }
 
 /** The log line of `worker` saying it started `arn` (any attempt), if there is one. */
@@ -60,18 +72,32 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
   /** Starts an import of BIG_ROWS rows and returns its ARN and the worker that runs it. */
   async function bigImportRunning(key: string, offset: number, candidates: ChildService[]) {
     await bucket.put(key, csv(INTERACTIONS_HEADER_4, viewRows4(BIG_ROWS, offset)));
-    const { datasetImportJobArn } = await clientFor(api1).send(new CreateDatasetImportJobCommand({
-      jobName: uniqueName('big'), datasetArn, dataSource: { dataLocation: `s3://${bucket.name}/${key}` },
-    }));
-    const holder = await waitFor(async () => candidates.find((w) => started(w, datasetImportJobArn!)), 20_000, 'a worker to start the job', 5);
+    const { datasetImportJobArn } = await clientFor(api1).send(
+      new CreateDatasetImportJobCommand({
+        jobName: uniqueName('big'),
+        datasetArn,
+        dataSource: { dataLocation: `s3://${bucket.name}/${key}` },
+      }),
+    );
+    const holder = await waitFor(
+      async () => candidates.find((w) => started(w, datasetImportJobArn!)),
+      20_000,
+      'a worker to start the job',
+      5,
+    );
     return { arn: datasetImportJobArn!, holder, other: candidates.find((w) => w !== holder)! };
   }
 
   async function ended(client: PersonalizeClient, arn: string) {
-    return waitFor(async () => {
-      const j = (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn: arn }))).datasetImportJob!;
-      return j.status === 'ACTIVE' || j.status === 'CREATE FAILED' ? j : undefined;
-    }, 40_000, 'the import to end', 50);
+    return waitFor(
+      async () => {
+        const j = (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn: arn }))).datasetImportJob!;
+        return j.status === 'ACTIVE' || j.status === 'CREATE FAILED' ? j : undefined;
+      },
+      40_000,
+      'the import to end',
+      50,
+    );
   }
 
   before(async () => {
@@ -106,7 +132,11 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
       assert.deepEqual(await ready.json(), { status: 'ready', checks: { catalog: 'ok', objectStore: 'ok' } });
       assert.match(await (await fetch(`${n.endpoint}/metrics`)).text(), /# TYPE openpersonalize_job_queue_depth gauge/);
     }
-    const r = await fetch(workers[0].endpoint, { method: 'POST', headers: { 'x-amz-target': 'AmazonPersonalize.ListSchemas', 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
+    const r = await fetch(workers[0].endpoint, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AmazonPersonalize.ListSchemas', 'content-type': 'application/x-amz-json-1.1' },
+      body: '{}',
+    });
     assert.equal(r.status, 404);
   });
 
@@ -135,16 +165,28 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
     const c2 = clientFor(api2);
     const gone = new Set(['u3', 'u50']);
     await bucket.put('delete/users.csv', csv('USER_ID', ['u3', 'u50', 'nobody']));
-    const { dataDeletionJobArn } = await c1.send(new CreateDataDeletionJobCommand({
-      jobName: uniqueName('del'), datasetGroupArn, dataSource: { dataLocation: `s3://${bucket.name}/delete/users.csv` }, roleArn: 'arn:aws:iam::000000000000:role/deletion',
-    }));
-    const job = await waitFor(async () => {
-      const j = (await c2.send(new DescribeDataDeletionJobCommand({ dataDeletionJobArn }))).dataDeletionJob!;
-      return j.status === 'COMPLETED' || j.status === 'FAILED' ? j : undefined;
-    }, 30_000, 'the data deletion job to end');
+    const { dataDeletionJobArn } = await c1.send(
+      new CreateDataDeletionJobCommand({
+        jobName: uniqueName('del'),
+        datasetGroupArn,
+        dataSource: { dataLocation: `s3://${bucket.name}/delete/users.csv` },
+        roleArn: 'arn:aws:iam::000000000000:role/deletion',
+      }),
+    );
+    const job = await waitFor(
+      async () => {
+        const j = (await c2.send(new DescribeDataDeletionJobCommand({ dataDeletionJobArn }))).dataDeletionJob!;
+        return j.status === 'COMPLETED' || j.status === 'FAILED' ? j : undefined;
+      },
+      30_000,
+      'the data deletion job to end',
+    );
     assert.equal(job.status, 'COMPLETED', job.failureReason);
     assert.equal(job.numDeleted, 2, 'u3 and u50 were found; nobody was not');
-    assert.ok(workers.some((w) => started(w, dataDeletionJobArn!)), 'a worker ran the job');
+    assert.ok(
+      workers.some((w) => started(w, dataDeletionJobArn!)),
+      'a worker ran the job',
+    );
     assert.ok(![api1, api2].some((a) => started(a, dataDeletionJobArn!)), 'an api node only enqueues');
     const kept = smallExport.filter((l, i) => i === 0 || !gone.has(l.split(',')[0]));
     assert.ok(smallExport.length - kept.length >= 2 * 15, 'the deletion removes real rows (u3 and u50 have 15 or 16 each)');
@@ -156,13 +198,21 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
     await holder.kill9();
     // The third worker starts only once the survivor has taken the job over: started at the kill,
     // it was often up when the killed worker's lease ended and could claim the job first.
-    const takeover = await waitFor(async () => started(other, arn), 20_000, 'the surviving worker to take the job over (if the killed one ended it first, make BIG_ROWS larger)', 5);
+    const takeover = await waitFor(
+      async () => started(other, arn),
+      20_000,
+      'the surviving worker to take the job over (if the killed one ended it first, make BIG_ROWS larger)',
+      5,
+    );
     joining = node('worker');
     const jobLines = (w: ChildService) => JSON.stringify(w.logLines().filter((l) => l.job === arn));
     assert.equal(takeover.attempt, 2, `the surviving worker ran the second attempt: ${jobLines(other)}`);
     const job = await ended(clientFor(api2), arn);
     assert.equal(job.status, 'ACTIVE', job.failureReason);
-    assert.ok(!holder.logLines().some((l) => l.msg === 'job ended' && l.job === arn), `the import ended before the kill (make BIG_ROWS larger): ${jobLines(holder)}`);
+    assert.ok(
+      !holder.logLines().some((l) => l.msg === 'job ended' && l.job === arn),
+      `the import ended before the kill (make BIG_ROWS larger): ${jobLines(holder)}`,
+    );
     const lines = await exportLines(clientFor(api1), bucket, datasetArn);
     assert.equal(lines.length, 1 + BIG_ROWS, 'exactly the rows of the new file: nothing of the killed run, nothing of the old data');
     assert.deepEqual(lines, [INTERACTIONS_HEADER_4, ...viewRows4(BIG_ROWS, 0).sort()]);

@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateDatasetCommand, CreateSchemaCommand, DeleteSchemaCommand, DescribeSchemaCommand, ListSchemasCommand, PersonalizeClient,
+  CreateDatasetCommand,
+  CreateSchemaCommand,
+  DeleteSchemaCommand,
+  DescribeSchemaCommand,
+  ListSchemasCommand,
+  PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { errorOf, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
 import { minimalSchemas } from '../testkit/schemas.ts';
@@ -41,10 +46,15 @@ describe('schemas', () => {
 
   it('keeps the domain of a domain schema', async () => {
     const ecommerce = JSON.stringify({
-      type: 'record', name: 'Interactions', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
+      type: 'record',
+      name: 'Interactions',
+      namespace: 'com.amazonaws.personalize.schema',
+      version: '1.0',
       fields: [
-        { name: 'USER_ID', type: 'string' }, { name: 'ITEM_ID', type: 'string' },
-        { name: 'TIMESTAMP', type: 'long' }, { name: 'EVENT_TYPE', type: 'string' },
+        { name: 'USER_ID', type: 'string' },
+        { name: 'ITEM_ID', type: 'string' },
+        { name: 'TIMESTAMP', type: 'long' },
+        { name: 'EVENT_TYPE', type: 'string' },
       ],
     });
     const { schemaArn } = await client.send(new CreateSchemaCommand({ name: uniqueName('d'), schema: ecommerce, domain: 'ECOMMERCE' }));
@@ -61,7 +71,14 @@ describe('schemas', () => {
   });
 
   it('refuses a bad schema with InvalidInputException saying what is wrong', async () => {
-    const noItemId = JSON.stringify({ type: 'record', name: 'Interactions', fields: [{ name: 'USER_ID', type: 'string' }, { name: 'TIMESTAMP', type: 'long' }] });
+    const noItemId = JSON.stringify({
+      type: 'record',
+      name: 'Interactions',
+      fields: [
+        { name: 'USER_ID', type: 'string' },
+        { name: 'TIMESTAMP', type: 'long' },
+      ],
+    });
     const e = await errorOf(() => client.send(new CreateSchemaCommand({ name: uniqueName('bad'), schema: noItemId })));
     assert.equal(e.name, 'InvalidInputException');
     assert.match(e.message, /ITEM_ID/);
@@ -96,7 +113,9 @@ describe('schemas', () => {
   });
 
   it('answers ResourceNotFoundException for a schema that never existed', async () => {
-    const e = await errorOf(() => client.send(new DeleteSchemaCommand({ schemaArn: 'arn:aws:personalize:us-east-1:000000000000:schema/nope' })));
+    const e = await errorOf(() =>
+      client.send(new DeleteSchemaCommand({ schemaArn: 'arn:aws:personalize:us-east-1:000000000000:schema/nope' })),
+    );
     assert.equal(e.name, 'ResourceNotFoundException');
   });
 });

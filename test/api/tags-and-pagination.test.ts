@@ -2,8 +2,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateDatasetGroupCommand, CreateSchemaCommand, ListDatasetGroupsCommand, ListSchemasCommand, ListTagsForResourceCommand,
-  paginateListSchemas, PersonalizeClient, TagResourceCommand, UntagResourceCommand,
+  CreateDatasetGroupCommand,
+  CreateSchemaCommand,
+  ListDatasetGroupsCommand,
+  ListSchemasCommand,
+  ListTagsForResourceCommand,
+  paginateListSchemas,
+  PersonalizeClient,
+  TagResourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-personalize';
 import { errorOf, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
 import { minimalSchemas } from '../testkit/schemas.ts';
@@ -18,11 +25,24 @@ describe('tags', () => {
   after(() => svc.close());
 
   it('tags on create, TagResource, UntagResource, ListTagsForResource', async () => {
-    const { datasetGroupArn } = await client.send(new CreateDatasetGroupCommand({ name: uniqueName('g'), tags: [{ tagKey: 'team', tagValue: 'recs' }] }));
+    const { datasetGroupArn } = await client.send(
+      new CreateDatasetGroupCommand({ name: uniqueName('g'), tags: [{ tagKey: 'team', tagValue: 'recs' }] }),
+    );
     const list = async () => (await client.send(new ListTagsForResourceCommand({ resourceArn: datasetGroupArn }))).tags;
     assert.deepEqual(await list(), [{ tagKey: 'team', tagValue: 'recs' }]);
-    await client.send(new TagResourceCommand({ resourceArn: datasetGroupArn, tags: [{ tagKey: 'env', tagValue: 'dev' }, { tagKey: 'team', tagValue: 'ml' }] }));
-    assert.deepEqual(await list(), [{ tagKey: 'team', tagValue: 'ml' }, { tagKey: 'env', tagValue: 'dev' }]);
+    await client.send(
+      new TagResourceCommand({
+        resourceArn: datasetGroupArn,
+        tags: [
+          { tagKey: 'env', tagValue: 'dev' },
+          { tagKey: 'team', tagValue: 'ml' },
+        ],
+      }),
+    );
+    assert.deepEqual(await list(), [
+      { tagKey: 'team', tagValue: 'ml' },
+      { tagKey: 'env', tagValue: 'dev' },
+    ]);
     await client.send(new UntagResourceCommand({ resourceArn: datasetGroupArn, tagKeys: ['team'] }));
     assert.deepEqual(await list(), [{ tagKey: 'env', tagValue: 'dev' }]);
   });
@@ -30,29 +50,43 @@ describe('tags', () => {
   it('holds at most 50 tags per resource (TooManyTagsException)', async () => {
     const tags = Array.from({ length: 50 }, (_, i) => ({ tagKey: `k${i}`, tagValue: `v${i}` }));
     const { datasetGroupArn } = await client.send(new CreateDatasetGroupCommand({ name: uniqueName('g'), tags }));
-    const e = await errorOf(() => client.send(new TagResourceCommand({ resourceArn: datasetGroupArn, tags: [{ tagKey: 'one-more', tagValue: 'x' }] })));
+    const e = await errorOf(() =>
+      client.send(new TagResourceCommand({ resourceArn: datasetGroupArn, tags: [{ tagKey: 'one-more', tagValue: 'x' }] })),
+    );
     assert.equal(e.name, 'TooManyTagsException');
     assert.equal((await client.send(new ListTagsForResourceCommand({ resourceArn: datasetGroupArn }))).tags?.length, 50);
-    const created = await errorOf(() => client.send(new CreateDatasetGroupCommand({ name: uniqueName('g'), tags: [...tags, { tagKey: 'x', tagValue: 'y' }] })));
+    const created = await errorOf(() =>
+      client.send(new CreateDatasetGroupCommand({ name: uniqueName('g'), tags: [...tags, { tagKey: 'x', tagValue: 'y' }] })),
+    );
     assert.equal(created.name, 'TooManyTagsException');
-    const keys = await errorOf(() => client.send(new UntagResourceCommand({ resourceArn: datasetGroupArn, tagKeys: Array.from({ length: 51 }, (_, i) => `k${i}`) })));
+    const keys = await errorOf(() =>
+      client.send(new UntagResourceCommand({ resourceArn: datasetGroupArn, tagKeys: Array.from({ length: 51 }, (_, i) => `k${i}`) })),
+    );
     assert.equal(keys.name, 'TooManyTagKeysException');
   });
 
   it('reserves the aws: prefix and checks the model pattern', async () => {
     const { datasetGroupArn } = await client.send(new CreateDatasetGroupCommand({ name: uniqueName('g') }));
-    const reserved = await errorOf(() => client.send(new TagResourceCommand({ resourceArn: datasetGroupArn, tags: [{ tagKey: 'aws:x', tagValue: 'y' }] })));
+    const reserved = await errorOf(() =>
+      client.send(new TagResourceCommand({ resourceArn: datasetGroupArn, tags: [{ tagKey: 'aws:x', tagValue: 'y' }] })),
+    );
     assert.equal(reserved.name, 'InvalidInputException');
-    const pattern = await errorOf(() => client.send(new TagResourceCommand({ resourceArn: datasetGroupArn, tags: [{ tagKey: 'bad{key}', tagValue: 'y' }] })));
+    const pattern = await errorOf(() =>
+      client.send(new TagResourceCommand({ resourceArn: datasetGroupArn, tags: [{ tagKey: 'bad{key}', tagValue: 'y' }] })),
+    );
     assert.equal(pattern.name, 'ValidationException');
     assert.match(pattern.message, /at 'tags.1.member.tagKey' failed to satisfy constraint: Member must satisfy regular expression pattern/);
   });
 
   it('refuses tags on a missing resource and on schemas', async () => {
-    const missing = await errorOf(() => client.send(new ListTagsForResourceCommand({ resourceArn: 'arn:aws:personalize:us-east-1:000000000000:dataset-group/none' })));
+    const missing = await errorOf(() =>
+      client.send(new ListTagsForResourceCommand({ resourceArn: 'arn:aws:personalize:us-east-1:000000000000:dataset-group/none' })),
+    );
     assert.equal(missing.name, 'ResourceNotFoundException');
     const { schemaArn } = await client.send(new CreateSchemaCommand({ name: uniqueName('s'), schema: minimalSchemas.items }));
-    const schemaTag = await errorOf(() => client.send(new TagResourceCommand({ resourceArn: schemaArn, tags: [{ tagKey: 'a', tagValue: 'b' }] })));
+    const schemaTag = await errorOf(() =>
+      client.send(new TagResourceCommand({ resourceArn: schemaArn, tags: [{ tagKey: 'a', tagValue: 'b' }] })),
+    );
     assert.equal(schemaTag.name, 'InvalidInputException');
   });
 });
@@ -64,7 +98,8 @@ describe('pagination', () => {
   before(async () => {
     svc = await startTestService();
     client = svc.client();
-    for (let i = 0; i < 23; i++) created.push((await client.send(new CreateSchemaCommand({ name: uniqueName('p'), schema: minimalSchemas.items }))).schemaArn!);
+    for (let i = 0; i < 23; i++)
+      created.push((await client.send(new CreateSchemaCommand({ name: uniqueName('p'), schema: minimalSchemas.items }))).schemaArn!);
   });
   after(() => svc.close());
 

@@ -6,12 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  CatalogConflictError,
-  type Catalog,
-  type ResourceKind,
-  type ResourceRecord,
-} from '../../src/catalog/catalog.ts';
+import { CatalogConflictError, type Catalog, type ResourceKind, type ResourceRecord } from '../../src/catalog/catalog.ts';
 
 type NewRecord = Omit<ResourceRecord, 'version'>;
 
@@ -134,7 +129,14 @@ export function runCatalogConformance(name: string, open: () => Promise<Catalog>
       });
       assert.equal(v2.version, 2);
       assert.deepEqual(await catalog.get(r.arn), v2);
-      assert.deepEqual(v2, { ...r, name: 'renamed', parentArn: 'arn:parent', updatedAt: r.updatedAt + 10, body: { changed: [1, 2] }, version: 2 });
+      assert.deepEqual(v2, {
+        ...r,
+        name: 'renamed',
+        parentArn: 'arn:parent',
+        updatedAt: r.updatedAt + 10,
+        body: { changed: [1, 2] },
+        version: 2,
+      });
 
       // createdAt is not among the replaced fields: list order never moves under a row.
       const v3 = await catalog.update({ ...v2, parentArn: null, status: null, createdAt: 1, updatedAt: r.updatedAt + 20 }, 2);
@@ -189,7 +191,8 @@ export function runCatalogConformance(name: string, open: () => Promise<Catalog>
         record(b, 'd1', { kind: 'dataset', parentArn: g1 }),
       ];
       for (const r of rows) await catalog.insert(r);
-      const names = async (q: Parameters<Catalog['list']>[0]) => (await catalog.list(q)).map((r) => `${r.account === a ? 'a' : 'b'}:${r.name}`).sort();
+      const names = async (q: Parameters<Catalog['list']>[0]) =>
+        (await catalog.list(q)).map((r) => `${r.account === a ? 'a' : 'b'}:${r.name}`).sort();
       const base = { account: a, region: 'us-east-1' };
 
       assert.deepEqual(await names({ ...base, kind: 'schema' }), ['a:s1', 'a:s2', 'a:s3']);
@@ -217,7 +220,17 @@ export function runCatalogConformance(name: string, open: () => Promise<Catalog>
       const acct = freshAccount();
       // Mixed case and punctuation: the arn tiebreak must be byte order on every backend ('B'
       // before 'a'), whatever the server's locale says.
-      const specs: Array<[string, number]> = [['b', 200], ['B', 200], ['a', 200], ['A', 200], ['a-b', 200], ['ab', 200], ['Z', 100], ['z', 300], ['m', 150]];
+      const specs: Array<[string, number]> = [
+        ['b', 200],
+        ['B', 200],
+        ['a', 200],
+        ['A', 200],
+        ['a-b', 200],
+        ['ab', 200],
+        ['Z', 100],
+        ['z', 300],
+        ['m', 150],
+      ];
       const rows = specs.map(([n, t]) => record(acct, n, { kind: 'filter', createdAt: t }));
       for (const r of rows) await catalog.insert(r);
       const q = { account: acct, region: 'us-east-1', kind: 'filter' as ResourceKind };
@@ -225,24 +238,40 @@ export function runCatalogConformance(name: string, open: () => Promise<Catalog>
       assert.deepEqual(await arns(), sorted(rows, 'newest'));
       assert.deepEqual(await arns('newest'), sorted(rows, 'newest'));
       assert.deepEqual(await arns('oldest'), sorted(rows, 'oldest'));
-      assert.deepEqual((await catalog.list({ ...q, limit: 2 })).map((r) => r.name), ['z', 'b']);
+      assert.deepEqual(
+        (await catalog.list({ ...q, limit: 2 })).map((r) => r.name),
+        ['z', 'b'],
+      );
     });
 
     it('keyset pagination visits every row exactly once, ties on createdAt included', async () => {
       const acct = freshAccount();
       const rows = Array.from({ length: 23 }, (_, i) =>
-        record(acct, `r${String((i * 7) % 23).padStart(2, '0')}`, { kind: 'dataset-import-job', createdAt: 1000 + Math.floor(i / 4), status: i % 3 ? 'ACTIVE' : 'FAILED' }),
+        record(acct, `r${String((i * 7) % 23).padStart(2, '0')}`, {
+          kind: 'dataset-import-job',
+          createdAt: 1000 + Math.floor(i / 4),
+          status: i % 3 ? 'ACTIVE' : 'FAILED',
+        }),
       );
       for (const r of rows) await catalog.insert(r);
       const q = { account: acct, region: 'us-east-1', kind: 'dataset-import-job' as ResourceKind };
       for (const order of ['newest', 'oldest'] as const) {
-        for (const [statusIn, expectedRows] of [[undefined, rows], [['ACTIVE'], rows.filter((r) => r.status === 'ACTIVE')]] as const) {
+        for (const [statusIn, expectedRows] of [
+          [undefined, rows],
+          [['ACTIVE'], rows.filter((r) => r.status === 'ACTIVE')],
+        ] as const) {
           for (const limit of [1, 2, 4, 5, 7, 22, 23, 50]) {
             const seen: string[] = [];
             let after: ResourceRecord | undefined;
             for (let pages = 0; ; pages++) {
               assert.ok(pages <= 25, 'pagination does not terminate');
-              const page = await catalog.list({ ...q, statusIn: statusIn ? [...statusIn] : undefined, order, limit, after: after && { createdAt: after.createdAt, arn: after.arn } });
+              const page = await catalog.list({
+                ...q,
+                statusIn: statusIn ? [...statusIn] : undefined,
+                order,
+                limit,
+                after: after && { createdAt: after.createdAt, arn: after.arn },
+              });
               assert.ok(page.length <= limit);
               seen.push(...page.map((r) => r.arn));
               if (page.length < limit) break;
@@ -261,17 +290,40 @@ export function runCatalogConformance(name: string, open: () => Promise<Catalog>
       await catalog.insert(r);
       await catalog.insert(other);
       assert.deepEqual(await catalog.getTags(r.arn), []);
-      await catalog.putTags(r.arn, [{ key: 'zeta', value: '1' }, { key: 'alpha', value: '2' }, { key: 'mid', value: '3' }]);
+      await catalog.putTags(r.arn, [
+        { key: 'zeta', value: '1' },
+        { key: 'alpha', value: '2' },
+        { key: 'mid', value: '3' },
+      ]);
       await catalog.putTags(other.arn, [{ key: 'alpha', value: 'other' }]);
-      assert.deepEqual(await catalog.getTags(r.arn), [{ key: 'zeta', value: '1' }, { key: 'alpha', value: '2' }, { key: 'mid', value: '3' }]);
-      await catalog.putTags(r.arn, [{ key: 'alpha', value: '20' }, { key: 'new', value: '4' }]);
-      assert.deepEqual(await catalog.getTags(r.arn), [{ key: 'zeta', value: '1' }, { key: 'alpha', value: '20' }, { key: 'mid', value: '3' }, { key: 'new', value: '4' }]);
+      assert.deepEqual(await catalog.getTags(r.arn), [
+        { key: 'zeta', value: '1' },
+        { key: 'alpha', value: '2' },
+        { key: 'mid', value: '3' },
+      ]);
+      await catalog.putTags(r.arn, [
+        { key: 'alpha', value: '20' },
+        { key: 'new', value: '4' },
+      ]);
+      assert.deepEqual(await catalog.getTags(r.arn), [
+        { key: 'zeta', value: '1' },
+        { key: 'alpha', value: '20' },
+        { key: 'mid', value: '3' },
+        { key: 'new', value: '4' },
+      ]);
       await catalog.deleteTags(r.arn, ['zeta', 'mid', 'absent']);
-      assert.deepEqual(await catalog.getTags(r.arn), [{ key: 'alpha', value: '20' }, { key: 'new', value: '4' }]);
+      assert.deepEqual(await catalog.getTags(r.arn), [
+        { key: 'alpha', value: '20' },
+        { key: 'new', value: '4' },
+      ]);
       await catalog.putTags(r.arn, [{ key: 'zeta', value: 'back' }]);
       await catalog.putTags(r.arn, []);
       await catalog.deleteTags(r.arn, []);
-      assert.deepEqual(await catalog.getTags(r.arn), [{ key: 'alpha', value: '20' }, { key: 'new', value: '4' }, { key: 'zeta', value: 'back' }]);
+      assert.deepEqual(await catalog.getTags(r.arn), [
+        { key: 'alpha', value: '20' },
+        { key: 'new', value: '4' },
+        { key: 'zeta', value: 'back' },
+      ]);
       assert.deepEqual(await catalog.getTags(other.arn), [{ key: 'alpha', value: 'other' }]);
       await assert.rejects(catalog.putTags(`${r.arn}-missing`, [{ key: 'k', value: 'v' }]), conflict('missing'));
     });
@@ -301,7 +353,11 @@ export function runCatalogConformance(name: string, open: () => Promise<Catalog>
         return 'done';
       });
       assert.equal(result, 'done');
-      assert.deepEqual((await catalog.list({ account: acct, region: 'us-east-1', kind: 'schema' })).map((r) => r.name).sort(), ['keep', 'new1', 'new2']);
+      assert.deepEqual((await catalog.list({ account: acct, region: 'us-east-1', kind: 'schema' })).map((r) => r.name).sort(), [
+        'keep',
+        'new1',
+        'new2',
+      ]);
       assert.equal((await catalog.get(keep.arn))?.version, 2);
       assert.deepEqual(await catalog.getTags(keep.arn), [{ key: 'k', value: 'v' }]);
       assert.equal(await catalog.getSetting(setting), 'yes');
@@ -311,7 +367,10 @@ export function runCatalogConformance(name: string, open: () => Promise<Catalog>
       const acct = freshAccount();
       const x = await catalog.insert(record(acct, 'x', { body: { v: 1 } }));
       const y = await catalog.insert(record(acct, 'y'));
-      await catalog.putTags(x.arn, [{ key: 'a', value: '1' }, { key: 'b', value: '2' }]);
+      await catalog.putTags(x.arn, [
+        { key: 'a', value: '1' },
+        { key: 'b', value: '2' },
+      ]);
       await catalog.putTags(y.arn, [{ key: 'c', value: '3' }]);
       const setting = `rb-${acct}`;
       const boom = new Error('boom');
@@ -319,7 +378,10 @@ export function runCatalogConformance(name: string, open: () => Promise<Catalog>
         catalog.transaction(async (tx) => {
           await tx.insert(record(acct, 'z'));
           await tx.update({ ...x, body: { v: 2 } }, 1);
-          await tx.putTags(x.arn, [{ key: 'a', value: 'changed' }, { key: 'n', value: 'new' }]);
+          await tx.putTags(x.arn, [
+            { key: 'a', value: 'changed' },
+            { key: 'n', value: 'new' },
+          ]);
           await tx.deleteTags(x.arn, ['b']);
           await tx.delete(y.arn);
           await tx.putSettingIfAbsent(setting, 'no');
@@ -329,7 +391,10 @@ export function runCatalogConformance(name: string, open: () => Promise<Catalog>
       );
       assert.equal(await catalog.get(record(acct, 'z').arn), undefined);
       assert.deepEqual(await catalog.get(x.arn), x);
-      assert.deepEqual(await catalog.getTags(x.arn), [{ key: 'a', value: '1' }, { key: 'b', value: '2' }]);
+      assert.deepEqual(await catalog.getTags(x.arn), [
+        { key: 'a', value: '1' },
+        { key: 'b', value: '2' },
+      ]);
       assert.deepEqual(await catalog.get(y.arn), y);
       assert.deepEqual(await catalog.getTags(y.arn), [{ key: 'c', value: '3' }]);
       assert.equal(await catalog.getSetting(setting), undefined);
@@ -387,7 +452,7 @@ export function runCatalogConformance(name: string, open: () => Promise<Catalog>
       assert.equal((await catalog.get(r.arn))?.version, 2);
     });
 
-    it('data persists across close and reopen, and a second catalog sees the first one\'s writes', async () => {
+    it("data persists across close and reopen, and a second catalog sees the first one's writes", async () => {
       const acct = freshAccount();
       const r = record(acct, 'persist', { body: { keep: ['me'] } });
       const first = await open();

@@ -21,11 +21,24 @@ describe('parseDatabaseUrl', () => {
     assert.deepEqual(parseDatabaseUrl('file:/var/op/c.db', '/data'), { kind: 'sqlite', path: '/var/op/c.db' });
     assert.deepEqual(parseDatabaseUrl('file:///var/op/my%20c.db', '/data'), { kind: 'sqlite', path: '/var/op/my c.db' });
     assert.deepEqual(parseDatabaseUrl('postgres://u:p@h:5432/db', '/data'), { kind: 'postgres', url: 'postgres://u:p@h:5432/db' });
-    assert.deepEqual(parseDatabaseUrl('postgresql://h/db?sslmode=require', '/data'), { kind: 'postgres', url: 'postgresql://h/db?sslmode=require' });
+    assert.deepEqual(parseDatabaseUrl('postgresql://h/db?sslmode=require', '/data'), {
+      kind: 'postgres',
+      url: 'postgresql://h/db?sslmode=require',
+    });
   });
 
   it('rejects anything else with one line naming the accepted forms, without echoing credentials', () => {
-    for (const url of ['mysql://root:s3cret@db/x', 'redis://h', '', '   ', 'catalog.sqlite', 'sqlite:', 'file:', 'postgres:/h/db', 'file://remote-host/x.db']) {
+    for (const url of [
+      'mysql://root:s3cret@db/x',
+      'redis://h',
+      '',
+      '   ',
+      'catalog.sqlite',
+      'sqlite:',
+      'file:',
+      'postgres:/h/db',
+      'file://remote-host/x.db',
+    ]) {
       assert.throws(
         () => parseDatabaseUrl(url, '/data'),
         (err: Error) => {
@@ -74,7 +87,10 @@ describe('openCatalog', () => {
       assert.equal(sqlAccessOf(catalog).dialect.name, 'sqlite');
       assert.equal(await catalog.putSettingIfAbsent('k', 'v'), 'v');
       assert.ok(!existsSync(dataDir));
-      assert.deepEqual(readdirSync(dir).filter((n) => n.includes('memory')), []);
+      assert.deepEqual(
+        readdirSync(dir).filter((n) => n.includes('memory')),
+        [],
+      );
     } finally {
       await catalog.close();
     }

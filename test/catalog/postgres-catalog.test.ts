@@ -56,14 +56,20 @@ describe('PostgreSQL catalog specifics', () => {
       // Separate pools stand in for separate processes: each migrates on its own connection.
       const catalogs = await Promise.all(Array.from({ length: 4 }, () => PostgresCatalog.open(fresh)));
       await Promise.all(catalogs.map((c) => c.close()));
-      assert.deepEqual(await appliedVersions(fresh), MIGRATIONS.map((m) => m.version));
+      assert.deepEqual(
+        await appliedVersions(fresh),
+        MIGRATIONS.map((m) => m.version),
+      );
     } finally {
       await dropDatabase(name);
     }
   });
 
   it('records each migration exactly once and refuses a schema from a newer version', async () => {
-    assert.deepEqual(await appliedVersions(url), MIGRATIONS.map((m) => m.version));
+    assert.deepEqual(
+      await appliedVersions(url),
+      MIGRATIONS.map((m) => m.version),
+    );
     const name = await createDatabase();
     try {
       const future = databaseUrl(name);
@@ -81,7 +87,18 @@ describe('PostgreSQL catalog specifics', () => {
   it('keeps uncommitted writes invisible to other connections until commit', async () => {
     const catalog = await PostgresCatalog.open(url);
     try {
-      const r = { arn: 'arn:isolation', account: 'iso', region: 'r', kind: 'schema' as const, name: 'iso', parentArn: null, status: null, createdAt: 1, updatedAt: 1, body: {} };
+      const r = {
+        arn: 'arn:isolation',
+        account: 'iso',
+        region: 'r',
+        kind: 'schema' as const,
+        name: 'iso',
+        parentArn: null,
+        status: null,
+        createdAt: 1,
+        updatedAt: 1,
+        body: {},
+      };
       await catalog.transaction(async (tx) => {
         await tx.insert(r);
         assert.equal(await catalog.get(r.arn), undefined);

@@ -9,7 +9,17 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CatalogConflictError, type Catalog, type QueuedJob, type ResourceKind } from '../../src/catalog/catalog.ts';
 
-const ALL_KINDS: ResourceKind[] = ['schema', 'dataset-group', 'dataset', 'dataset-import-job', 'dataset-export-job', 'data-deletion-job', 'event-tracker', 'metric-attribution', 'filter'];
+const ALL_KINDS: ResourceKind[] = [
+  'schema',
+  'dataset-group',
+  'dataset',
+  'dataset-import-job',
+  'dataset-export-job',
+  'data-deletion-job',
+  'event-tracker',
+  'metric-attribution',
+  'filter',
+];
 const IMPORT: ResourceKind = 'dataset-import-job';
 const T0 = 1_700_000_000_000;
 const LEASE = 30_000;
@@ -26,7 +36,7 @@ function waiting(arn: string, enqueuedAt = T0, kind: ResourceKind = IMPORT, atte
 /** Takes every job off the queue through the API under test. */
 async function emptyQueue(catalog: Catalog): Promise<void> {
   await catalog.expireAllLeases();
-  for (let job; (job = await catalog.claimJob('test-reset', ALL_KINDS, LEASE, T0)); ) {
+  for (let job; (job = await catalog.claimJob('test-reset', ALL_KINDS, LEASE, T0));) {
     assert.equal(await catalog.finishJob(job.arn, 'test-reset'), true);
   }
   assert.deepEqual(await catalog.listQueuedJobs(), []);
@@ -102,7 +112,18 @@ export function runQueueConformance(name: string, open: () => Promise<Catalog>):
 
     it('finishJob in a transaction commits with it, and a throw leaves the job queued', async () => {
       const arn = jobArn('tx-finish');
-      const resource = { arn, account: '000000000000', region: 'us-east-1', kind: IMPORT, name: `${run}-tx-finish`, parentArn: null, status: 'IN_PROGRESS', createdAt: T0, updatedAt: T0, body: {} };
+      const resource = {
+        arn,
+        account: '000000000000',
+        region: 'us-east-1',
+        kind: IMPORT,
+        name: `${run}-tx-finish`,
+        parentArn: null,
+        status: 'IN_PROGRESS',
+        createdAt: T0,
+        updatedAt: T0,
+        body: {},
+      };
       const created = await catalog.transaction(async (tx) => {
         const r = await tx.insert(resource);
         await tx.enqueueJob(arn, IMPORT, T0);
@@ -147,7 +168,12 @@ export function runQueueConformance(name: string, open: () => Promise<Catalog>):
       assert.equal((await catalog.claimJob('w3', [IMPORT], LEASE, T0 + LEASE + 2))?.attempts, 2);
       await catalog.releaseJob(arn, 'w3');
       assert.equal((await catalog.getQueuedJob(arn))?.attempts, 1);
-      assert.deepEqual(await catalog.claimJob('w4', [IMPORT], LEASE, T0 + LEASE + 3), { ...waiting(arn), owner: 'w4', leaseExpiresAt: T0 + 2 * LEASE + 3, attempts: 2 });
+      assert.deepEqual(await catalog.claimJob('w4', [IMPORT], LEASE, T0 + LEASE + 3), {
+        ...waiting(arn),
+        owner: 'w4',
+        leaseExpiresAt: T0 + 2 * LEASE + 3,
+        attempts: 2,
+      });
     });
 
     it('claim takes only the given kinds, oldest enqueuedAt first, ties by ARN in byte order', async () => {
@@ -185,7 +211,14 @@ export function runQueueConformance(name: string, open: () => Promise<Catalog>):
 
       const again = [];
       for (let i = 0; i < 3; i++) again.push(await catalog.claimJob('w3', [IMPORT], LEASE, T0 + 1));
-      assert.deepEqual(again.map((j) => [j?.arn, j?.attempts]), [[a, 2], [b, 2], [c, 1]]);
+      assert.deepEqual(
+        again.map((j) => [j?.arn, j?.attempts]),
+        [
+          [a, 2],
+          [b, 2],
+          [c, 1],
+        ],
+      );
       assert.equal(await catalog.expireAllLeases(), 3);
     });
 
@@ -202,7 +235,10 @@ export function runQueueConformance(name: string, open: () => Promise<Catalog>):
         waiting(c, T0 + 3),
       ]);
       await catalog.finishJob(a, 'w1');
-      assert.deepEqual((await catalog.listQueuedJobs()).map((j) => j.arn), [b, c]);
+      assert.deepEqual(
+        (await catalog.listQueuedJobs()).map((j) => j.arn),
+        [b, c],
+      );
     });
 
     it('enqueue: a queued ARN conflicts (exists), rolls back with its transaction, needs no resource row', async () => {
@@ -221,15 +257,29 @@ export function runQueueConformance(name: string, open: () => Promise<Catalog>):
       assert.deepEqual(await catalog.getQueuedJob(other), waiting(other));
 
       const rolledBack = jobArn('enqueue-rollback');
-      await assert.rejects(catalog.transaction(async (tx) => {
-        await tx.enqueueJob(rolledBack, IMPORT, T0);
-        throw new Error('no');
-      }), /no/);
+      await assert.rejects(
+        catalog.transaction(async (tx) => {
+          await tx.enqueueJob(rolledBack, IMPORT, T0);
+          throw new Error('no');
+        }),
+        /no/,
+      );
       assert.equal(await catalog.getQueuedJob(rolledBack), undefined);
 
       // The queue refers to no resource row: deleting the resource leaves the job.
       const withResource = jobArn('enqueue-resource');
-      await catalog.insert({ arn: withResource, account: '000000000000', region: 'us-east-1', kind: IMPORT, name: 'r', parentArn: null, status: null, createdAt: T0, updatedAt: T0, body: {} });
+      await catalog.insert({
+        arn: withResource,
+        account: '000000000000',
+        region: 'us-east-1',
+        kind: IMPORT,
+        name: 'r',
+        parentArn: null,
+        status: null,
+        createdAt: T0,
+        updatedAt: T0,
+        body: {},
+      });
       await catalog.enqueueJob(withResource, IMPORT, T0);
       assert.equal(await catalog.delete(withResource), true);
       assert.deepEqual(await catalog.getQueuedJob(withResource), waiting(withResource));

@@ -32,7 +32,10 @@ describe('SQLite catalog specifics', () => {
     const db = new Database(path, { readonly: true });
     try {
       const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>;
-      assert.deepEqual(versions.map((v) => v.version), MIGRATIONS.map((m) => m.version));
+      assert.deepEqual(
+        versions.map((v) => v.version),
+        MIGRATIONS.map((m) => m.version),
+      );
       assert.equal(versions.at(-1)?.version, LATEST_VERSION);
     } finally {
       db.close();
@@ -51,7 +54,18 @@ describe('SQLite catalog specifics', () => {
   it('makes operations outside a transaction wait until it commits', async () => {
     const catalog = await SqliteCatalog.open(':memory:');
     try {
-      const r = { arn: 'arn:wait', account: '1', region: 'r', kind: 'schema' as const, name: 'wait', parentArn: null, status: null, createdAt: 1, updatedAt: 1, body: {} };
+      const r = {
+        arn: 'arn:wait',
+        account: '1',
+        region: 'r',
+        kind: 'schema' as const,
+        name: 'wait',
+        parentArn: null,
+        status: null,
+        createdAt: 1,
+        updatedAt: 1,
+        body: {},
+      };
       const events: string[] = [];
       const tx = catalog.transaction(async (t) => {
         await delay(20);
@@ -73,11 +87,22 @@ describe('SQLite catalog specifics', () => {
     }
   });
 
-  it('serialises two catalogs on one file instead of blocking in SQLite\'s busy wait', async () => {
+  it("serialises two catalogs on one file instead of blocking in SQLite's busy wait", async () => {
     const path = join(dir, 'shared.sqlite');
     const [a, b] = [await SqliteCatalog.open(path), await SqliteCatalog.open(path)];
     try {
-      const rec = (name: string) => ({ arn: `arn:${name}`, account: '1', region: 'r', kind: 'schema' as const, name, parentArn: null, status: null, createdAt: 1, updatedAt: 1, body: {} });
+      const rec = (name: string) => ({
+        arn: `arn:${name}`,
+        account: '1',
+        region: 'r',
+        kind: 'schema' as const,
+        name,
+        parentArn: null,
+        status: null,
+        createdAt: 1,
+        updatedAt: 1,
+        body: {},
+      });
       const slow = a.transaction(async (t) => {
         await t.insert(rec('a'));
         await delay(50); // holds the write lock across an await
@@ -101,7 +126,10 @@ describe('SQLite catalog specifics', () => {
         }),
         /use.*tx argument|on the tx argument/,
       );
-      await assert.rejects(catalog.transaction(() => catalog.transaction(async () => 1)), /own transaction/);
+      await assert.rejects(
+        catalog.transaction(() => catalog.transaction(async () => 1)),
+        /own transaction/,
+      );
       // lock() is a no-op on SQLite, inside and outside a transaction.
       await catalog.lock('k');
       assert.equal(await catalog.transaction(async (t) => (await t.lock('k'), 'ok')), 'ok');

@@ -13,7 +13,10 @@ describe('job kind pools', () => {
   let importer: TestService;
   before(async () => {
     exporter = await startTestService({ OPENPERSONALIZE_JOB_KINDS: 'dataset-export-job' }, { manualJobs: true });
-    importer = await startTestService({ OPENPERSONALIZE_DATA_DIR: exporter.dataDir, OPENPERSONALIZE_JOB_KINDS: 'dataset-import-job' }, { manualJobs: true });
+    importer = await startTestService(
+      { OPENPERSONALIZE_DATA_DIR: exporter.dataDir, OPENPERSONALIZE_JOB_KINDS: 'dataset-import-job' },
+      { manualJobs: true },
+    );
   });
   after(async () => {
     await importer.close();
@@ -25,7 +28,13 @@ describe('job kind pools', () => {
     const bucket = localBucket(exporter.dataDir);
     const { datasetArn } = await activeDataset(client, schemas.items, 'Items');
     await bucket.put('items.csv', csv('ITEM_ID,GENRES', ['i1,Drama']));
-    const { datasetImportJobArn } = await client.send(new CreateDatasetImportJobCommand({ jobName: uniqueName('imp'), datasetArn, dataSource: { dataLocation: `s3://${bucket.name}/items.csv` } }));
+    const { datasetImportJobArn } = await client.send(
+      new CreateDatasetImportJobCommand({
+        jobName: uniqueName('imp'),
+        datasetArn,
+        dataSource: { dataLocation: `s3://${bucket.name}/items.csv` },
+      }),
+    );
     const status = async () => (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob!.status;
     await exporter.runner.drain();
     assert.equal(await status(), 'CREATE PENDING', 'an export worker leaves imports to others');
@@ -34,10 +43,16 @@ describe('job kind pools', () => {
   });
 
   it('reads the kinds from the configuration, and roles from one table', async () => {
-    assert.deepEqual(loadConfig({ OPENPERSONALIZE_JOB_KINDS: ' dataset-import-job, data-deletion-job ' }).jobKinds, ['dataset-import-job', 'data-deletion-job']);
+    assert.deepEqual(loadConfig({ OPENPERSONALIZE_JOB_KINDS: ' dataset-import-job, data-deletion-job ' }).jobKinds, [
+      'dataset-import-job',
+      'data-deletion-job',
+    ]);
     assert.equal(loadConfig({}).jobKinds, undefined);
     assert.throws(() => loadConfig({ OPENPERSONALIZE_JOB_KINDS: 'Imports!' }), /OPENPERSONALIZE_JOB_KINDS=Imports! must be job kinds/);
-    await assert.rejects(startTestService({ OPENPERSONALIZE_JOB_KINDS: 'dataset-import-jobs' }), /unknown job kinds: dataset-import-jobs \(known: dataset-import-job, dataset-export-job, data-deletion-job\)/);
+    await assert.rejects(
+      startTestService({ OPENPERSONALIZE_JOB_KINDS: 'dataset-import-jobs' }),
+      /unknown job kinds: dataset-import-jobs \(known: dataset-import-job, dataset-export-job, data-deletion-job\)/,
+    );
     assert.deepEqual(ROLES.worker, { routes: ['health', 'ready', 'metrics'], runsJobs: true });
     assert.equal(ROLES.api.runsJobs, false);
     assert.deepEqual(ROLES.api.routes, ROLES.all.routes);

@@ -50,7 +50,10 @@ describe('orphan part sweep', () => {
     const r = await svc.sweepOrphans(now);
     assert.deepEqual(r.datasetParts.deleted, [old]);
     assert.deepEqual(r.modelArtifacts.deleted, [oldModel]);
-    assert.deepEqual((await models.list('parts', 'models/', { recursive: true })).map((o) => o.key), [youngModel]);
+    assert.deepEqual(
+      (await models.list('parts', 'models/', { recursive: true })).map((o) => o.key),
+      [youngModel],
+    );
     assert.deepEqual((await svc.parts.listKeys()).sort(), [committed, young].sort());
     // The dataset reads as before.
     assert.deepEqual(await exportLines(client, bucket, datasetArn), ['ITEM_ID,GENRES', 'i1,Drama', 'i2,Comedy']);

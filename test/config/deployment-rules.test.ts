@@ -34,12 +34,19 @@ describe('roles', () => {
       [{ ...SCALE_OUT, OPENPERSONALIZE_ROLE: 'both' }, /OPENPERSONALIZE_ROLE=both must be/],
       [{ ...SCALE_OUT, OPENPERSONALIZE_ROLE: 'api', OPENPERSONALIZE_SECRET: '' }, /OPENPERSONALIZE_ROLE=api needs OPENPERSONALIZE_SECRET/],
       [{ ...SCALE_OUT, OPENPERSONALIZE_ROLE: 'worker', OPENPERSONALIZE_DATABASE_URL: '' }, /needs a PostgreSQL catalog/],
-      [{ ...SCALE_OUT, OPENPERSONALIZE_ROLE: 'worker', OPENPERSONALIZE_DATABASE_URL: 'sqlite:/tmp/x.sqlite' }, /needs a PostgreSQL catalog/],
+      [
+        { ...SCALE_OUT, OPENPERSONALIZE_ROLE: 'worker', OPENPERSONALIZE_DATABASE_URL: 'sqlite:/tmp/x.sqlite' },
+        /needs a PostgreSQL catalog/,
+      ],
       [{ ...SCALE_OUT, OPENPERSONALIZE_ROLE: 'api', OPENPERSONALIZE_OBJECT_STORE: 'local' }, /needs OPENPERSONALIZE_OBJECT_STORE=s3/],
       [{ ...SCALE_OUT, OPENPERSONALIZE_JOB_LEASE_MS: '10' }, /OPENPERSONALIZE_JOB_LEASE_MS=10/],
     ];
     for (const [env, message] of cases) {
-      assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message) && !e.message.includes('\n'), JSON.stringify(env));
+      assert.throws(
+        () => loadConfig(env),
+        (e: unknown) => e instanceof ConfigError && message.test(e.message) && !e.message.includes('\n'),
+        JSON.stringify(env),
+      );
     }
   });
 
@@ -49,7 +56,10 @@ describe('roles', () => {
     const lockPath = join(dataDir, 'catalog.sqlite.lock');
     // Another live process (our parent) holds it.
     writeFileSync(lockPath, String(process.ppid));
-    assert.throws(() => holdCatalogLock(config), (e: unknown) => e instanceof ConfigError && new RegExp(`in use by process ${process.ppid}; .*PostgreSQL`).test(e.message));
+    assert.throws(
+      () => holdCatalogLock(config),
+      (e: unknown) => e instanceof ConfigError && new RegExp(`in use by process ${process.ppid}; .*PostgreSQL`).test(e.message),
+    );
     // A process that died (kill -9) left it: taken over.
     writeFileSync(lockPath, '999999999');
     const release = holdCatalogLock(config);
@@ -64,12 +74,21 @@ describe('roles', () => {
 
   it('the CLI refuses a worker without a secret with one line and exit code 1', async () => {
     const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'serve', '--role', 'worker'], { env: { ...process.env, ...SCALE_OUT, OPENPERSONALIZE_SECRET: '' }, timeout: 30_000 }, (error, _stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'src/main/cli.ts', 'serve', '--role', 'worker'],
+        { env: { ...process.env, ...SCALE_OUT, OPENPERSONALIZE_SECRET: '' }, timeout: 30_000 },
+        (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
       );
     });
     assert.equal(r.code, 1);
-    assert.equal(r.stderr.trim().split('\n').filter((l) => l.startsWith('openpersonalize:')).length, 1);
+    assert.equal(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('openpersonalize:')).length,
+      1,
+    );
     assert.match(r.stderr, /^openpersonalize: OPENPERSONALIZE_ROLE=worker needs OPENPERSONALIZE_SECRET/m);
   });
 });

@@ -6,7 +6,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateDataDeletionJobCommand, DescribeDataDeletionJobCommand } from '@aws-sdk/client-personalize';
 import { PutEventsCommand, PutUsersCommand } from '@aws-sdk/client-personalize-events';
-import type { DatasetDetail, DatasetInsights, DatasetSummary, GroupDetail, GroupSummary, ImportJobDetail, RowsPage, WhoAmI } from '../../src/console/console-api-types.ts';
+import type {
+  DatasetDetail,
+  DatasetInsights,
+  DatasetSummary,
+  GroupDetail,
+  GroupSummary,
+  ImportJobDetail,
+  RowsPage,
+  WhoAmI,
+} from '../../src/console/console-api-types.ts';
 import { buildConsole } from '../../scripts/build-console.mjs';
 import { activeTracker, eventsClient } from '../testkit/events-fixtures.ts';
 import { localBucket, type Bucket } from '../testkit/import-fixtures.ts';
@@ -21,7 +30,9 @@ describe('console API (open mode)', () => {
   let s: Scenario;
   let bucket: Bucket;
   const api = async <T>(path: string, params: Record<string, string | number> = {}): Promise<{ status: number; body: T }> => {
-    const r = await fetch(`${svc.endpoint}/console/api/${path}?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`);
+    const r = await fetch(
+      `${svc.endpoint}/console/api/${path}?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`,
+    );
     return { status: r.status, body: (await r.json()) as T };
   };
 
@@ -34,7 +45,11 @@ describe('console API (open mode)', () => {
 
   it('says who is looking: the default account and region, or the ones asked for', async () => {
     assert.deepEqual((await api<WhoAmI>('whoami')).body, { mode: 'open', account: '000000000000', region: 'us-east-1' });
-    assert.deepEqual((await api<WhoAmI>('whoami', { account: '123456789012', region: 'eu-west-1' })).body, { mode: 'open', account: '123456789012', region: 'eu-west-1' });
+    assert.deepEqual((await api<WhoAmI>('whoami', { account: '123456789012', region: 'eu-west-1' })).body, {
+      mode: 'open',
+      account: '123456789012',
+      region: 'eu-west-1',
+    });
     const bad = await api<{ message: string }>('whoami', { region: 'mars' });
     assert.equal(bad.status, 400);
     assert.match(bad.body.message, /not a region/);
@@ -55,9 +70,18 @@ describe('console API (open mode)', () => {
 
   it('describes a dataset: schema, parts and both import jobs, newest first', async () => {
     const { body: d } = await api<DatasetDetail>('dataset', { arn: s.datasetArn });
-    assert.deepEqual(d.schemaFields.map((f) => `${f.name}:${f.type}`), ['USER_ID:string', 'ITEM_ID:string', 'TIMESTAMP:long', 'EVENT_TYPE:string']);
+    assert.deepEqual(
+      d.schemaFields.map((f) => `${f.name}:${f.type}`),
+      ['USER_ID:string', 'ITEM_ID:string', 'TIMESTAMP:long', 'EVENT_TYPE:string'],
+    );
     assert.equal(d.bulkParts, 1);
-    assert.deepEqual(d.imports.map((j) => [j.arn, j.status]), [[s.failedJobArn, 'CREATE FAILED'], [s.goodJobArn, 'ACTIVE']]);
+    assert.deepEqual(
+      d.imports.map((j) => [j.arn, j.status]),
+      [
+        [s.failedJobArn, 'CREATE FAILED'],
+        [s.goodJobArn, 'ACTIVE'],
+      ],
+    );
     assert.equal(d.imports[1].progress?.rows, s.lines.length, 'the finished job reports the rows it read');
     assert.match(d.imports[0].failureReason ?? '', /2 of 1203 rows are invalid/);
     assert.deepEqual(d.exports, []);
@@ -95,7 +119,10 @@ describe('console API (open mode)', () => {
     const { body: page } = await api<RowsPage>('dataset/rows', { arn: s.datasetArn, offset: 10, limit: 5 });
     assert.deepEqual(page.columns, ['USER_ID', 'ITEM_ID', 'TIMESTAMP', 'EVENT_TYPE']);
     assert.equal(page.total, distinct.length);
-    assert.deepEqual(page.rows.map((r) => r.map(String)), distinct.slice(10, 15));
+    assert.deepEqual(
+      page.rows.map((r) => r.map(String)),
+      distinct.slice(10, 15),
+    );
     assert.equal(page.covers, 'bulk');
     assert.equal((await api('dataset/rows', { arn: s.datasetArn, limit: 100000 })).status, 400);
   });
@@ -104,7 +131,13 @@ describe('console API (open mode)', () => {
     const { body: j } = await api<ImportJobDetail>('import-job', { arn: s.failedJobArn });
     assert.equal(j.status, 'CREATE FAILED');
     assert.equal(j.header, 'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE');
-    assert.deepEqual(j.problems.map((p) => [p.file.endsWith('/traffic-bad/bad.csv'), p.line, p.column]), [[true, 6, 'TIMESTAMP'], [true, 9, 'USER_ID']]);
+    assert.deepEqual(
+      j.problems.map((p) => [p.file.endsWith('/traffic-bad/bad.csv'), p.line, p.column]),
+      [
+        [true, 6, 'TIMESTAMP'],
+        [true, 9, 'USER_ID'],
+      ],
+    );
     const [ts, user] = j.problems;
     assert.equal(ts.text, 'u7,i3,not-a-time,click');
     assert.equal(ts.cellIndex, 2);
@@ -117,10 +150,16 @@ describe('console API (open mode)', () => {
 
   it('keeps accounts apart and answers 404 for what the caller cannot see', async () => {
     const other = await api<{ groups: GroupSummary[] }>('dataset-groups', { account: '111122223333' });
-    assert.equal(other.body.groups.some((g) => g.arn === s.datasetGroupArn), false);
+    assert.equal(
+      other.body.groups.some((g) => g.arn === s.datasetGroupArn),
+      false,
+    );
     assert.equal((await api('dataset', { arn: s.datasetArn, account: '111122223333' })).status, 404);
     assert.equal((await api('dataset', { arn: s.datasetArn, region: 'eu-west-1' })).status, 404);
-    assert.equal((await api('dataset/insights', { arn: 'arn:aws:personalize:us-east-1:000000000000:dataset/nope/INTERACTIONS' })).status, 404);
+    assert.equal(
+      (await api('dataset/insights', { arn: 'arn:aws:personalize:us-east-1:000000000000:dataset/nope/INTERACTIONS' })).status,
+      404,
+    );
     assert.equal((await api('nothing-here')).status, 404);
   });
 
@@ -151,7 +190,9 @@ describe('console API (open mode)', () => {
     const events = eventsClient(svc);
     const [dupUser, dupItem, dupTs, dupType] = s.lines[0].split(',');
     const put = (userId: string, itemId: string, t: number, eventType: string) =>
-      events.send(new PutEventsCommand({ trackingId, userId, sessionId: 's1', eventList: [{ itemId, eventType, sentAt: new Date(t * 1000) }] }));
+      events.send(
+        new PutEventsCommand({ trackingId, userId, sessionId: 's1', eventList: [{ itemId, eventType, sentAt: new Date(t * 1000) }] }),
+      );
     await put('zz-new', 'i-new', 1_700_100_000, 'purchase');
     await put('zz-new', 'i-new', 1_700_100_001, 'share');
     await put(dupUser, dupItem, Number(dupTs), dupType); // the same interaction as a bulk row: kept once
@@ -166,7 +207,10 @@ describe('console API (open mode)', () => {
     assert.equal(got.rows, want.rows);
     assert.equal(got.rows, got.bulkRows + 2);
     assert.deepEqual(got.interactions?.eventTypes, want.eventTypes);
-    assert.ok(want.eventTypes.some((t) => t.label === 'share'), 'an event type only put individually is plotted');
+    assert.ok(
+      want.eventTypes.some((t) => t.label === 'share'),
+      'an event type only put individually is plotted',
+    );
     assert.deepEqual(got.interactions?.perPeriod, want.perDay);
     assert.deepEqual(got.interactions?.topItems, want.topItems);
     assert.equal(got.interactions?.users, want.users);
@@ -175,33 +219,53 @@ describe('console API (open mode)', () => {
     const { body: page } = await api<RowsPage>('dataset/rows', { arn: s.datasetArn, offset: want.rows - 2, limit: 5 });
     assert.equal(page.covers, 'bulk+individual');
     assert.equal(page.total, want.rows);
-    assert.deepEqual(page.rows.map((r) => r.map(String).join(',')), added.slice(0, 2));
+    assert.deepEqual(
+      page.rows.map((r) => r.map(String).join(',')),
+      added.slice(0, 2),
+    );
   });
 
   it('counts individual users, the newest version of a user winning in the rows', async () => {
     const { datasetArn } = await activeDataset(svc.client(), minimalSchemas.users, 'Users');
     const events = eventsClient(svc);
     const putUsers = (users: [string, number][]) =>
-      events.send(new PutUsersCommand({ datasetArn, users: users.map(([userId, age]) => ({ userId, properties: JSON.stringify({ age }) })) }));
-    await putUsers([['alice', 30], ['bob', 40]]);
+      events.send(
+        new PutUsersCommand({ datasetArn, users: users.map(([userId, age]) => ({ userId, properties: JSON.stringify({ age }) })) }),
+      );
+    await putUsers([
+      ['alice', 30],
+      ['bob', 40],
+    ]);
     await putUsers([['alice', 31]]);
     const { body: got } = await api<DatasetInsights>('dataset/insights', { arn: datasetArn });
     assert.deepEqual([got.bulkRows, got.individualRows, got.rows, got.covers], [0, 2, 2, 'bulk+individual']);
     const { body: page } = await api<RowsPage>('dataset/rows', { arn: datasetArn });
-    assert.deepEqual(page.rows, [['alice', 31], ['bob', 40]]);
+    assert.deepEqual(page.rows, [
+      ['alice', 31],
+      ['bob', 40],
+    ]);
   });
 
   it("lists a group's data deletion jobs on the group, with status, users deleted and failure reason", async () => {
     const client = svc.client();
     const job = async (key: string, lines: string[]) => {
       await bucket.put(key, csv('USER_ID', lines));
-      const { dataDeletionJobArn } = await client.send(new CreateDataDeletionJobCommand({
-        jobName: uniqueName('del'), datasetGroupArn: s.datasetGroupArn, dataSource: { dataLocation: `s3://${bucket.name}/${key}` }, roleArn: 'arn:aws:iam::000000000000:role/deletion',
-      }));
-      return waitFor(async () => {
-        const j = (await client.send(new DescribeDataDeletionJobCommand({ dataDeletionJobArn }))).dataDeletionJob!;
-        return j.status === 'COMPLETED' || j.status === 'FAILED' ? j : undefined;
-      }, 30_000, 'deletion job to end');
+      const { dataDeletionJobArn } = await client.send(
+        new CreateDataDeletionJobCommand({
+          jobName: uniqueName('del'),
+          datasetGroupArn: s.datasetGroupArn,
+          dataSource: { dataLocation: `s3://${bucket.name}/${key}` },
+          roleArn: 'arn:aws:iam::000000000000:role/deletion',
+        }),
+      );
+      return waitFor(
+        async () => {
+          const j = (await client.send(new DescribeDataDeletionJobCommand({ dataDeletionJobArn }))).dataDeletionJob!;
+          return j.status === 'COMPLETED' || j.status === 'FAILED' ? j : undefined;
+        },
+        30_000,
+        'deletion job to end',
+      );
     };
     const done = await job('deletions/ok.csv', ['zz-new']);
     assert.equal(done.status, 'COMPLETED', done.failureReason);
@@ -213,7 +277,10 @@ describe('console API (open mode)', () => {
     const byArn = new Map(g.deletions.map((j) => [j.arn, j]));
     assert.equal(g.deletions.length, 2);
     const ok = byArn.get(done.dataDeletionJobArn!)!;
-    assert.deepEqual([ok.kind, ok.status, ok.numDeleted, ok.location], ['deletion', 'COMPLETED', 1, `s3://${bucket.name}/deletions/ok.csv`]);
+    assert.deepEqual(
+      [ok.kind, ok.status, ok.numDeleted, ok.location],
+      ['deletion', 'COMPLETED', 1, `s3://${bucket.name}/deletions/ok.csv`],
+    );
     const bad = byArn.get(failed.dataDeletionJobArn!)!;
     assert.equal(bad.status, 'FAILED');
     assert.equal(bad.numDeleted, undefined);

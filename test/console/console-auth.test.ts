@@ -63,7 +63,9 @@ describe('console sign-in (credentials mode)', () => {
     const cookie = cookieOf(await signIn({ accessKeyId: KEY, secretAccessKey: SECRET }));
     const [name, value] = cookie.split('=');
     const [payload, mac] = value.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), k: 'AKIDOTHER' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), k: 'AKIDOTHER' })).toString(
+      'base64url',
+    );
     assert.equal((await whoami({ cookie: `${name}=${forged}.${mac}` })).status, 401);
     assert.equal((await whoami({ cookie: `${name}=${payload}.${mac.slice(0, -2)}AA` })).status, 401);
     const out = await fetch(`${svc.endpoint}/console/api/session`, { method: 'DELETE', headers: { cookie } });
@@ -73,8 +75,21 @@ describe('console sign-in (credentials mode)', () => {
   it('accepts SigV4-signed calls from programs, and refuses a wrong signature', async () => {
     const url = new URL(svc.endpoint);
     const call = async (secretAccessKey: string) => {
-      const signer = new SignatureV4({ service: 'personalize', region: 'us-east-1', sha256: Sha256, credentials: { accessKeyId: KEY, secretAccessKey } });
-      const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/console/api/whoami', query: {}, headers: { host: url.host } });
+      const signer = new SignatureV4({
+        service: 'personalize',
+        region: 'us-east-1',
+        sha256: Sha256,
+        credentials: { accessKeyId: KEY, secretAccessKey },
+      });
+      const signed = await signer.sign({
+        method: 'GET',
+        protocol: 'http:',
+        hostname: url.hostname,
+        port: Number(url.port),
+        path: '/console/api/whoami',
+        query: {},
+        headers: { host: url.host },
+      });
       return fetch(`${svc.endpoint}/console/api/whoami`, { headers: signed.headers as Record<string, string> });
     };
     const ok = await call(SECRET);

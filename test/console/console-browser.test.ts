@@ -23,7 +23,10 @@ async function watchedPage(browser: Browser, endpoint: string): Promise<{ page: 
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   // Failed loads are recorded with their URL by 'response'; Chromium's console line about them names none.
-  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`));
+  page.on(
+    'console',
+    (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`),
+  );
   page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${new URL(r.url()).pathname}`));
   page.on('request', (r) => !r.url().startsWith(endpoint) && problems.push(`request elsewhere: ${r.url()}`));
   return { page, problems };
@@ -93,7 +96,13 @@ describe('web console in Chromium', () => {
     await page.locator('h2', { hasText: 'Dataset' }).waitFor();
     await bucket.put('more/more.csv', csv(INTERACTIONS_HEADER_4, trafficRows4(1500, 99)));
     const jobName = uniqueName('live');
-    await svc.client().send(new CreateDatasetImportJobCommand({ jobName, datasetArn: s.datasetArn, dataSource: { dataLocation: `s3://${bucket.name}/more/more.csv` } }));
+    await svc.client().send(
+      new CreateDatasetImportJobCommand({
+        jobName,
+        datasetArn: s.datasetArn,
+        dataSource: { dataLocation: `s3://${bucket.name}/more/more.csv` },
+      }),
+    );
     const row = page.locator(`tr[data-job="${jobName}"]`);
     await row.waitFor({ timeout: 10_000 });
     await row.locator('.badge', { hasText: /^ACTIVE$/ }).waitFor({ timeout: 20_000 });
@@ -111,9 +120,20 @@ describe('web console in Chromium', () => {
     const jobName = uniqueName('running');
     const arn = s.failedJobArn.replace(/[^/]+$/, jobName);
     await svc.catalog.insert({
-      arn, account: '000000000000', region: 'us-east-1', kind: 'dataset-import-job', name: jobName, parentArn: s.datasetArn,
-      status: 'CREATE IN_PROGRESS', createdAt: now, updatedAt: now,
-      body: { dataSource: { dataLocation: `s3://${bucket.name}/big.csv` }, importMode: 'FULL', progress: { phase: 'validating', rows: 123_456, bytes: 3 * 1048576, totalBytes: 12 * 1048576 } },
+      arn,
+      account: '000000000000',
+      region: 'us-east-1',
+      kind: 'dataset-import-job',
+      name: jobName,
+      parentArn: s.datasetArn,
+      status: 'CREATE IN_PROGRESS',
+      createdAt: now,
+      updatedAt: now,
+      body: {
+        dataSource: { dataLocation: `s3://${bucket.name}/big.csv` },
+        importMode: 'FULL',
+        progress: { phase: 'validating', rows: 123_456, bytes: 3 * 1048576, totalBytes: 12 * 1048576 },
+      },
     });
     const { page, problems } = await watchedPage(browser, svc.endpoint);
     await page.goto(`${svc.endpoint}/console#/group/${encodeURIComponent(s.datasetGroupArn)}`);
@@ -135,10 +155,19 @@ describe('web console in Chromium', () => {
     const now = Date.now();
     const [done, failed] = [uniqueName('deleted'), uniqueName('refused')];
     const arnOf = (name: string) => s.datasetGroupArn.replace(/dataset-group\/.*/, `data-deletion-job/${name}`);
-    const job = (name: string, status: string, body: Record<string, unknown>) => svc.catalog.insert({
-      arn: arnOf(name), account: '000000000000', region: 'us-east-1', kind: 'data-deletion-job', name, parentArn: s.datasetGroupArn,
-      status, createdAt: now, updatedAt: now, body: { dataSource: { dataLocation: `s3://${bucket.name}/users.csv` }, ...body },
-    });
+    const job = (name: string, status: string, body: Record<string, unknown>) =>
+      svc.catalog.insert({
+        arn: arnOf(name),
+        account: '000000000000',
+        region: 'us-east-1',
+        kind: 'data-deletion-job',
+        name,
+        parentArn: s.datasetGroupArn,
+        status,
+        createdAt: now,
+        updatedAt: now,
+        body: { dataSource: { dataLocation: `s3://${bucket.name}/users.csv` }, ...body },
+      });
     await job(done, 'COMPLETED', { numDeleted: 1234 });
     await job(failed, 'FAILED', { failureReason: 'users.csv line 3: USER_ID is empty.' });
     const { page, problems } = await watchedPage(browser, svc.endpoint);

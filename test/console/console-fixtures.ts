@@ -45,7 +45,10 @@ export function expectedInsights(lines: string[]): Expected {
     items: perItem.size,
     perDay: [...perDay].map(([label, count]) => ({ label, count })).sort((a, b) => (a.label < b.label ? -1 : 1)),
     eventTypes: [...tally(rows.map((r) => r[3]))].map(([label, count]) => ({ label, count })).sort(byCountThenLabel),
-    topItems: [...perItem].map(([label, count]) => ({ label, count })).sort(byCountThenLabel).slice(0, 20),
+    topItems: [...perItem]
+      .map(([label, count]) => ({ label, count }))
+      .sort(byCountThenLabel)
+      .slice(0, 20),
     histogram: Array.from({ length: maxBin + 1 }, (_, k) => ({
       label: k === 0 ? '1' : `${2 ** k}-${2 ** (k + 1) - 1}`,
       count: bins.get(String(k)) ?? 0,

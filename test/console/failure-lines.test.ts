@@ -9,10 +9,31 @@ import { formatFailure, formatSingle } from '../../src/data/engine/failure-reaso
 describe('failure reasons', () => {
   it('parses what formatFailure writes, the file carried over until it changes', () => {
     const reason = formatFailure(7, 3000, [
-      { file: 's3://b/a.csv', line: 17, column: 'TIMESTAMP', value: 'abc', code: 'not_integer', rule: "'abc' is not a whole number (long)" },
+      {
+        file: 's3://b/a.csv',
+        line: 17,
+        column: 'TIMESTAMP',
+        value: 'abc',
+        code: 'not_integer',
+        rule: "'abc' is not a whole number (long)",
+      },
       { file: 's3://b/a.csv', line: 20, column: 'USER_ID', value: null, code: 'required', rule: 'empty value, but USER_ID is required' },
-      { file: 's3://b/c.csv', line: 3, column: null, value: null, code: 'too_many_values', rule: 'the line has 5 columns but the header has 4' },
-      { file: 's3://b/c.csv', line: 4, column: 'ITEM_ID', value: 'x\ny', code: 'line_break', rule: "'x\\ny' contains a line break; every record must be on one line" },
+      {
+        file: 's3://b/c.csv',
+        line: 3,
+        column: null,
+        value: null,
+        code: 'too_many_values',
+        rule: 'the line has 5 columns but the header has 4',
+      },
+      {
+        file: 's3://b/c.csv',
+        line: 4,
+        column: 'ITEM_ID',
+        value: 'x\ny',
+        code: 'line_break',
+        rule: "'x\\ny' contains a line break; every record must be on one line",
+      },
     ]);
     assert.deepEqual(parseFailureReason(reason), [
       { file: 's3://b/a.csv', line: 17, column: 'TIMESTAMP', rule: "'abc' is not a whole number (long)" },
@@ -39,15 +60,25 @@ describe('failure reasons', () => {
       const chunks: Buffer[] = [];
       for (let i = 0; i < text.length; i += size) chunks.push(Buffer.from(text.slice(i, i + size)));
       const found = await readLines(Readable.from(chunks), new Set([1, 3, 5]));
-      assert.deepEqual([...found], [[1, 'h1,h2'], [3, 'l3'], [5, 'last']], `chunk size ${size}`);
+      assert.deepEqual(
+        [...found],
+        [
+          [1, 'h1,h2'],
+          [3, 'l3'],
+          [5, 'last'],
+        ],
+        `chunk size ${size}`,
+      );
     }
     let pulled = 0;
-    const endless = Readable.from((function* () {
-      for (;;) {
-        pulled++;
-        yield Buffer.from('row\n');
-      }
-    })());
+    const endless = Readable.from(
+      (function* () {
+        for (;;) {
+          pulled++;
+          yield Buffer.from('row\n');
+        }
+      })(),
+    );
     assert.deepEqual([...(await readLines(endless, new Set([2])))], [[2, 'row']]);
     assert.ok(pulled < 10, 'reading stops at the wanted line');
   });

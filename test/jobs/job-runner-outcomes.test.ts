@@ -38,7 +38,11 @@ describe('job runner outcomes', () => {
     const logs: Record<string, unknown>[] = [];
     const exportKind = kindThatThrows('dataset-export-job', (a) => errors.get(a), failures, done);
     const importKind = kindThatThrows('dataset-import-job', () => undefined, failures, done);
-    const runner = new JobRunner(catalog, [exportKind, importKind], { manual: true, log: (f) => logs.push(f), observe: { jobEnded: (_k, o) => outcomes.push(o) } });
+    const runner = new JobRunner(catalog, [exportKind, importKind], {
+      manual: true,
+      log: (f) => logs.push(f),
+      observe: { jobEnded: (_k, o) => outcomes.push(o) },
+    });
     const imported = 'arn:aws:personalize:us-east-1:123456789012:dataset-import-job/i';
     for (const a of [arn('bad-data'), arn('bug'), arn('fine')]) await catalog.enqueueJob(a, 'dataset-export-job', 1);
     await catalog.enqueueJob(imported, 'dataset-import-job', 1);
@@ -50,9 +54,16 @@ describe('job runner outcomes', () => {
     assert.equal(failures.get(arn('bug')), 'Internal error while running the job: x is undefined');
     assert.deepEqual(done, [arn('fine')]);
     assert.deepEqual(outcomes.sort(), ['completed', 'error', 'failed']);
-    assert.ok(logs.some((l) => l.level === 'error' && l.job === arn('bug')), 'an internal error is logged as one');
+    assert.ok(
+      logs.some((l) => l.level === 'error' && l.job === arn('bug')),
+      'an internal error is logged as one',
+    );
     assert.ok(!logs.some((l) => l.level === 'error' && l.job === arn('bad-data')), 'a JobFailure is not an internal error');
-    assert.deepEqual((await catalog.listQueuedJobs()).map((j) => j.arn), [imported], 'the import was not drained');
+    assert.deepEqual(
+      (await catalog.listQueuedJobs()).map((j) => j.arn),
+      [imported],
+      'the import was not drained',
+    );
 
     await runner.drain();
     assert.deepEqual(done, [arn('fine'), imported]);

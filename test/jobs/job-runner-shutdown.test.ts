@@ -35,7 +35,11 @@ describe('job runner shutdown', () => {
     };
     const outcomes: string[] = [];
     const logs: Record<string, unknown>[] = [];
-    const runner = new JobRunner(catalog, [kind], { leaseMs: 60_000, log: (f) => logs.push(f), observe: { jobEnded: (_k, outcome) => outcomes.push(outcome) } });
+    const runner = new JobRunner(catalog, [kind], {
+      leaseMs: 60_000,
+      log: (f) => logs.push(f),
+      observe: { jobEnded: (_k, outcome) => outcomes.push(outcome) },
+    });
     await catalog.enqueueJob(ARN, 'dataset-import-job', Date.now());
     await runner.start();
     await running;
@@ -82,7 +86,10 @@ describe('job runner shutdown', () => {
     await running;
     await runner.stop(50);
     assert.equal(await catalog.getQueuedJob(ARN), undefined, 'the run committed the job');
-    assert.ok(logs.some((l) => l.msg === 'job ended' && l.job === ARN), JSON.stringify(logs));
+    assert.ok(
+      logs.some((l) => l.msg === 'job ended' && l.job === ARN),
+      JSON.stringify(logs),
+    );
     assert.ok(!logs.some((l) => l.msg === 'job handed back to the queue'), JSON.stringify(logs));
     await catalog.close();
   });

@@ -11,9 +11,14 @@ import { startChildService } from '../testkit/child-service.ts';
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], { env: { ...process.env, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/main/cli.ts', ...args],
+      { env: { ...process.env, ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -40,11 +45,20 @@ describe('configuration', () => {
       [{ OPENPERSONALIZE_OBJECT_STORE: 'ftp' }, /OPENPERSONALIZE_OBJECT_STORE/],
       [{ OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT: 'lots' }, /OPENPERSONALIZE_DUCKDB_MEMORY_LIMIT/],
     ];
-    for (const [env, message] of cases) assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message), JSON.stringify(env));
+    for (const [env, message] of cases)
+      assert.throws(
+        () => loadConfig(env),
+        (e: unknown) => e instanceof ConfigError && message.test(e.message),
+        JSON.stringify(env),
+      );
   });
 
   it('masks secrets when describing the configuration', () => {
-    const c = loadConfig({ OPENPERSONALIZE_CREDENTIALS: 'AKID1:topsecret:123456789012', OPENPERSONALIZE_DATABASE_URL: 'postgres://user:pw@db/x', OPENPERSONALIZE_SECRET: 'shh' });
+    const c = loadConfig({
+      OPENPERSONALIZE_CREDENTIALS: 'AKID1:topsecret:123456789012',
+      OPENPERSONALIZE_DATABASE_URL: 'postgres://user:pw@db/x',
+      OPENPERSONALIZE_SECRET: 'shh',
+    });
     const text = JSON.stringify(describeConfig(c));
     assert.doesNotMatch(text, /topsecret|:pw@|shh/);
     assert.match(text, /AKID1:\*\*\*:123456789012/);

@@ -7,7 +7,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DescribeDatasetCommand, DescribeSchemaCommand, ListDatasetGroupsCommand, ListDatasetImportJobsCommand, ListDatasetsCommand, type PersonalizeClient } from '@aws-sdk/client-personalize';
+import {
+  DescribeDatasetCommand,
+  DescribeSchemaCommand,
+  ListDatasetGroupsCommand,
+  ListDatasetImportJobsCommand,
+  ListDatasetsCommand,
+  type PersonalizeClient,
+} from '@aws-sdk/client-personalize';
 import { runCommand, type Io } from '../../src/main/cli/cli-common.ts';
 import { importCommand } from '../../src/main/cli/cli-import.ts';
 import { inferSchema } from '../../src/main/cli/infer-schema.ts';
@@ -25,15 +32,32 @@ const file = (name: string, body: string | Buffer) => {
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const childEnv = { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '', ...env };
-    execFile(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'import', ...args], { env: childEnv, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/main/cli.ts', 'import', ...args],
+      { env: childEnv, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
-const ITEMS_SAMPLE = csv('ITEM_ID,GENRE,PRICE,STOCK,IN_STOCK,CREATION_TIMESTAMP,DESCRIPTION,item name', Array.from({ length: 300 }, (_, i) =>
-  [`item${i}`, ['drama', 'comedy', 'horror'][i % 3], (i * 1.25).toFixed(2), i % 7, i % 2 === 0, 1_700_000_000 + i,
-    `"A long description of item ${i}, which goes on for a while so that it reads as free text, not a category"`, `name ${i}`].join(',')));
+const ITEMS_SAMPLE = csv(
+  'ITEM_ID,GENRE,PRICE,STOCK,IN_STOCK,CREATION_TIMESTAMP,DESCRIPTION,item name',
+  Array.from({ length: 300 }, (_, i) =>
+    [
+      `item${i}`,
+      ['drama', 'comedy', 'horror'][i % 3],
+      (i * 1.25).toFixed(2),
+      i % 7,
+      i % 2 === 0,
+      1_700_000_000 + i,
+      `"A long description of item ${i}, which goes on for a while so that it reads as free text, not a category"`,
+      `name ${i}`,
+    ].join(','),
+  ),
+);
 
 describe('openpersonalize import', () => {
   let svc: TestService;
@@ -56,7 +80,10 @@ describe('openpersonalize import', () => {
     const schemaPath = file('interactions.json', minimalSchemas.interactions);
     const r = await cli([good, '--dataset-group', group, '--type', 'Interactions', '--schema', schemaPath, ...common]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /^ACTIVE: imported 1,200 rows \(0\.03 MB, [\d.]+ MB\/s\) into arn:aws:personalize:us-east-1:000000000000:dataset\/[\w-]+\/INTERACTIONS in [\d.]+s \(job cli-good-csv-\d+\)\n$/);
+    assert.match(
+      r.stdout,
+      /^ACTIVE: imported 1,200 rows \(0\.03 MB, [\d.]+ MB\/s\) into arn:aws:personalize:us-east-1:000000000000:dataset\/[\w-]+\/INTERACTIONS in [\d.]+s \(job cli-good-csv-\d+\)\n$/,
+    );
     assert.doesNotMatch(r.stderr, /\r|\x1b\[/, 'no progress bar drawn into a pipe');
     assert.match(r.stderr, /created dataset group .*created schema .*created dataset /s);
 
@@ -67,7 +94,10 @@ describe('openpersonalize import', () => {
     const d = (await client.send(new DescribeDatasetCommand({ datasetArn: ds.datasetArn }))).dataset!;
     assert.equal((await client.send(new DescribeSchemaCommand({ schemaArn: d.schemaArn }))).schema?.schema, minimalSchemas.interactions);
     const jobs = (await client.send(new ListDatasetImportJobsCommand({ datasetArn: ds.datasetArn }))).datasetImportJobs ?? [];
-    assert.deepEqual(jobs.map((j) => j.status), ['ACTIVE']);
+    assert.deepEqual(
+      jobs.map((j) => j.status),
+      ['ACTIVE'],
+    );
   });
 
   it('a failing import ends with the reason and the offending lines of the local file', async () => {
@@ -77,7 +107,10 @@ describe('openpersonalize import', () => {
     const r = await cli([bad, '--dataset-group', group, '--type', 'Interactions', ...common]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const [outcome, ...rest] = r.stdout.trimEnd().split('\n');
-    assert.match(outcome, /^CREATE FAILED: 2 of 1200 rows are invalid\. First errors: s3:\/\/openpersonalize-imports\/cli-bad-ts-csv-\d+\/bad-ts\.csv line 2, column TIMESTAMP: 'yesterday' is not a whole number \(long\)/);
+    assert.match(
+      outcome,
+      /^CREATE FAILED: 2 of 1200 rows are invalid\. First errors: s3:\/\/openpersonalize-imports\/cli-bad-ts-csv-\d+\/bad-ts\.csv line 2, column TIMESTAMP: 'yesterday' is not a whole number \(long\)/,
+    );
     assert.deepEqual(rest, [`offending lines of ${bad}:`, '  2 | u1,i1,yesterday,click', '502 | u1,i1,2024-01-01T00:00:00Z,click']);
   });
 
@@ -101,7 +134,10 @@ describe('openpersonalize import', () => {
 
   it('infers reserved interaction fields as Personalize requires, whatever the data looks like', async () => {
     // TIMESTAMP values look like decimals and EVENT_VALUE like integers: the reserved types win.
-    const rows = Array.from({ length: 50 }, (_, i) => `u${i % 5},i${i % 9},${1_700_000_000 + i},${i % 2 ? 'click' : 'buy'},${i % 4},${i % 3 ? 'web' : ''}`);
+    const rows = Array.from(
+      { length: 50 },
+      (_, i) => `u${i % 5},i${i % 9},${1_700_000_000 + i},${i % 2 ? 'click' : 'buy'},${i % 4},${i % 3 ? 'web' : ''}`,
+    );
     const path = file('inter.csv', csv('USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE,CHANNEL', rows));
     const inferred = await inferSchema(path, 'INTERACTIONS');
     assert.deepEqual(JSON.parse(inferred.json).fields, [
@@ -118,10 +154,22 @@ describe('openpersonalize import', () => {
   it('errors are one line: no such data dir, missing schema for a new dataset, usage', async () => {
     const good = join(dir, 'good.csv');
     const cases: [string[], number, RegExp][] = [
-      [[good, '--dataset-group', group, '--type', 'Interactions', '--endpoint', svc.endpoint, '--data-dir', join(dir, 'nowhere')], 2, /the data dir .*nowhere does not exist: pass --data-dir/],
-      [[good, '--dataset-group', group, '--type', 'Items', ...common], 2, /has no Items dataset yet: give --schema SCHEMA\.json or --infer-schema/],
+      [
+        [good, '--dataset-group', group, '--type', 'Interactions', '--endpoint', svc.endpoint, '--data-dir', join(dir, 'nowhere')],
+        2,
+        /the data dir .*nowhere does not exist: pass --data-dir/,
+      ],
+      [
+        [good, '--dataset-group', group, '--type', 'Items', ...common],
+        2,
+        /has no Items dataset yet: give --schema SCHEMA\.json or --infer-schema/,
+      ],
       [[good, '--dataset-group', group, ...common], 2, /import needs --type/],
-      [[good, '--dataset-group', group, '--type', 'Items', '--schema', good, '--infer-schema', ...common], 2, /either --schema or --infer-schema/],
+      [
+        [good, '--dataset-group', group, '--type', 'Items', '--schema', good, '--infer-schema', ...common],
+        2,
+        /either --schema or --infer-schema/,
+      ],
     ];
     for (const [args, code, message] of cases) {
       // In this process (the messages are the command's own); the process case is below.
@@ -134,8 +182,21 @@ describe('openpersonalize import', () => {
   });
 
   it('an unreachable service: one line on stderr (no SDK warning block), exit 1', async () => {
-    const r = await cli([join(dir, 'good.csv'), '--dataset-group', group, '--type', 'Interactions', '--endpoint', 'http://127.0.0.1:9', '--data-dir', svc.dataDir]);
+    const r = await cli([
+      join(dir, 'good.csv'),
+      '--dataset-group',
+      group,
+      '--type',
+      'Interactions',
+      '--endpoint',
+      'http://127.0.0.1:9',
+      '--data-dir',
+      svc.dataDir,
+    ]);
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, 'openpersonalize: cannot reach the service at http://127.0.0.1:9 (is openpersonalize serve running? --endpoint URL)\n');
+    assert.equal(
+      r.stderr,
+      'openpersonalize: cannot reach the service at http://127.0.0.1:9 (is openpersonalize serve running? --endpoint URL)\n',
+    );
   });
 });

@@ -42,7 +42,7 @@ interface Report {
   moreBadRows: number;
 }
 
-describe('validate: the import jobs\' bad-file corpus, same verdicts', () => {
+describe("validate: the import jobs' bad-file corpus, same verdicts", () => {
   for (const c of BAD_FILES) {
     it(c.id, async () => {
       const paths = c.files.map(([key, body]) => put(key, body));
@@ -65,7 +65,7 @@ describe('validate: the import jobs\' bad-file corpus, same verdicts', () => {
     });
   }
 
-  it('the missing-column file the service refuses at creation fails with AWS\'s wording', async () => {
+  it("the missing-column file the service refuses at creation fails with AWS's wording", async () => {
     const r = await validate([put('missing.csv', MISSING_COLUMN_FILE), '--schema', schemaFile.interactions]);
     assert.equal(r.code, 1);
     assert.ok(r.out.startsWith(`${at('missing.csv')}:1:EVENT_TYPE: missing_column: ${MISSING_COLUMN_MESSAGE}\n`), r.out);
@@ -77,11 +77,18 @@ describe('validate: the import jobs\' bad-file corpus, same verdicts', () => {
     assert.match(tricky.out, /: 6 rows, 0 bad, 6 items, /);
     assert.match(tricky.out, /^OK: an import of this file would succeed$/m);
 
-    const r = await validate([put('good.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1200))), '--schema', schemaFile.interactions, '--json']);
+    const r = await validate([
+      put('good.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1200))),
+      '--schema',
+      schemaFile.interactions,
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.out);
     const report = JSON.parse(r.out) as Report;
-    assert.deepEqual({ ok: report.ok, rows: report.rows, badRows: report.badRows, distinct: report.distinct, problems: report.problems },
-      { ok: true, rows: 1200, badRows: 0, distinct: { users: 97, items: 301, eventTypes: 2 }, problems: [] });
+    assert.deepEqual(
+      { ok: report.ok, rows: report.rows, badRows: report.badRows, distinct: report.distinct, problems: report.problems },
+      { ok: true, rows: 1200, badRows: 0, distinct: { users: 97, items: 301, eventTypes: 2 }, problems: [] },
+    );
   });
 
   it('lists every problem up to --max-problems, then says how many more', async () => {
@@ -91,7 +98,10 @@ describe('validate: the import jobs\' bad-file corpus, same verdicts', () => {
     const r = await validate([file, '--schema', schemaFile.interactions, '--max-problems', '7']);
     assert.equal(r.code, 1);
     const lines = r.out.trimEnd().split('\n');
-    assert.deepEqual(lines.slice(0, 7), Array.from({ length: 7 }, (_, k) => `${file}:${102 + k}:TIMESTAMP: not_integer: 't${100 + k}' is not a whole number (long)`));
+    assert.deepEqual(
+      lines.slice(0, 7),
+      Array.from({ length: 7 }, (_, k) => `${file}:${102 + k}:TIMESTAMP: not_integer: 't${100 + k}' is not a whole number (long)`),
+    );
     assert.equal(lines[7], '... and 293 more bad rows (--max-problems N lists more)');
     assert.equal(lines[8], `${file}: 1200 rows, 300 bad, 2 event types, 97 users, 301 items, 0.03 MB`);
     assert.match(lines[9], /^FAILED: an import would fail: 300 of 1200 rows are invalid\. First errors: /);
@@ -101,7 +111,10 @@ describe('validate: the import jobs\' bad-file corpus, same verdicts', () => {
     const cases: [string[], RegExp][] = [
       [[], /^openpersonalize: validate needs at least one FILE/],
       [[at('good.csv')], /^openpersonalize: validate needs --schema/],
-      [[at('good.csv'), '--schema', schemaFile.items, '--type', 'Interactions'], /is a schema for ITEMS datasets, but --type is INTERACTIONS/],
+      [
+        [at('good.csv'), '--schema', schemaFile.items, '--type', 'Interactions'],
+        /is a schema for ITEMS datasets, but --type is INTERACTIONS/,
+      ],
       [[at('good.csv'), '--schema', schemaFile.items, '--type', 'Movies'], /--type Movies is not a dataset type/],
       [[at('nope.csv'), '--schema', schemaFile.items], /cannot read .*nope\.csv: ENOENT/],
       [[at('good.csv'), '--schema', at('good.csv')], /Invalid schema: the schema is not valid JSON/],
@@ -127,7 +140,10 @@ describe('validate: the import jobs\' bad-file corpus, same verdicts', () => {
       run([at('good.csv'), '--schema', schemaFile.interactions]),
     ]);
     assert.equal(bad.code, 1);
-    assert.ok(bad.stdout.startsWith(`${at('bad-ts.csv')}:2:TIMESTAMP: not_integer: 'yesterday' is not a whole number (long)\n`), bad.stdout);
+    assert.ok(
+      bad.stdout.startsWith(`${at('bad-ts.csv')}:2:TIMESTAMP: not_integer: 'yesterday' is not a whole number (long)\n`),
+      bad.stdout,
+    );
     assert.equal(good.code, 0, good.stdout);
     assert.match(good.stdout, /OK: an import of this file would succeed/);
   });

@@ -17,9 +17,9 @@ function freshRoot(): string {
 
 /** Every entry below root, folders with a trailing '/'. */
 function tree(root: string, rel = ''): string[] {
-  return readdirSync(join(root, rel), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? [`${rel}${e.name}/`, ...tree(root, `${rel}${e.name}/`)] : [`${rel}${e.name}`],
-  ).sort();
+  return readdirSync(join(root, rel), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? [`${rel}${e.name}/`, ...tree(root, `${rel}${e.name}/`)] : [`${rel}${e.name}`]))
+    .sort();
 }
 
 runObjectStoreConformance('local-dir', async () => {
@@ -63,7 +63,10 @@ describe('local-dir object store specifics', () => {
     assert.deepEqual(tree(dirname(root)), ['inner/', 'inner/bkt/', 'inner/bkt/ok.csv'], 'nothing was written, nothing deleted');
     // Names that merely contain dots are ordinary keys.
     await store.putBytes('bkt', '..hidden/a..b/.x', 'fine');
-    assert.deepEqual((await store.list('bkt', '', { recursive: true })).map((o) => o.key), ['..hidden/a..b/.x', 'ok.csv']);
+    assert.deepEqual(
+      (await store.list('bkt', '', { recursive: true })).map((o) => o.key),
+      ['..hidden/a..b/.x', 'ok.csv'],
+    );
   });
 
   it('puts leave no temp files behind, whether they succeed or fail', async () => {

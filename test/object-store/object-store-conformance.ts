@@ -106,24 +106,45 @@ export function runObjectStoreConformance(name: string, make: () => Promise<Obje
 
     it('list with recursive: false gives only the first level below a folder prefix', async () => {
       const got = await store.list(treeBucket, 'data/', { recursive: false });
-      assert.deepEqual(got.map((o) => o.key), ['data/B.csv', 'data/a.csv', 'data/part-1.csv', 'data/part-10.csv', 'data/part-2.csv', 'data/sub-x.csv', 'data/～.csv', 'data/😀.csv']);
+      assert.deepEqual(
+        got.map((o) => o.key),
+        [
+          'data/B.csv',
+          'data/a.csv',
+          'data/part-1.csv',
+          'data/part-10.csv',
+          'data/part-2.csv',
+          'data/sub-x.csv',
+          'data/～.csv',
+          'data/😀.csv',
+        ],
+      );
       assert.deepEqual(got, expected('data/', false));
     });
 
     it('list with recursive: true gives every object below the prefix, sorted by key, with sizes', async () => {
       const got = await store.list(treeBucket, 'data/', { recursive: true });
       assert.deepEqual(got, expected('data/', true));
-      assert.deepEqual(got.slice(6, 10).map((o) => o.key), ['data/sub-x.csv', 'data/sub/c.csv', 'data/sub/deeper/d.csv', 'data/～.csv']);
+      assert.deepEqual(
+        got.slice(6, 10).map((o) => o.key),
+        ['data/sub-x.csv', 'data/sub/c.csv', 'data/sub/deeper/d.csv', 'data/～.csv'],
+      );
       assert.deepEqual(await store.list(treeBucket, '', { recursive: true }), expected('', true));
     });
 
     it('list takes a prefix without a trailing slash as a partial name', async () => {
       assert.deepEqual(await store.list(treeBucket, 'data/part-', { recursive: false }), expected('data/part-', false));
-      assert.deepEqual((await store.list(treeBucket, 'data/part-', { recursive: false })).map((o) => o.key), ['data/part-1.csv', 'data/part-10.csv', 'data/part-2.csv']);
+      assert.deepEqual(
+        (await store.list(treeBucket, 'data/part-', { recursive: false })).map((o) => o.key),
+        ['data/part-1.csv', 'data/part-10.csv', 'data/part-2.csv'],
+      );
       assert.deepEqual(await store.list(treeBucket, 'data/part-', { recursive: true }), expected('data/part-', true));
       assert.deepEqual(await store.list(treeBucket, 'data', { recursive: false }), [{ key: 'data-sibling.csv', size: 5 }]);
       assert.deepEqual(await store.list(treeBucket, 'data', { recursive: true }), expected('data', true));
-      assert.deepEqual(await store.list(treeBucket, '', { recursive: false }), [{ key: 'data-sibling.csv', size: 5 }, { key: 'top.csv', size: 3 }]);
+      assert.deepEqual(await store.list(treeBucket, '', { recursive: false }), [
+        { key: 'data-sibling.csv', size: 5 },
+        { key: 'top.csv', size: 3 },
+      ]);
       assert.deepEqual(await store.list(treeBucket, 'data/part-1.csv', { recursive: false }), [{ key: 'data/part-1.csv', size: 13 }]);
     });
 
@@ -143,8 +164,15 @@ export function runObjectStoreConformance(name: string, make: () => Promise<Obje
       assert.ok((await readAll(await store.read(bucket, 'blob.bin'))).equals(body));
       assert.ok((await readAll(await store.read(bucket, 'blob.bin', { start: 0, end: 9 }))).equals(body.subarray(0, 10)));
       assert.ok((await readAll(await store.read(bucket, 'blob.bin', { start: 1000, end: 1000 }))).equals(body.subarray(1000, 1001)));
-      assert.ok((await readAll(await store.read(bucket, 'blob.bin', { start: 299_990, end: 400_000 }))).equals(body.subarray(299_990)), 'an end past the object is cut at its end');
-      assert.equal((await readAll(await store.read(bucket, 'blob.bin', { start: 300_000, end: 300_100 }))).length, 0, 'a range past the end is empty');
+      assert.ok(
+        (await readAll(await store.read(bucket, 'blob.bin', { start: 299_990, end: 400_000 }))).equals(body.subarray(299_990)),
+        'an end past the object is cut at its end',
+      );
+      assert.equal(
+        (await readAll(await store.read(bucket, 'blob.bin', { start: 300_000, end: 300_100 }))).length,
+        0,
+        'a range past the end is empty',
+      );
     });
 
     it('read of a missing object is no-object, and of a missing bucket no-bucket', async () => {
@@ -157,7 +185,12 @@ export function runObjectStoreConformance(name: string, make: () => Promise<Obje
     it('putFile round-trips binary bodies under unicode keys, keys with spaces and URL-special characters', async () => {
       const bucket = freshBucket();
       await f.seed(bucket, 'existing.txt', 'x');
-      const keys = ['bin/all bytes.bin', 'données/été ü 日本 😀.csv', 'odd/a+b=c&d%20e?f#g;h,i:j.csv', 'odd/~tilde and (parens) [brackets].csv'];
+      const keys = [
+        'bin/all bytes.bin',
+        'données/été ü 日本 😀.csv',
+        'odd/a+b=c&d%20e?f#g;h,i:j.csv',
+        'odd/~tilde and (parens) [brackets].csv',
+      ];
       const bodies = keys.map((_, i) => binaryBody(1000 + i * 7919));
       for (const [i, key] of keys.entries()) await store.putFile(bucket, key, localFile(bodies[i]));
       for (const [i, key] of keys.entries()) {
@@ -165,7 +198,10 @@ export function runObjectStoreConformance(name: string, make: () => Promise<Obje
         assert.ok((await readAll(await store.read(bucket, key))).equals(bodies[i]), key);
       }
       const listed = await store.list(bucket, '', { recursive: true });
-      assert.deepEqual(listed.map((o) => o.key), [...keys, 'existing.txt'].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+      assert.deepEqual(
+        listed.map((o) => o.key),
+        [...keys, 'existing.txt'].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+      );
     });
 
     it('putBytes round-trips Buffers and strings (as UTF-8), including empty objects', async () => {
@@ -177,7 +213,10 @@ export function runObjectStoreConformance(name: string, make: () => Promise<Obje
       await store.putFile(bucket, 'b/empty-file', localFile(''));
       assert.ok((await readAll(await store.read(bucket, 'b/bytes.bin'))).equals(bin));
       assert.equal((await readAll(await store.read(bucket, 'b/text é 日本.txt'))).toString('utf8'), 'héllo wörld 😀\n');
-      assert.deepEqual(await store.head(bucket, 'b/text é 日本.txt'), { key: 'b/text é 日本.txt', size: Buffer.byteLength('héllo wörld 😀\n') });
+      assert.deepEqual(await store.head(bucket, 'b/text é 日本.txt'), {
+        key: 'b/text é 日本.txt',
+        size: Buffer.byteLength('héllo wörld 😀\n'),
+      });
       for (const key of ['b/empty', 'b/empty-file']) {
         assert.deepEqual(await store.head(bucket, key), { key, size: 0 });
         assert.equal((await readAll(await store.read(bucket, key))).length, 0);
@@ -209,11 +248,17 @@ export function runObjectStoreConformance(name: string, make: () => Promise<Obje
       const bucket = freshBucket();
       for (const key of ['d/1.csv', 'd/2.csv', 'd/3.csv', 'd/sub/4.csv', 'keep.csv']) await f.seed(bucket, key, key);
       await store.delete(bucket, ['d/1.csv', 'd/missing.csv', 'd/sub/4.csv', 'never/was.csv', 'd/3.csv']);
-      assert.deepEqual((await store.list(bucket, '', { recursive: true })).map((o) => o.key), ['d/2.csv', 'keep.csv']);
+      assert.deepEqual(
+        (await store.list(bucket, '', { recursive: true })).map((o) => o.key),
+        ['d/2.csv', 'keep.csv'],
+      );
       assert.equal(await store.head(bucket, 'd/1.csv'), undefined);
       await store.delete(bucket, []);
       await store.delete(bucket, ['d/1.csv']); // twice is fine
-      assert.deepEqual((await store.list(bucket, '', { recursive: true })).map((o) => o.key), ['d/2.csv', 'keep.csv']);
+      assert.deepEqual(
+        (await store.list(bucket, '', { recursive: true })).map((o) => o.key),
+        ['d/2.csv', 'keep.csv'],
+      );
       const missing = freshBucket();
       await assert.rejects(store.delete(missing, ['x.csv']), reason('no-bucket', [missing]));
     });

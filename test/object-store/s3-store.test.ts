@@ -8,7 +8,15 @@ import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { after, before, describe, it } from 'node:test';
-import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { openObjectStore } from '../../src/object-store/open-object-store.ts';
 import { S3Store } from '../../src/object-store/s3-store.ts';
 import { startMotoServer } from '../testkit/moto-server.ts';
@@ -21,7 +29,13 @@ const dir = mkdtempSync(join(tmpdir(), 'op-s3-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function makeClient(endpoint = moto.endpoint, maxAttempts?: number): S3Client {
-  return new S3Client({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, forcePathStyle: true, maxAttempts });
+  return new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    forcePathStyle: true,
+    maxAttempts,
+  });
 }
 const raw = makeClient(); // the test's own view of moto, independent of the store
 after(() => raw.destroy());
@@ -126,8 +140,18 @@ describe('S3 object store specifics', () => {
     const store = new S3Store({ client, multipartThreshold: 8 * MiB, partSize: 5 * MiB });
     const bucket = freshBucket();
     await store.putFile(bucket, 'mp/20mb.bin', big);
-    const parts = calls.filter((c) => c.command === 'UploadPartCommand').sort((a, b) => Number(a.input.PartNumber) - Number(b.input.PartNumber));
-    assert.deepEqual(parts.map((p) => [p.input.PartNumber, p.input.ContentLength]), [[1, 5 * MiB], [2, 5 * MiB], [3, 5 * MiB], [4, 5 * MiB]]);
+    const parts = calls
+      .filter((c) => c.command === 'UploadPartCommand')
+      .sort((a, b) => Number(a.input.PartNumber) - Number(b.input.PartNumber));
+    assert.deepEqual(
+      parts.map((p) => [p.input.PartNumber, p.input.ContentLength]),
+      [
+        [1, 5 * MiB],
+        [2, 5 * MiB],
+        [3, 5 * MiB],
+        [4, 5 * MiB],
+      ],
+    );
     assert.ok(parts.every((p) => p.input.Body instanceof Readable));
     assert.equal(calls.filter((c) => c.command === 'PutObjectCommand').length, 0);
     assert.equal((await sha256(await store.read(bucket, 'mp/20mb.bin'))).digest, bigDigest);
@@ -144,7 +168,10 @@ describe('S3 object store specifics', () => {
     });
     const store = new S3Store({ client, multipartThreshold: 8 * MiB, partSize: 5 * MiB });
     const bucket = freshBucket();
-    await assert.rejects(store.putFile(bucket, 'mp/fails.bin', big), reason('unavailable', ['s3://' + bucket + '/mp/fails.bin', 'injected failure']));
+    await assert.rejects(
+      store.putFile(bucket, 'mp/fails.bin', big),
+      reason('unavailable', ['s3://' + bucket + '/mp/fails.bin', 'injected failure']),
+    );
     assert.equal(await store.head(bucket, 'mp/fails.bin'), undefined);
     assert.equal((await raw.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads?.length ?? 0, 0);
     client.destroy();
@@ -179,9 +206,15 @@ describe('S3 object store specifics', () => {
     const bucket = freshBucket();
     const keys = ['p/1', 'p/2', 'p/3', 'p/4', 'p/5', 'p/sub/6'];
     for (const k of keys) await seed(bucket, k, k);
-    assert.deepEqual((await store.list(bucket, 'p/', { recursive: true })).map((o) => o.key), keys);
+    assert.deepEqual(
+      (await store.list(bucket, 'p/', { recursive: true })).map((o) => o.key),
+      keys,
+    );
     assert.equal(calls.length, 3);
-    assert.deepEqual((await store.list(bucket, 'p/', { recursive: false })).map((o) => o.key), keys.slice(0, 5));
+    assert.deepEqual(
+      (await store.list(bucket, 'p/', { recursive: false })).map((o) => o.key),
+      keys.slice(0, 5),
+    );
     client.destroy();
   });
 
@@ -194,9 +227,14 @@ describe('S3 object store specifics', () => {
     for (const i of [0, 1500, 2499]) await seed(bucket, keys[i], 'x');
     await seed(bucket, 'del/keep', 'x');
     await store.delete(bucket, keys);
-    const batches = calls.filter((c) => c.command === 'DeleteObjectsCommand').map((c) => (c.input.Delete as { Objects: unknown[] }).Objects.length);
+    const batches = calls
+      .filter((c) => c.command === 'DeleteObjectsCommand')
+      .map((c) => (c.input.Delete as { Objects: unknown[] }).Objects.length);
     assert.deepEqual(batches, [1000, 1000, 500]);
-    assert.deepEqual((await store.list(bucket, '', { recursive: true })).map((o) => o.key), ['del/keep']);
+    assert.deepEqual(
+      (await store.list(bucket, '', { recursive: true })).map((o) => o.key),
+      ['del/keep'],
+    );
     client.destroy();
   });
 

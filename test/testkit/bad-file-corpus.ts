@@ -73,116 +73,216 @@ function garbageFile(): Buffer {
 }
 
 const dropLast = (r: string) => r.slice(0, r.lastIndexOf(','));
-const swapped = () => interactionRows4(600, 600).map((r) => r.split(',')).map(([u, i, t, e]) => [i, u, t, e].join(','));
+const swapped = () =>
+  interactionRows4(600, 600)
+    .map((r) => r.split(','))
+    .map(([u, i, t, e]) => [i, u, t, e].join(','));
 
 /** The missing-column file: CreateDatasetImportJob refuses it (the API test checks that itself). */
 export const MISSING_COLUMN_FILE = csv('USER_ID,ITEM_ID,TIMESTAMP', interactionRows4(1200).map(dropLast));
 export const MISSING_COLUMN_MESSAGE = 'Input csv is missing the following columns: [EVENT_TYPE]';
 
 /** A good file with every tricky encoding detail, for the Items schema, and what it holds. */
-export const TRICKY_ITEMS = [
-  '\uFEFFITEM_ID,GENRES',
-  'i1,"Drama, Comedy"',
-  '"i2","He said ""hi"""',
-  'i3,"back\\"slash\\" and \\\\ backslash"',
-  'i4,Horror|Thriller',
-  'i5,',
-  'é6,"日本語, ok"',
-].join('\r\n') + '\r\n';
+export const TRICKY_ITEMS =
+  [
+    '\uFEFFITEM_ID,GENRES',
+    'i1,"Drama, Comedy"',
+    '"i2","He said ""hi"""',
+    'i3,"back\\"slash\\" and \\\\ backslash"',
+    'i4,Horror|Thriller',
+    'i5,',
+    'é6,"日本語, ok"',
+  ].join('\r\n') + '\r\n';
 
 export const BAD_FILES: BadFileCase[] = [
   {
-    id: 'missing-folder', dataset: 'interactions', location: 'missing-folder/', failing: 'missing-folder/b.csv',
-    files: [['missing-folder/a.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(600))], ['missing-folder/b.csv', csv('USER_ID,ITEM_ID,TIMESTAMP', interactionRows4(600, 600).map(dropLast))]],
+    id: 'missing-folder',
+    dataset: 'interactions',
+    location: 'missing-folder/',
+    failing: 'missing-folder/b.csv',
+    files: [
+      ['missing-folder/a.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(600))],
+      ['missing-folder/b.csv', csv('USER_ID,ITEM_ID,TIMESTAMP', interactionRows4(600, 600).map(dropLast))],
+    ],
     expect: () => ({ line: 1, rule: MISSING_COLUMN_MESSAGE, also: [new RegExp(`^${MISSING_COLUMN_MESSAGE.replace(/[[\]]/g, '\\$&')}`)] }),
   },
   {
-    id: 'bad-number', dataset: 'interactions', location: 'bad-number.csv', failing: 'bad-number.csv',
+    id: 'bad-number',
+    dataset: 'interactions',
+    location: 'bad-number.csv',
+    failing: 'bad-number.csv',
     files: [['bad-number.csv', patched({ 10: 'u1,i1,1.5,click', 20: 'u1,i1,99999999999999999999,click' })]],
     expect: () => ({
-      line: 12, column: 'TIMESTAMP', value: '1.5', rule: 'is not a whole number (long)', rows: [2, 1200],
+      line: 12,
+      column: 'TIMESTAMP',
+      value: '1.5',
+      rule: 'is not a whole number (long)',
+      rows: [2, 1200],
       also: ["line 22, column TIMESTAMP: '99999999999999999999' is out of range for long (-9223372036854775808 to 9223372036854775807)"],
     }),
   },
   {
-    id: 'bad-ts', dataset: 'interactions', location: 'bad-ts.csv', failing: 'bad-ts.csv',
+    id: 'bad-ts',
+    dataset: 'interactions',
+    location: 'bad-ts.csv',
+    failing: 'bad-ts.csv',
     files: [['bad-ts.csv', patched({ 0: 'u1,i1,yesterday,click', 500: 'u1,i1,2024-01-01T00:00:00Z,click' })]],
     expect: () => ({
-      line: 2, column: 'TIMESTAMP', value: 'yesterday', rule: "'yesterday' is not a whole number (long)", rows: [2, 1200],
+      line: 2,
+      column: 'TIMESTAMP',
+      value: 'yesterday',
+      rule: "'yesterday' is not a whole number (long)",
+      rows: [2, 1200],
       also: ["line 502, column TIMESTAMP: '2024-01-01T00:00:00Z' is not a whole number (long)"],
     }),
   },
   {
-    id: 'empty-values', dataset: 'interactions', location: 'empty.csv', failing: 'empty.csv',
+    id: 'empty-values',
+    dataset: 'interactions',
+    location: 'empty.csv',
+    failing: 'empty.csv',
     files: [['empty.csv', patched({ 7: ',i1,1700000000,click', 8: 'u1,i1,1700000000,', 9: 'u1,i1,,click' })]],
     expect: () => ({
-      line: 9, column: 'USER_ID', rule: 'empty value, but USER_ID is required', rows: [3, 1200],
-      also: ['line 10, column EVENT_TYPE: empty value, but EVENT_TYPE is required', 'line 11, column TIMESTAMP: empty value, but TIMESTAMP is required'],
+      line: 9,
+      column: 'USER_ID',
+      rule: 'empty value, but USER_ID is required',
+      rows: [3, 1200],
+      also: [
+        'line 10, column EVENT_TYPE: empty value, but EVENT_TYPE is required',
+        'line 11, column TIMESTAMP: empty value, but TIMESTAMP is required',
+      ],
     }),
   },
   {
-    id: 'long-id', dataset: 'interactions', location: 'long-id.csv', failing: 'long-id.csv',
+    id: 'long-id',
+    dataset: 'interactions',
+    location: 'long-id.csv',
+    failing: 'long-id.csv',
     files: [['long-id.csv', patched({ 3: `u1,${'x'.repeat(257)},1700000000,click`, 4: `${'y'.repeat(256)},i1,1700000000,click` })]],
     expect: () => ({
-      line: 5, column: 'ITEM_ID', value: `${'x'.repeat(40)}…`, rule: 'is 257 characters long; ITEM_ID can have at most 256 characters', rows: [1, 1200],
+      line: 5,
+      column: 'ITEM_ID',
+      value: `${'x'.repeat(40)}…`,
+      rule: 'is 257 characters long; ITEM_ID can have at most 256 characters',
+      rows: [1, 1200],
       absent: ['x'.repeat(41), 'line 6'],
     }),
   },
   {
-    id: 'event-types', dataset: 'interactions', location: 'types.csv', failing: 'types.csv',
-    files: [['types.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1200, 0, Array.from({ length: 11 }, (_, i) => `type${i}`)))]],
+    id: 'event-types',
+    dataset: 'interactions',
+    location: 'types.csv',
+    failing: 'types.csv',
+    files: [
+      [
+        'types.csv',
+        csv(
+          INTERACTIONS_HEADER_4,
+          interactionRows4(
+            1200,
+            0,
+            Array.from({ length: 11 }, (_, i) => `type${i}`),
+          ),
+        ),
+      ],
+    ],
     // type9 is the 10th distinct type; it first appears on data row 9 = line 11.
-    expect: () => ({ line: 11, column: 'EVENT_TYPE', value: 'type9', rule: "'type9' is distinct event type number 10, but this Interactions schema allows at most 9", also: ['the data has 11'] }),
+    expect: () => ({
+      line: 11,
+      column: 'EVENT_TYPE',
+      value: 'type9',
+      rule: "'type9' is distinct event type number 10, but this Interactions schema allows at most 9",
+      also: ['the data has 11'],
+    }),
   },
   {
-    id: 'few-rows', dataset: 'interactions', location: 'few.csv', failing: 'few.csv',
+    id: 'few-rows',
+    dataset: 'interactions',
+    location: 'few.csv',
+    failing: 'few.csv',
     files: [['few.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(999))]],
     expect: (at) => ({ rule: `An Interactions import needs at least 1000 records, but ${at('few.csv')} has only 999 data rows` }),
   },
   {
-    id: 'quote', dataset: 'interactions', location: 'quote.csv', failing: 'quote.csv',
+    id: 'quote',
+    dataset: 'interactions',
+    location: 'quote.csv',
+    failing: 'quote.csv',
     files: [['quote.csv', patched({ 20: 'u1,"i1,1700000000,click' })]],
     expect: () => ({ line: 22, column: 'ITEM_ID', rule: 'a quoted value is not closed on its line', rows: [1, 1200] }),
   },
   {
-    id: 'utf8', dataset: 'interactions', location: 'utf8.csv', failing: 'utf8.csv',
+    id: 'utf8',
+    dataset: 'interactions',
+    location: 'utf8.csv',
+    failing: 'utf8.csv',
     files: [['utf8.csv', utf8Body()]],
     expect: () => ({ line: 7, column: 'USER_ID', rule: 'the line is not valid UTF-8 text', rows: [1, 1200] }),
   },
   {
-    id: 'garbage', dataset: 'interactions', location: 'garbage.csv', failing: 'garbage.csv',
+    id: 'garbage',
+    dataset: 'interactions',
+    location: 'garbage.csv',
+    failing: 'garbage.csv',
     files: [['garbage.csv', garbageFile()]],
     expect: () => ({ line: 1, rule: /line 1: the header is not valid UTF-8 text/ }),
   },
   {
-    id: 'garbage-rows', dataset: 'interactions', location: 'garbage-rows.csv', failing: 'garbage-rows.csv',
-    files: [['garbage-rows.csv', Buffer.concat([Buffer.from(`${INTERACTIONS_HEADER_4}\nu1,i1,1700000000,click\n`), garbage(20_000, 88172645)])]],
+    id: 'garbage-rows',
+    dataset: 'interactions',
+    location: 'garbage-rows.csv',
+    failing: 'garbage-rows.csv',
+    files: [
+      ['garbage-rows.csv', Buffer.concat([Buffer.from(`${INTERACTIONS_HEADER_4}\nu1,i1,1700000000,click\n`), garbage(20_000, 88172645)])],
+    ],
     expect: () => ({
-      line: 3, rule: /line 3(, column \w+)?: (the line is not valid UTF-8 text|the line contains a carriage return|the line has \d+ columns but the header has 4)/,
+      line: 3,
+      rule: /line 3(, column \w+)?: (the line is not valid UTF-8 text|the line contains a carriage return|the line has \d+ columns but the header has 4)/,
       also: [/^\d+ of \d+ rows are invalid\. First errors: /, /; and \d+ more$/],
     }),
   },
   {
-    id: 'empty-file', dataset: 'interactions', location: 'empty-file.csv', failing: 'empty-file.csv',
+    id: 'empty-file',
+    dataset: 'interactions',
+    location: 'empty-file.csv',
+    failing: 'empty-file.csv',
     files: [['empty-file.csv', '']],
     expect: () => ({ line: 1, rule: 'the file is empty' }),
   },
   {
-    id: 'header-only', dataset: 'interactions', location: 'header-only.csv', failing: 'header-only.csv',
+    id: 'header-only',
+    dataset: 'interactions',
+    location: 'header-only.csv',
+    failing: 'header-only.csv',
     files: [['header-only.csv', `${INTERACTIONS_HEADER_4}\n`]],
     expect: () => ({ line: 2, rule: 'the file has a header line but no data rows' }),
   },
   {
-    id: 'two-headers', dataset: 'interactions', location: 'two-headers/', failing: 'two-headers/b.csv',
-    files: [['two-headers/a.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(600))], ['two-headers/b.csv', csv('ITEM_ID,USER_ID,TIMESTAMP,EVENT_TYPE', swapped())]],
+    id: 'two-headers',
+    dataset: 'interactions',
+    location: 'two-headers/',
+    failing: 'two-headers/b.csv',
+    files: [
+      ['two-headers/a.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(600))],
+      ['two-headers/b.csv', csv('ITEM_ID,USER_ID,TIMESTAMP,EVENT_TYPE', swapped())],
+    ],
     expect: (at) => ({
-      line: 1, rule: `all files of an import must have identical headers; this file has [ITEM_ID, USER_ID, TIMESTAMP, EVENT_TYPE] but ${at('two-headers/a.csv')} has [USER_ID, ITEM_ID, TIMESTAMP, EVENT_TYPE]`,
+      line: 1,
+      rule: `all files of an import must have identical headers; this file has [ITEM_ID, USER_ID, TIMESTAMP, EVENT_TYPE] but ${at('two-headers/a.csv')} has [USER_ID, ITEM_ID, TIMESTAMP, EVENT_TYPE]`,
     }),
   },
   {
-    id: 'long-categorical', dataset: 'items', location: 'long-cat.csv', failing: 'long-cat.csv',
+    id: 'long-categorical',
+    dataset: 'items',
+    location: 'long-cat.csv',
+    failing: 'long-cat.csv',
     files: [['long-cat.csv', csv('ITEM_ID,GENRES', [`i7,${'é'.repeat(1000)}`, `i8,${'a'.repeat(1001)}`])]],
-    expect: () => ({ line: 3, column: 'GENRES', rule: 'Length cannot be more than 1000 characters for GENRES (this value has 1001)', rows: [1, 2] }),
+    expect: () => ({
+      line: 3,
+      column: 'GENRES',
+      rule: 'Length cannot be more than 1000 characters for GENRES (this value has 1001)',
+      rows: [1, 2],
+    }),
   },
 ];
 

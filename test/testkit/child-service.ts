@@ -36,11 +36,13 @@ process.once('exit', () => {
 
 /** SIGKILLs every service process this test file started that is still running. */
 export async function killAllChildren(): Promise<void> {
-  await Promise.all([...live].map((c) => {
-    const gone = once(c, 'exit');
-    c.kill('SIGKILL');
-    return gone;
-  }));
+  await Promise.all(
+    [...live].map((c) => {
+      const gone = once(c, 'exit');
+      c.kill('SIGKILL');
+      return gone;
+    }),
+  );
 }
 
 export type Role = 'all' | 'api' | 'worker';

@@ -9,8 +9,14 @@ export const CHROMIUM = '/usr/bin/chromium';
 // Without the background-networking flags Chromium keeps trying Google's hosts, which this
 // machine's closed network refuses many times a second.
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** Installs Debian's chromium when it is missing (root and Debian's registry needed; ~70 s seen). */
@@ -19,9 +25,13 @@ export function ensureChromium(): void {
   const started = Date.now();
   process.stderr.write('console tests: installing Debian chromium (apt-get) ...\n');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-q'], ['install', '-y', '-q', 'chromium']]) {
+  for (const args of [
+    ['update', '-q'],
+    ['install', '-y', '-q', 'chromium'],
+  ]) {
     const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
-    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status}); install the chromium package to run the console tests`);
+    if (r.status !== 0)
+      throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status}); install the chromium package to run the console tests`);
   }
   process.stderr.write(`console tests: chromium installed in ${Math.round((Date.now() - started) / 1000)} s\n`);
 }

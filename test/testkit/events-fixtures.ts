@@ -14,8 +14,15 @@ export function eventsClient(svc: TestService): PersonalizeEventsClient {
 }
 
 /** An ACTIVE event tracker on the group; returns its ARN and tracking ID. */
-export async function activeTracker(client: PersonalizeClient, datasetGroupArn: string): Promise<{ eventTrackerArn: string; trackingId: string }> {
+export async function activeTracker(
+  client: PersonalizeClient,
+  datasetGroupArn: string,
+): Promise<{ eventTrackerArn: string; trackingId: string }> {
   const { eventTrackerArn, trackingId } = await client.send(new CreateEventTrackerCommand({ name: uniqueName('t'), datasetGroupArn }));
-  await waitFor(async () => (await client.send(new DescribeEventTrackerCommand({ eventTrackerArn }))).eventTracker?.status === 'ACTIVE', 10_000, 'tracker ACTIVE');
+  await waitFor(
+    async () => (await client.send(new DescribeEventTrackerCommand({ eventTrackerArn }))).eventTracker?.status === 'ACTIVE',
+    10_000,
+    'tracker ACTIVE',
+  );
   return { eventTrackerArn: eventTrackerArn!, trackingId: trackingId! };
 }

@@ -3,8 +3,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
-  CreateDatasetExportJobCommand, CreateDatasetImportJobCommand, DescribeDatasetExportJobCommand, DescribeDatasetImportJobCommand,
-  type DatasetImportJob, type PersonalizeClient,
+  CreateDatasetExportJobCommand,
+  CreateDatasetImportJobCommand,
+  DescribeDatasetExportJobCommand,
+  DescribeDatasetImportJobCommand,
+  type DatasetImportJob,
+  type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { uniqueName, waitFor } from './service-harness.ts';
@@ -36,7 +40,9 @@ export function localBucket(dataDir: string, name = uniqueName('bucket').toLower
     async list(prefix) {
       const { readdirSync } = await import('node:fs');
       const walk = (d: string, p: string): string[] =>
-        readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name), `${p}${e.name}/`) : [`${p}${e.name}`]));
+        readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+          e.isDirectory() ? walk(join(d, e.name), `${p}${e.name}/`) : [`${p}${e.name}`],
+        );
       return walk(root, '').filter((k) => k.startsWith(prefix));
     },
   };
@@ -68,24 +74,44 @@ export async function importAndWait(
   dataLocation: string,
   importMode: 'FULL' | 'INCREMENTAL' = 'FULL',
 ): Promise<DatasetImportJob> {
-  const { datasetImportJobArn } = await client.send(new CreateDatasetImportJobCommand({ jobName: uniqueName('imp'), datasetArn, dataSource: { dataLocation }, importMode }));
-  return waitFor(async () => {
-    const job = (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob!;
-    return job.status === 'ACTIVE' || job.status === 'CREATE FAILED' ? job : undefined;
-  }, 60_000, 'import job to end');
+  const { datasetImportJobArn } = await client.send(
+    new CreateDatasetImportJobCommand({ jobName: uniqueName('imp'), datasetArn, dataSource: { dataLocation }, importMode }),
+  );
+  return waitFor(
+    async () => {
+      const job = (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob!;
+      return job.status === 'ACTIVE' || job.status === 'CREATE FAILED' ? job : undefined;
+    },
+    60_000,
+    'import job to end',
+  );
 }
 
 /** Exports the dataset and returns the CSV lines (header first, then rows sorted). */
-export async function exportLines(client: PersonalizeClient, bucket: Bucket, datasetArn: string, ingestionMode: 'BULK' | 'PUT' | 'ALL' = 'BULK'): Promise<string[]> {
+export async function exportLines(
+  client: PersonalizeClient,
+  bucket: Bucket,
+  datasetArn: string,
+  ingestionMode: 'BULK' | 'PUT' | 'ALL' = 'BULK',
+): Promise<string[]> {
   const jobName = uniqueName('exp');
-  const { datasetExportJobArn } = await client.send(new CreateDatasetExportJobCommand({
-    jobName, datasetArn, ingestionMode, roleArn: 'arn:aws:iam::000000000000:role/export',
-    jobOutput: { s3DataDestination: { path: `s3://${bucket.name}/exports/` } },
-  }));
-  const job = await waitFor(async () => {
-    const j = (await client.send(new DescribeDatasetExportJobCommand({ datasetExportJobArn }))).datasetExportJob!;
-    return j.status === 'ACTIVE' || j.status === 'CREATE FAILED' ? j : undefined;
-  }, 60_000, 'export job to end');
+  const { datasetExportJobArn } = await client.send(
+    new CreateDatasetExportJobCommand({
+      jobName,
+      datasetArn,
+      ingestionMode,
+      roleArn: 'arn:aws:iam::000000000000:role/export',
+      jobOutput: { s3DataDestination: { path: `s3://${bucket.name}/exports/` } },
+    }),
+  );
+  const job = await waitFor(
+    async () => {
+      const j = (await client.send(new DescribeDatasetExportJobCommand({ datasetExportJobArn }))).datasetExportJob!;
+      return j.status === 'ACTIVE' || j.status === 'CREATE FAILED' ? j : undefined;
+    },
+    60_000,
+    'export job to end',
+  );
   if (job.status !== 'ACTIVE') throw new Error(`export failed: ${job.failureReason}`);
   const keys = (await bucket.list(`exports/${jobName}/`)).filter((k) => k.endsWith('.csv'));
   const lines = (await Promise.all(keys.map((k) => bucket.get(k)))).flatMap((text) => text.split('\n').filter((l) => l.length > 0));

@@ -49,12 +49,16 @@ async function freePort(): Promise<number> {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 export async function startMotoServer(): Promise<MotoServer> {
   if (!onPath('moto_server')) {
-    throw new Error("moto_server is not on PATH; install it with `pip install 'moto[server]'`. The S3 object-store tests need it and do not skip.");
+    throw new Error(
+      "moto_server is not on PATH; install it with `pip install 'moto[server]'`. The S3 object-store tests need it and do not skip.",
+    );
   }
   let lastError = '';
   // A port found free can be taken before moto binds it; then moto exits and another port is tried.
@@ -90,7 +94,10 @@ async function launch(port: number): Promise<{ server: MotoServer } | { error: s
     if (gone) {
       child.stdin!.end(); // lets the watchdog's `cat` go too
       process.off('exit', killGroup);
-      return { error: `it exited at start (${child.exitCode ?? child.signalCode}): ${output.trim()}`, retry: /address already in use/i.test(output) };
+      return {
+        error: `it exited at start (${child.exitCode ?? child.signalCode}): ${output.trim()}`,
+        retry: /address already in use/i.test(output),
+      };
     }
     if (Date.now() > deadline) {
       killGroup();
@@ -120,7 +127,13 @@ async function launch(port: number): Promise<{ server: MotoServer } | { error: s
         AWS_REGION: 'us-east-1',
         OPENPERSONALIZE_S3_FORCE_PATH_STYLE: 'true',
       },
-      s3Client: () => new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+      s3Client: () =>
+        new S3Client({
+          endpoint,
+          region: 'us-east-1',
+          forcePathStyle: true,
+          credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        }),
       async stop() {
         child.stdin!.end(); // the watchdog kills moto and the shell exits
         const patience = new AbortController();

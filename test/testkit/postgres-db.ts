@@ -48,4 +48,3 @@ export async function createDatabase(): Promise<string> {
 export async function dropDatabase(name: string): Promise<void> {
   await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
-

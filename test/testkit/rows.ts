@@ -70,5 +70,8 @@ export function trafficRows4(n: number, seed = 88172645): string[] {
  * item{(j * 7) % 80000}, timestamp 1600000000 + j (j = offset + k).
  */
 export function viewRows4(n: number, offset = 0): string[] {
-  return Array.from({ length: n }, (_, k) => `user${(k + offset) % 50_000},item${((k + offset) * 7) % 80_000},${1_600_000_000 + k + offset},view`);
+  return Array.from(
+    { length: n },
+    (_, k) => `user${(k + offset) % 50_000},item${((k + offset) * 7) % 80_000},${1_600_000_000 + k + offset},view`,
+  );
 }

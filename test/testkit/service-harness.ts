@@ -47,7 +47,12 @@ export async function startTestService(env: Record<string, string> = {}, options
 }
 
 /** Polls until fn returns a truthy value (or throws after timeoutMs). */
-export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition', pollMs = 25): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+  pollMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -14,13 +14,7 @@ import { migrate } from '../sql/migrations.ts';
 import { postgresDialect } from './postgres-dialect.ts';
 import { SqlCatalogOps } from '../sql/sql-catalog-ops.ts';
 import { SqlCatalog } from '../sql/sql-catalog.ts';
-import {
-  TransactionScope,
-  toNumberedPlaceholders,
-  type SqlExecutor,
-  type SqlParam,
-  type SqlRow,
-} from '../sql/sql-executor.ts';
+import { TransactionScope, toNumberedPlaceholders, type SqlExecutor, type SqlParam, type SqlRow } from '../sql/sql-executor.ts';
 
 /** Serialises concurrent migrations of one database by several processes. */
 const MIGRATION_LOCK = 'openpersonalize:catalog:migrations';

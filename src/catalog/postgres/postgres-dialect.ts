@@ -4,4 +4,9 @@
 // re-checked against the WHERE and passed over).
 import type { SqlDialect } from '../sql/sql-dialect.ts';
 
-export const postgresDialect: SqlDialect = { name: 'postgres', jsonType: 'JSONB', keyType: 'TEXT COLLATE "C"', claimRowLock: 'FOR UPDATE SKIP LOCKED' };
+export const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  jsonType: 'JSONB',
+  keyType: 'TEXT COLLATE "C"',
+  claimRowLock: 'FOR UPDATE SKIP LOCKED',
+};

@@ -114,14 +114,7 @@ export class SqlCatalogOps implements CatalogOps {
   }
 
   async update(record: ResourceRecord, expectedVersion?: number): Promise<ResourceRecord> {
-    const params: SqlParam[] = [
-      record.name,
-      record.parentArn,
-      record.status,
-      record.updatedAt,
-      JSON.stringify(record.body),
-      record.arn,
-    ];
+    const params: SqlParam[] = [record.name, record.parentArn, record.status, record.updatedAt, JSON.stringify(record.body), record.arn];
     let sql = UPDATE_RESOURCE;
     if (expectedVersion !== undefined) {
       sql += ' AND version = ?';
@@ -168,20 +161,18 @@ export class SqlCatalogOps implements CatalogOps {
   }
 
   async listAllOfKind(kind: ResourceKind, afterArn: string | undefined, limit: number): Promise<ResourceRecord[]> {
-    const rows = await this.exec.all(
-      `SELECT * FROM resources WHERE kind = ? AND arn > ? ORDER BY arn LIMIT ?`,
-      [kind, afterArn ?? '', limit],
-    );
+    const rows = await this.exec.all(`SELECT * FROM resources WHERE kind = ? AND arn > ? ORDER BY arn LIMIT ?`, [
+      kind,
+      afterArn ?? '',
+      limit,
+    ]);
     return rows.map(toRecord);
   }
 
   async count(query: CountQuery): Promise<number> {
     const filter = filterClause(query);
     if (!filter) return 0;
-    const rows = await this.exec.all(
-      `SELECT COUNT(*) AS n FROM resources WHERE ${filter.where.join(' AND ')}`,
-      filter.params,
-    );
+    const rows = await this.exec.all(`SELECT COUNT(*) AS n FROM resources WHERE ${filter.where.join(' AND ')}`, filter.params);
     return Number(rows[0].n);
   }
 
@@ -196,10 +187,7 @@ export class SqlCatalogOps implements CatalogOps {
   }
 
   async getTags(arn: string): Promise<Tag[]> {
-    const rows = await this.exec.all(
-      'SELECT tag_key, tag_value FROM tags WHERE arn = ? ORDER BY position, tag_key',
-      [arn],
-    );
+    const rows = await this.exec.all('SELECT tag_key, tag_value FROM tags WHERE arn = ? ORDER BY position, tag_key', [arn]);
     return rows.map((r) => ({ key: r.tag_key as string, value: r.tag_value as string }));
   }
 
@@ -220,10 +208,7 @@ export class SqlCatalogOps implements CatalogOps {
 
   async deleteTags(arn: string, keys: string[]): Promise<void> {
     if (!keys.length) return;
-    await this.exec.run(`DELETE FROM tags WHERE arn = ? AND tag_key IN (${placeholders(keys.length)})`, [
-      arn,
-      ...keys,
-    ]);
+    await this.exec.run(`DELETE FROM tags WHERE arn = ? AND tag_key IN (${placeholders(keys.length)})`, [arn, ...keys]);
   }
 
   enqueueJob(arn: string, kind: ResourceKind, now: number): Promise<void> {
@@ -244,10 +229,7 @@ export class SqlCatalogOps implements CatalogOps {
   async putSettingIfAbsent(key: string, value: string): Promise<string> {
     // Settings are never overwritten or deleted, so reading back after a no-op insert is safe
     // even outside a transaction: whichever value won the first insert is the one returned.
-    await this.exec.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING', [
-      key,
-      value,
-    ]);
+    await this.exec.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING', [key, value]);
     const stored = await this.getSetting(key);
     if (stored === undefined) throw new Error(`setting ${key} vanished after insert`);
     return stored;

@@ -13,7 +13,6 @@ import { CatalogConflictError, type QueuedJob, type ResourceKind } from '../cata
 import type { SqlDialect } from './sql-dialect.ts';
 import type { SqlExecutor, SqlRow } from './sql-executor.ts';
 
-
 function toJob(row: SqlRow): QueuedJob {
   // pg returns BIGINT as a string; the values are epoch ms, well inside 2^53.
   const lease = row.lease_expires_at;
@@ -69,13 +68,7 @@ export class SqlJobQueue {
   }
 
   /** One statement: pick the oldest available job of the kinds and take it, or nothing. */
-  async claim(
-    owner: string,
-    kinds: ResourceKind[],
-    leaseMs: number,
-    now: number,
-    dialect: SqlDialect,
-  ): Promise<QueuedJob | undefined> {
+  async claim(owner: string, kinds: ResourceKind[], leaseMs: number, now: number, dialect: SqlDialect): Promise<QueuedJob | undefined> {
     const until = leaseEnd(leaseMs, now);
     // "Any of no kinds" matches nothing (and `IN ()` is not valid SQL).
     if (!kinds.length) return undefined;

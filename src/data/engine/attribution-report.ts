@@ -40,13 +40,15 @@ export interface AttributionReportInput {
 
 /** Why a metric cannot be computed against the datasets as they are now, or null. */
 export function reportProblem(o: Pick<AttributionReportInput, 'metrics' | 'interactions' | 'items'>): string | null {
-  if (!o.interactions.schema.fields.some((f) => f.name === 'EVENT_TYPE')) return 'The Interactions dataset has no EVENT_TYPE column, which metric attribution reports group by.';
+  if (!o.interactions.schema.fields.some((f) => f.name === 'EVENT_TYPE'))
+    return 'The Interactions dataset has no EVENT_TYPE column, which metric attribution reports group by.';
   for (const m of o.metrics) {
     if (m.fn !== 'SUM') continue;
     const schema = m.dataset === 'ITEMS' ? o.items?.schema : o.interactions.schema;
     const label = m.dataset === 'ITEMS' ? 'Items' : 'Interactions';
     if (!schema) return `Metric ${m.metricName} sums ${label}.${m.column}, but the dataset group has no ${label} dataset any more.`;
-    if (!schema.fields.some((f) => f.name === m.column)) return `Metric ${m.metricName} sums ${label}.${m.column}, but the ${label} dataset's schema has no such column any more.`;
+    if (!schema.fields.some((f) => f.name === m.column))
+      return `Metric ${m.metricName} sums ${label}.${m.column}, but the ${label} dataset's schema has no such column any more.`;
   }
   return null;
 }
@@ -71,7 +73,9 @@ export async function writeAttributionReport(o: AttributionReportInput): Promise
   const problem = reportProblem(o);
   if (problem) throw new Error(problem);
   const hasSource = o.interactions.schema.fields.some((f) => f.name === 'EVENT_ATTRIBUTION_SOURCE');
-  const source = hasSource ? `coalesce(nullif(i."EVENT_ATTRIBUTION_SOURCE", ''), ${sqlString(UNDEFINED_SOURCE)})` : sqlString(UNDEFINED_SOURCE);
+  const source = hasSource
+    ? `coalesce(nullif(i."EVENT_ATTRIBUTION_SOURCE", ''), ${sqlString(UNDEFINED_SOURCE)})`
+    : sqlString(UNDEFINED_SOURCE);
   return withDuck(o.engine, async (c) => {
     await c.run(`CREATE TEMP VIEW interactions AS SELECT * FROM read_parquet(${sqlString(o.interactions.part)})`);
     if (o.items) await c.run(`CREATE TEMP VIEW items AS ${datasetViewSql(o.items.schema, o.items.parts)}`);

@@ -25,8 +25,20 @@ export interface CanonicalResult {
   errors: RowError[];
 }
 
-const enum S { Header, Start, Unquoted, Quoted, QuotedBackslash, QuotedQuote, Skip }
-const NL = 0x0a, CR = 0x0d, QUOTE = 0x22, COMMA = 0x2c, BACKSLASH = 0x5c;
+const enum S {
+  Header,
+  Start,
+  Unquoted,
+  Quoted,
+  QuotedBackslash,
+  QuotedQuote,
+  Skip,
+}
+const NL = 0x0a,
+  CR = 0x0d,
+  QUOTE = 0x22,
+  COMMA = 0x2c,
+  BACKSLASH = 0x5c;
 
 const lossy = new TextDecoder('utf-8');
 
@@ -93,9 +105,13 @@ export async function canonicalize(
     if (state === S.Header) {
       emit(line, len);
     } else {
-      if (state === S.QuotedQuote) line[len++] = QUOTE; // the value was closed at the line end
+      if (state === S.QuotedQuote)
+        line[len++] = QUOTE; // the value was closed at the line end
       else if (state === S.Quoted || state === S.QuotedBackslash) {
-        flag('unclosed_quote', 'a quoted value is not closed on its line (every record must be on one line; inside quotes \\" is an escaped quote and \\\\ a backslash)');
+        flag(
+          'unclosed_quote',
+          'a quoted value is not closed on its line (every record must be on one line; inside quotes \\" is an escaped quote and \\\\ a backslash)',
+        );
       }
       if (state !== S.Skip && len > prefixLen) {
         emit(line, len);
@@ -130,8 +146,9 @@ export async function canonicalize(
             if (nextQuote < i) nextQuote = data.indexOf(QUOTE, i) >>> 0; // -1 becomes 2^32-1: none
             if (nextCr < i) nextCr = data.indexOf(CR, i) >>> 0;
             const end = nextCr === nl - 1 ? nl - 1 : nl;
-            if (nextQuote >= nl && (nextCr >= end) && end - i < MAX_LINE_BYTES) {
-              if (outLen + end - i + 24 > out.length) out = Buffer.concat([out.subarray(0, outLen), Buffer.alloc(out.length + end - i + 24)]);
+            if (nextQuote >= nl && nextCr >= end && end - i < MAX_LINE_BYTES) {
+              if (outLen + end - i + 24 > out.length)
+                out = Buffer.concat([out.subarray(0, outLen), Buffer.alloc(out.length + end - i + 24)]);
               if (end > i) {
                 outLen = writeDigits(out, outLen, lineNo);
                 out[outLen++] = COMMA;
@@ -225,7 +242,7 @@ export async function canonicalize(
             break;
         }
       }
-      if (outLen > (6 << 20)) await flush();
+      if (outLen > 6 << 20) await flush();
     }
     // A last line without a newline.
     if ((state as S) === S.Header ? len > 0 : (state as S) !== S.Skip && len > prefixLen) endLine();

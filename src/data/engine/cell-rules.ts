@@ -15,7 +15,14 @@ export const MAX_INTERACTION_COLUMNS_AND_TYPES = 10;
 
 const ID_FIELDS = new Set(['USER_ID', 'ITEM_ID', 'ACTION_ID']);
 const INTERACTION_RESERVED = new Set([
-  'USER_ID', 'ITEM_ID', 'TIMESTAMP', 'EVENT_TYPE', 'EVENT_VALUE', 'IMPRESSION', 'RECOMMENDATION_ID', 'EVENT_ATTRIBUTION_SOURCE',
+  'USER_ID',
+  'ITEM_ID',
+  'TIMESTAMP',
+  'EVENT_TYPE',
+  'EVENT_VALUE',
+  'IMPRESSION',
+  'RECOMMENDATION_ID',
+  'EVENT_ATTRIBUTION_SOURCE',
 ]);
 
 export const INT_RE = '[+-]?[0-9]+';
@@ -112,13 +119,17 @@ export const FAST_INVALID = 'ingest:invalid';
 /** Typed value of the column, or a query error on the first invalid cell. */
 export function fastExpr(f: SchemaField, r: string, schema: ParsedSchema): string {
   const onNull = isRequired(f, schema) ? `error('${FAST_INVALID}')` : `NULL::${duckType(f.type)}`;
-  const bad = checks(f, r, true).map(([c]) => c).join(' OR ');
+  const bad = checks(f, r, true)
+    .map(([c]) => c)
+    .join(' OR ');
   return `CASE WHEN ${r} IS NULL THEN ${onNull} WHEN ${bad} THEN error('${FAST_INVALID}') ELSE ${convert(f, r)} END`;
 }
 
 /** Rule code of the first violated rule of the cell, NULL when the cell is valid. */
 export function diagExpr(f: SchemaField, r: string, schema: ParsedSchema): string {
   const onNull = isRequired(f, schema) ? `'required'` : 'NULL';
-  const whens = checks(f, r, false).map(([c, code]) => `WHEN ${c} THEN '${code}'`).join(' ');
+  const whens = checks(f, r, false)
+    .map(([c, code]) => `WHEN ${c} THEN '${code}'`)
+    .join(' ');
   return `CASE WHEN ${r} IS NULL THEN ${onNull} ${whens} END`;
 }

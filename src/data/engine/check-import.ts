@@ -33,7 +33,12 @@ export interface ImportCheck {
 
 const COUNTED = { users: 'USER_ID', items: 'ITEM_ID', eventTypes: 'EVENT_TYPE' } as const;
 
-export async function checkImport(o: { schema: ParsedSchema; sources: CsvSource[]; engine: EngineOptions; limit: number }): Promise<ImportCheck> {
+export async function checkImport(o: {
+  schema: ParsedSchema;
+  sources: CsvSource[];
+  engine: EngineOptions;
+  limit: number;
+}): Promise<ImportCheck> {
   const { schema, sources, engine, limit } = o;
   const tag = randomUUID();
   const part = join(engine.workDir, `check-${tag}.parquet`);
@@ -51,7 +56,15 @@ export async function checkImport(o: { schema: ParsedSchema; sources: CsvSource[
       });
       return { ok: true, rows: r.rows, badRows: 0, bytes: r.bytesRead, problems: [], distinct };
     }
-    const base: ImportCheck = { ok: false, failureReason: r.failureReason, rows: null, badRows: r.badRows, bytes: 0, problems: r.errors.slice(0, limit), distinct: {} };
+    const base: ImportCheck = {
+      ok: false,
+      failureReason: r.failureReason,
+      rows: null,
+      badRows: r.badRows,
+      bytes: 0,
+      problems: r.errors.slice(0, limit),
+      distinct: {},
+    };
     // Header and file-level failures (line <= 1) stop an import before any row is read.
     if (r.errors.some((e) => e.line <= 1)) return base;
     let header: string[];
@@ -72,7 +85,11 @@ export async function checkImport(o: { schema: ParsedSchema; sources: CsvSource[
       let distinct: ImportCheck['distinct'] = {};
       if (counted.length > 0) {
         const rej = { table: 'check_rej', scan: 'check_rejscan', limit: 1000 };
-        const scan = readCsvSql(canonical.map((f) => f.canonicalPath), header.length, { canonical: true, rejects: rej });
+        const scan = readCsvSql(
+          canonical.map((f) => f.canonicalPath),
+          header.length,
+          { canonical: true, rejects: rej },
+        );
         const sel = counted.map(([k, col]) => `count(DISTINCT c${header.indexOf(col)}) AS ${k}`).join(', ');
         // Counts are a courtesy next to the verdict: DuckDB's reject bookkeeping has failed
         // internally on some binary files, and that must not hide the problems found above.

@@ -16,7 +16,12 @@ function cellSql(col: string, type: string): string {
             THEN '"' || replace(replace(${col}, '\\', '\\\\'), '"', '""') || '"' ELSE ${col} END`;
 }
 
-export async function exportToCsv(o: { schema: ParsedSchema; parts: string[]; outputPath: string; engine: EngineOptions }): Promise<{ rows: number }> {
+export async function exportToCsv(o: {
+  schema: ParsedSchema;
+  parts: string[];
+  outputPath: string;
+  engine: EngineOptions;
+}): Promise<{ rows: number }> {
   const cells = o.schema.fields.map((f) => `${cellSql(sqlIdent(f.name), f.type)} AS ${sqlIdent(f.name)}`).join(', ');
   return withDuck(o.engine, async (c) => {
     // The cells are already quoted/escaped, so DuckDB's writer must not quote again.

@@ -28,7 +28,13 @@ export interface Diagnosis {
 const REJECTS_KEPT = 1000;
 
 /** `limit`: how many errors to name (the failureReason shows SHOWN_ERRORS; the CLI validator more). */
-export async function diagnose(c: DuckDBConnection, schema: ParsedSchema, header: string[], files: CanonicalFile[], limit = SHOWN_ERRORS): Promise<Diagnosis> {
+export async function diagnose(
+  c: DuckDBConnection,
+  schema: ParsedSchema,
+  header: string[],
+  files: CanonicalFile[],
+  limit = SHOWN_ERRORS,
+): Promise<Diagnosis> {
   const plan = planColumns(schema, header).sort((a, b) => a.index - b.index);
   const d: Diagnosis = { badRows: 0, totalRows: 0, errors: [] };
   for (let fi = 0; fi < files.length; fi++) {
@@ -75,7 +81,8 @@ export async function diagnose(c: DuckDBConnection, schema: ParsedSchema, header
         const line = m ? Number(m[1]) : Number(r.line);
         if (seen.has(line)) continue;
         seen.add(line);
-        const colName = typeof r.column_name === 'string' && /^c\d+$/.test(r.column_name) ? header[Number(r.column_name.slice(1))] ?? null : null;
+        const colName =
+          typeof r.column_name === 'string' && /^c\d+$/.test(r.column_name) ? (header[Number(r.column_name.slice(1))] ?? null) : null;
         const { code, rule } = structuralRule(String(r.error_type), String(r.error_message ?? ''), true);
         const value = m ? csvLine.slice(m[0].length) : csvLine;
         errs.push({ file: source.displayName, line, column: colName, value: cutValue(value), code, rule });
@@ -98,7 +105,10 @@ export async function eventTypeOverflow(
 ): Promise<{ error: RowError; distinct: string[] } | null> {
   const col = header.indexOf('EVENT_TYPE');
   const union = files
-    .map((f, i) => `SELECT ${i}::BIGINT AS file, TRY_CAST(${LINE_COL} AS BIGINT) AS line, c${col} AS t FROM ${readCsvSql([f.canonicalPath], header.length, { canonical: true })}`)
+    .map(
+      (f, i) =>
+        `SELECT ${i}::BIGINT AS file, TRY_CAST(${LINE_COL} AS BIGINT) AS line, c${col} AS t FROM ${readCsvSql([f.canonicalPath], header.length, { canonical: true })}`,
+    )
     .join(' UNION ALL ');
   // First appearance of each type as one sortable key: file * 1e10 + line.
   const firsts = await rows(c, `SELECT t, min(file * 10000000000 + line) AS k FROM (${union}) WHERE t IS NOT NULL GROUP BY t ORDER BY k`);
@@ -116,4 +126,3 @@ export async function eventTypeOverflow(
   };
   return { error, distinct };
 }
-

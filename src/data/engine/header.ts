@@ -35,7 +35,12 @@ export async function readHeader(path: string, displayName: string = path): Prom
       total += nl < 0 ? bytesRead : nl;
       if (nl >= 0) break;
       if (total > MAX_HEADER_BYTES) {
-        throw headerError(displayName, null, 'header_too_long', `the first line is longer than ${MAX_HEADER_BYTES} bytes; this is not a CSV header line`);
+        throw headerError(
+          displayName,
+          null,
+          'header_too_long',
+          `the first line is longer than ${MAX_HEADER_BYTES} bytes; this is not a CSV header line`,
+        );
       }
     }
     bytes = Buffer.concat(parts);
@@ -75,7 +80,14 @@ export function checkHeader(header: string[], schema: ParsedSchema, displayName 
   const missing = schema.fields.map((f) => f.name).filter((n) => !seen.has(n));
   if (missing.length > 0) {
     const message = `Input csv is missing the following columns: [${missing.join(', ')}]`;
-    const errors = missing.map((m): RowError => ({ file: displayName, line: 1, column: m, value: null, code: 'missing_column', rule: message }));
+    const errors = missing.map((m): RowError => ({
+      file: displayName,
+      line: 1,
+      column: m,
+      value: null,
+      code: 'missing_column',
+      rule: message,
+    }));
     throw new IngestError(message, errors);
   }
 }

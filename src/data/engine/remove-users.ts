@@ -41,7 +41,8 @@ const trimCr = (b: Buffer) => (b.length > 0 && b[b.length - 1] === 0x0d ? b.suba
 /** One CSV cell of a one-column file: the value, or why the line is not one. */
 function parseCell(text: string): { value: string } | { problem: string } {
   if (text.startsWith('"')) {
-    if (text.length < 2 || !text.endsWith('"')) return { problem: 'a quoted value is not closed on its line, or text follows its closing quote' };
+    if (text.length < 2 || !text.endsWith('"'))
+      return { problem: 'a quoted value is not closed on its line, or text follows its closing quote' };
     const inner = text.slice(1, -1);
     if (inner.replaceAll('""', '').includes('"')) return { problem: 'a quote inside a quoted value must be doubled ("")' };
     return { value: inner.replaceAll('""', '"') };
@@ -55,7 +56,8 @@ function checkValue(value: string): string | null {
   if (value.length === 0) return 'empty USER_ID';
   if (value.length > ID_MAX_CHARS) {
     const chars = [...value].length;
-    if (chars > ID_MAX_CHARS) return `'${[...value].slice(0, 40).join('')}…' is ${chars} characters long; USER_ID can have at most ${ID_MAX_CHARS} characters`;
+    if (chars > ID_MAX_CHARS)
+      return `'${[...value].slice(0, 40).join('')}…' is ${chars} characters long; USER_ID can have at most ${ID_MAX_CHARS} characters`;
   }
   return null;
 }
@@ -89,7 +91,11 @@ class JsonLines {
  * characters, one column) and writes the distinct user IDs to `<workDir>/users.parquet`.
  * Throws IngestError with the failureReason when any file or value is bad: nothing is deleted then.
  */
-export async function readUserList(sources: CsvSource[], workDir: string, engine: EngineOptions): Promise<{ usersPath: string; users: number; values: number }> {
+export async function readUserList(
+  sources: CsvSource[],
+  workDir: string,
+  engine: EngineOptions,
+): Promise<{ usersPath: string; users: number; values: number }> {
   const ndjson = join(workDir, 'users.ndjson');
   const out = new JsonLines(createWriteStream(ndjson));
   const problems: string[] = [];
@@ -107,7 +113,8 @@ export async function readUserList(sources: CsvSource[], workDir: string, engine
         try {
           text = utf8.decode(bytes);
         } catch {
-          if (lineNo === 1) throw new IngestError(`${source.displayName} line 1: the header is not valid UTF-8 text; expected exactly ${USER_LIST_HEADER}`);
+          if (lineNo === 1)
+            throw new IngestError(`${source.displayName} line 1: the header is not valid UTF-8 text; expected exactly ${USER_LIST_HEADER}`);
           bad++;
           if (problems.length < MAX_REPORTED) problems.push(`${source.displayName} line ${lineNo}: the line is not valid UTF-8 text`);
           continue;
@@ -145,7 +152,9 @@ export async function readUserList(sources: CsvSource[], workDir: string, engine
 
 export function headerProblem(displayName: string, header: string): IngestError {
   const shown = header.length > 80 ? `${header.slice(0, 80)}…` : header;
-  return new IngestError(`${displayName} line 1: a user list must have exactly one column named ${USER_LIST_HEADER} in its header, but the header is '${shown}'`);
+  return new IngestError(
+    `${displayName} line 1: a user list must have exactly one column named ${USER_LIST_HEADER} in its header, but the header is '${shown}'`,
+  );
 }
 
 export interface PartRewrite {
@@ -161,12 +170,23 @@ export interface PartRewrite {
  * them (an anti-join, rows in their original order) and writes the distinct users it found to
  * `foundPath`. Parts must have a USER_ID column.
  */
-export async function removeUsersFromParts(o: { parts: string[]; usersPath: string; workDir: string; tag: string; engine: EngineOptions }): Promise<{ rewrites: PartRewrite[]; foundPath: string }> {
+export async function removeUsersFromParts(o: {
+  parts: string[];
+  usersPath: string;
+  workDir: string;
+  tag: string;
+  engine: EngineOptions;
+}): Promise<{ rewrites: PartRewrite[]; foundPath: string }> {
   const foundPath = join(o.workDir, `found-${o.tag}.parquet`);
   return withDuck(o.engine, async (c) => {
     await c.run(`CREATE TABLE users AS SELECT USER_ID FROM read_parquet(${sqlString(o.usersPath)})`);
-    const scan = o.parts.length === 0 ? 'SELECT NULL::VARCHAR AS USER_ID, NULL::BIGINT AS file_index WHERE false' : `SELECT USER_ID, file_index FROM read_parquet([${o.parts.map(sqlString).join(', ')}], union_by_name = true)`;
-    await c.run(`CREATE TABLE hits AS SELECT DISTINCT p.file_index AS part, p.USER_ID FROM (${scan}) p SEMI JOIN users u ON p.USER_ID = u.USER_ID`);
+    const scan =
+      o.parts.length === 0
+        ? 'SELECT NULL::VARCHAR AS USER_ID, NULL::BIGINT AS file_index WHERE false'
+        : `SELECT USER_ID, file_index FROM read_parquet([${o.parts.map(sqlString).join(', ')}], union_by_name = true)`;
+    await c.run(
+      `CREATE TABLE hits AS SELECT DISTINCT p.file_index AS part, p.USER_ID FROM (${scan}) p SEMI JOIN users u ON p.USER_ID = u.USER_ID`,
+    );
     await c.run(`COPY (SELECT DISTINCT USER_ID FROM hits) TO ${sqlString(foundPath)} (FORMAT parquet)`);
     const hit = (await rows(c, 'SELECT DISTINCT part FROM hits ORDER BY part')).map((r) => Number(r.part));
     const rewrites: PartRewrite[] = [];
@@ -184,7 +204,12 @@ export async function removeUsersFromParts(o: { parts: string[]; usersPath: stri
 }
 
 /** The user IDs of the list that occur in `candidates` (an NDJSON file of {"USER_ID": ...} lines). */
-export async function usersAmong(o: { candidates: string; usersPath: string; foundPath: string; engine: EngineOptions }): Promise<string[]> {
+export async function usersAmong(o: {
+  candidates: string;
+  usersPath: string;
+  foundPath: string;
+  engine: EngineOptions;
+}): Promise<string[]> {
   return withDuck(o.engine, async (c) => {
     await c.run(`CREATE TABLE found AS SELECT DISTINCT r.USER_ID FROM read_json(${sqlString(o.candidates)}, format = 'newline_delimited', columns = {'USER_ID': 'VARCHAR'}) r
                  SEMI JOIN read_parquet(${sqlString(o.usersPath)}) u ON r.USER_ID = u.USER_ID`);
@@ -196,6 +221,8 @@ export async function usersAmong(o: { candidates: string; usersPath: string; fou
 /** How many distinct users the found-user files hold together (numDeleted). */
 export async function countDistinctUsers(files: string[], engine: EngineOptions): Promise<number> {
   if (files.length === 0) return 0;
-  const [r] = await withDuck(engine, (c) => rows(c, `SELECT count(DISTINCT USER_ID) AS n FROM read_parquet([${files.map(sqlString).join(', ')}])`));
+  const [r] = await withDuck(engine, (c) =>
+    rows(c, `SELECT count(DISTINCT USER_ID) AS n FROM read_parquet([${files.map(sqlString).join(', ')}])`),
+  );
   return Number(r.n);
 }

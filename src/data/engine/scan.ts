@@ -52,7 +52,12 @@ export function readCsvSql(paths: string[], columnCount: number, o: ScanOptions)
     `max_line_size = ${MAX_LINE_BYTES + 1024}`,
   ];
   if (o.rejects) {
-    opts.push('store_rejects = true', `rejects_table = '${o.rejects.table}'`, `rejects_scan = '${o.rejects.scan}'`, `rejects_limit = ${o.rejects.limit}`);
+    opts.push(
+      'store_rejects = true',
+      `rejects_table = '${o.rejects.table}'`,
+      `rejects_scan = '${o.rejects.scan}'`,
+      `rejects_limit = ${o.rejects.limit}`,
+    );
   }
   return `read_csv([${paths.map(sqlString).join(', ')}], ${opts.join(', ')})`;
 }

@@ -85,7 +85,10 @@ export async function validateToParquet(o: ValidateInput): Promise<ValidateResul
       let fastError: unknown = null;
       if (!escapes) {
         try {
-          count = await copy(sources.map((s) => s.path), false);
+          count = await copy(
+            sources.map((s) => s.path),
+            false,
+          );
         } catch (e) {
           fastError = e;
         }
@@ -113,7 +116,14 @@ export async function validateToParquet(o: ValidateInput): Promise<ValidateResul
         }
       }
       if (count === 0) {
-        const e: RowError = { file: sources[0].displayName, line: 2, column: null, value: null, code: 'no_data', rule: 'the file has a header line but no data rows' };
+        const e: RowError = {
+          file: sources[0].displayName,
+          line: 2,
+          column: null,
+          value: null,
+          code: 'no_data',
+          rule: 'the file has a header line but no data rows',
+        };
         return fail([e], formatSingle(e));
       }
       if (schema.datasetType === 'INTERACTIONS' && count < MIN_INTERACTION_ROWS) {
@@ -130,7 +140,14 @@ export async function validateToParquet(o: ValidateInput): Promise<ValidateResul
         if (max !== null && distinctEventTypes > max) {
           await canonicalizeAll(); // for line numbers
           const over = await eventTypeOverflow(c, header, canonical, max);
-          const e = over?.error ?? { file: sources[0].displayName, line: 0, column: 'EVENT_TYPE', value: null, code: 'too_many_event_types', rule: `${distinctEventTypes} distinct event types, at most ${max} allowed` };
+          const e = over?.error ?? {
+            file: sources[0].displayName,
+            line: 0,
+            column: 'EVENT_TYPE',
+            value: null,
+            code: 'too_many_event_types',
+            rule: `${distinctEventTypes} distinct event types, at most ${max} allowed`,
+          };
           return fail([e], formatSingle(e));
         }
       }
@@ -165,7 +182,7 @@ async function anyContains(sources: CsvSource[], byte: number): Promise<boolean>
   for (const s of sources) {
     const fh = await open(s.path, 'r');
     try {
-      for (let pos = 0; ; ) {
+      for (let pos = 0; ;) {
         const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
         if (bytesRead === 0) break;
         if (buf.subarray(0, bytesRead).indexOf(byte) >= 0) return true;

@@ -14,7 +14,14 @@
 // replaces the whole generation; its result is identical by construction.
 import type { ParsedSchema } from '../schema/schema-model.ts';
 import { rows, withDuck } from '../engine/duck.ts';
-import { duckType, MAX_INTERACTION_COLUMNS_AND_TYPES, maxDistinctEventTypes, MIN_INTERACTION_ROWS, sqlIdent, sqlString } from '../engine/cell-rules.ts';
+import {
+  duckType,
+  MAX_INTERACTION_COLUMNS_AND_TYPES,
+  maxDistinctEventTypes,
+  MIN_INTERACTION_ROWS,
+  sqlIdent,
+  sqlString,
+} from '../engine/cell-rules.ts';
 import type { EngineOptions } from '../engine/types.ts';
 
 /** Suggested compaction threshold: past this many parts, compact after an import. */
@@ -48,7 +55,12 @@ export function datasetViewSql(schema: ParsedSchema, parts: string[]): string {
 }
 
 /** Distinct rows of `incoming` that the generation `parts` does not already hold (rule 55). */
-export async function newRecordCount(o: { schema: ParsedSchema; parts: string[]; incoming: string; engine: EngineOptions }): Promise<{ newRecords: number; incomingRows: number }> {
+export async function newRecordCount(o: {
+  schema: ParsedSchema;
+  parts: string[];
+  incoming: string;
+  engine: EngineOptions;
+}): Promise<{ newRecords: number; incomingRows: number }> {
   const cols = o.schema.fields.map((f) => sqlIdent(f.name)).join(', ');
   return withDuck(o.engine, async (c) => {
     const [r] = await rows(
@@ -66,7 +78,12 @@ export async function newRecordCount(o: { schema: ParsedSchema; parts: string[];
  * needs at least 1,000 records that are not already in it. Returns the failureReason, or null when
  * the import may proceed (always null for other dataset types).
  */
-export async function countNewRecords(o: { schema: ParsedSchema; parts: string[]; incoming: string; engine: EngineOptions }): Promise<string | null> {
+export async function countNewRecords(o: {
+  schema: ParsedSchema;
+  parts: string[];
+  incoming: string;
+  engine: EngineOptions;
+}): Promise<string | null> {
   if (o.schema.datasetType !== 'INTERACTIONS' && o.schema.datasetType !== 'ACTION_INTERACTIONS') return null;
   const { newRecords, incomingRows } = await newRecordCount(o);
   if (newRecords >= MIN_INTERACTION_ROWS) return null;
@@ -79,7 +96,12 @@ export async function countNewRecords(o: { schema: ParsedSchema; parts: string[]
  * <= 10) holds for the dataset, not only for one file: an INCREMENTAL import must not take the
  * dataset past it. Returns the failureReason, or null when the import may go ahead.
  */
-export async function eventTypesAfterIncrement(o: { schema: ParsedSchema; parts: string[]; incoming: string; engine: EngineOptions }): Promise<string | null> {
+export async function eventTypesAfterIncrement(o: {
+  schema: ParsedSchema;
+  parts: string[];
+  incoming: string;
+  engine: EngineOptions;
+}): Promise<string | null> {
   const max = maxDistinctEventTypes(o.schema);
   if (max === null || o.parts.length === 0) return null;
   return withDuck(o.engine, async (c) => {
@@ -97,7 +119,12 @@ export async function eventTypesAfterIncrement(o: { schema: ParsedSchema; parts:
 }
 
 /** Writes the generation's current rows into one part (same content, fewer files). */
-export async function compactParts(o: { schema: ParsedSchema; parts: string[]; outputPath: string; engine: EngineOptions }): Promise<{ rows: number }> {
+export async function compactParts(o: {
+  schema: ParsedSchema;
+  parts: string[];
+  outputPath: string;
+  engine: EngineOptions;
+}): Promise<{ rows: number }> {
   return withDuck(o.engine, async (c) => {
     const [r] = await rows(c, `COPY (${datasetViewSql(o.schema, o.parts)}) TO ${sqlString(o.outputPath)} (FORMAT parquet)`);
     return { rows: Number(r.Count) };

@@ -33,7 +33,8 @@ export function nextGeneration(current: PartRef[], change: GenerationChange): Ne
     case 'replace':
       return { parts: [change.part], garbage: current };
     case 'append':
-      if (change.compacted && sameKeys(keysOf(current), keysOf(change.compacted.base))) return { parts: [change.compacted.part], garbage: [...current, change.part] };
+      if (change.compacted && sameKeys(keysOf(current), keysOf(change.compacted.base)))
+        return { parts: [change.compacted.part], garbage: [...current, change.part] };
       return { parts: [...current, change.part], garbage: change.compacted ? [change.compacted.part] : [] };
     case 'rewrite': {
       if (!sameKeys(keysOf(current), change.baseKeys)) return 'stale';
@@ -50,7 +51,11 @@ const CONFLICT_RETRIES = 3;
  * Applies `change` to the dataset in the caller's transaction. 'no-dataset' when it was deleted
  * meanwhile, 'stale' for a rewrite whose base changed; otherwise what became garbage.
  */
-export async function switchGeneration(tx: CatalogOps, datasetArn: string, change: GenerationChange): Promise<NextGeneration | 'no-dataset' | 'stale'> {
+export async function switchGeneration(
+  tx: CatalogOps,
+  datasetArn: string,
+  change: GenerationChange,
+): Promise<NextGeneration | 'no-dataset' | 'stale'> {
   await tx.lock(generationLock(datasetArn));
   for (let attempt = 1; ; attempt++) {
     const current = await tx.get(datasetArn);

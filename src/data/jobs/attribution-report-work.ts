@@ -19,7 +19,11 @@ import type { ResourceRecord } from '../../catalog/catalog.ts';
 import { ObjectStoreError, parseS3Url } from '../../object-store/object-store.ts';
 import { DATASET_KIND, type DatasetBody } from '../../resources/datasets/dataset-record.ts';
 import type { ImportJobBody } from '../../resources/import-jobs/import-job-record.ts';
-import { attributionOfGroup, parseMetricExpression, type MetricAttributionBody } from '../../resources/metric-attributions/metric-attribution-record.ts';
+import {
+  attributionOfGroup,
+  parseMetricExpression,
+  type MetricAttributionBody,
+} from '../../resources/metric-attributions/metric-attribution-record.ts';
 import { parsedSchemaOf } from '../../resources/schemas/schema-record.ts';
 import type { ParsedSchema } from '../schema/schema-model.ts';
 import { reportProblem, writeAttributionReport, type ReportMetric } from '../engine/attribution-report.ts';
@@ -44,7 +48,12 @@ export function reportKey(pathKey: string, job: ResourceRecord): string {
 
 /** The group's Items dataset: its schema and local copies of its current bulk parts. */
 async function itemsOf(deps: WorkerDeps, dataset: ResourceRecord): Promise<{ schema: ParsedSchema; parts: string[] } | undefined> {
-  const siblings = await deps.catalog.list({ account: dataset.account, region: dataset.region, kind: DATASET_KIND.kind, parentArn: dataset.parentArn! });
+  const siblings = await deps.catalog.list({
+    account: dataset.account,
+    region: dataset.region,
+    kind: DATASET_KIND.kind,
+    parentArn: dataset.parentArn!,
+  });
   const items = siblings.find((d) => (d.body as unknown as DatasetBody).datasetType === 'ITEMS');
   if (!items) return undefined;
   const body = items.body as unknown as DatasetBody;
@@ -59,7 +68,11 @@ async function itemsOf(deps: WorkerDeps, dataset: ResourceRecord): Promise<{ sch
  */
 export async function publishAttributionReport(deps: WorkerDeps, o: PublishInput): Promise<string | null> {
   if (!(o.job.body as unknown as ImportJobBody).publishAttributionMetricsToS3 || o.schema.datasetType !== 'INTERACTIONS') return null;
-  const attribution = await attributionOfGroup(deps.catalog, { arn: o.dataset.parentArn!, account: o.dataset.account, region: o.dataset.region });
+  const attribution = await attributionOfGroup(deps.catalog, {
+    arn: o.dataset.parentArn!,
+    account: o.dataset.account,
+    region: o.dataset.region,
+  });
   const body = attribution?.body as unknown as MetricAttributionBody | undefined;
   const path = body?.metricsOutputConfig.s3DataDestination?.path;
   if (!attribution || !body || !path) {

@@ -17,7 +17,11 @@ import { JobFailure } from '../../jobs/job-failure.ts';
 import { jobLogFields, type JobContext, type JobKind } from '../../jobs/job-runner.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { setJobState } from '../../jobs/job-state.ts';
-import { DATA_DELETION_JOB_KIND, DATA_DELETION_JOB_STATUSES, type DataDeletionJobBody } from '../../resources/data-deletion-jobs/data-deletion-job-record.ts';
+import {
+  DATA_DELETION_JOB_KIND,
+  DATA_DELETION_JOB_STATUSES,
+  type DataDeletionJobBody,
+} from '../../resources/data-deletion-jobs/data-deletion-job-record.ts';
 import { DATASET_KIND, type DatasetBody } from '../../resources/datasets/dataset-record.ts';
 import { DataLocationError, resolveDataLocation } from '../sources/data-location.ts';
 import { DELETION_FOLDER, totalSizeProblem } from '../sources/user-list-location.ts';
@@ -32,7 +36,6 @@ import { countDistinctUsers, readUserList, removeUsersFromParts, usersAmong } fr
 /** Commits tried before giving up when imports keep changing a dataset under the job. */
 const MAX_COMMIT_TRIES = 5;
 const SCAN_PAGE = 5000;
-
 
 /** An import switched the dataset's generation after the job read it. */
 class GenerationChanged extends Error {
@@ -58,7 +61,13 @@ const keysOf = (parts: PartRef[] | undefined) => (parts ?? []).map((p) => p.key)
 
 export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore }): JobKind {
   /** Rewrites the parts of one dataset that hold any of the users, and uploads them. */
-  async function prepare(datasetArn: string, usersPath: string, workDir: string, tag: string, engine: EngineOptions): Promise<Prepared | undefined> {
+  async function prepare(
+    datasetArn: string,
+    usersPath: string,
+    workDir: string,
+    tag: string,
+    engine: EngineOptions,
+  ): Promise<Prepared | undefined> {
     const dataset = await deps.catalog.get(datasetArn);
     if (!dataset) return undefined;
     const current = (dataset.body as unknown as DatasetBody).bulk?.parts ?? [];
@@ -77,7 +86,12 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
   }
 
   /** Finds which of the users have individual records; returns them and the file listing them. */
-  async function findRecordUsers(datasetArns: string[], usersPath: string, workDir: string, engine: EngineOptions): Promise<{ foundPath: string; found: string[] }> {
+  async function findRecordUsers(
+    datasetArns: string[],
+    usersPath: string,
+    workDir: string,
+    engine: EngineOptions,
+  ): Promise<{ foundPath: string; found: string[] }> {
     const candidates = join(workDir, 'record-users.ndjson');
     const out = createWriteStream(candidates);
     for (const arn of datasetArns) {
@@ -101,7 +115,16 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
     const body = record.body as unknown as DataDeletionJobBody;
     const started = deps.now();
     const phase = (name: string, extra: Record<string, unknown> = {}) =>
-      deps.log({ level: 'info', msg: 'deletion phase', ...jobLogFields(job.arn, job.kind), group: record.parentArn, worker: ctx.owner, phase: name, durationMs: deps.now() - started, ...extra });
+      deps.log({
+        level: 'info',
+        msg: 'deletion phase',
+        ...jobLogFields(job.arn, job.kind),
+        group: record.parentArn,
+        worker: ctx.owner,
+        phase: name,
+        durationMs: deps.now() - started,
+        ...extra,
+      });
     await setJobState(deps.catalog, DATA_DELETION_JOB_STATUSES, job.arn, started, 'IN_PROGRESS', { progress: { phase: 'reading' } });
     phase('reading');
     const group = await deps.catalog.get(record.parentArn!);
@@ -111,7 +134,12 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
     const workDir = mkdtempSync(join(deps.config.dataDir, 'work', `${record.name}-`));
     const written: PartRef[] = [];
     try {
-      const objects = await resolveDataLocation(body.dataSource.dataLocation, deps.objects, deps.config.httpAllowHosts, DELETION_FOLDER).catch((e: unknown) => {
+      const objects = await resolveDataLocation(
+        body.dataSource.dataLocation,
+        deps.objects,
+        deps.config.httpAllowHosts,
+        DELETION_FOLDER,
+      ).catch((e: unknown) => {
         throw e instanceof DataLocationError ? new JobFailure(e.message) : e;
       });
       const sources = await stageSources(objects, workDir, ctx.signal);
@@ -123,10 +151,14 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
         throw e instanceof IngestError ? new JobFailure(e.message) : e;
       });
       ctx.signal.throwIfAborted();
-      await setJobState(deps.catalog, DATA_DELETION_JOB_STATUSES, job.arn, deps.now(), 'IN_PROGRESS', { progress: { phase: 'deleting', users } });
+      await setJobState(deps.catalog, DATA_DELETION_JOB_STATUSES, job.arn, deps.now(), 'IN_PROGRESS', {
+        progress: { phase: 'deleting', users },
+      });
       phase('deleting', { users });
 
-      const datasets = (await deps.catalog.list({ account: group.account, region: group.region, kind: DATASET_KIND.kind, parentArn: group.arn })).filter((d) => hasUserId(d));
+      const datasets = (
+        await deps.catalog.list({ account: group.account, region: group.region, kind: DATASET_KIND.kind, parentArn: group.arn })
+      ).filter((d) => hasUserId(d));
       const prepared = new Map<string, Prepared>();
       let tag = 0;
       const prepareOne = async (arn: string) => {
@@ -153,7 +185,10 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
           break;
         } catch (e) {
           if (!(e instanceof GenerationChanged)) throw e;
-          if (attempt >= MAX_COMMIT_TRIES) throw new JobFailure(`The bulk data of ${e.datasetArn} kept changing (imports committed) while the job ran; ${MAX_COMMIT_TRIES} attempts to commit failed. Nothing was deleted; run the job again once the imports are done.`);
+          if (attempt >= MAX_COMMIT_TRIES)
+            throw new JobFailure(
+              `The bulk data of ${e.datasetArn} kept changing (imports committed) while the job ran; ${MAX_COMMIT_TRIES} attempts to commit failed. Nothing was deleted; run the job again once the imports are done.`,
+            );
           phase('retrying', { dataset: e.datasetArn, attempt });
           const stale = prepared.get(e.datasetArn);
           await deps.parts.delete(keysOf(stale?.written)).catch(() => {});
@@ -162,7 +197,9 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
       }
       const committed = new Set(keysOf([...prepared.values()].flatMap((p) => p.parts)));
       const garbage = [...prepared.values()].flatMap((p) => p.replaced).filter((p) => !committed.has(p.key));
-      await deps.parts.delete(keysOf(garbage)).catch((e: unknown) => deps.log({ level: 'warn', msg: 'could not delete replaced parts', error: String(e) }));
+      await deps.parts
+        .delete(keysOf(garbage))
+        .catch((e: unknown) => deps.log({ level: 'warn', msg: 'could not delete replaced parts', error: String(e) }));
       written.length = 0;
     } finally {
       // Parts written for a commit that did not happen are garbage.
@@ -174,7 +211,8 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
   /** In the commit transaction: switch one dataset to its new generation if it is still the one the job read. */
   async function commitRewrite(tx: CatalogOps, p: Prepared): Promise<void> {
     // Deleted meanwhile ('no-dataset'): its data is gone anyway.
-    if ((await switchGeneration(tx, p.datasetArn, { kind: 'rewrite', baseKeys: p.readKeys, parts: p.parts })) === 'stale') throw new GenerationChanged(p.datasetArn);
+    if ((await switchGeneration(tx, p.datasetArn, { kind: 'rewrite', baseKeys: p.readKeys, parts: p.parts })) === 'stale')
+      throw new GenerationChanged(p.datasetArn);
   }
 
   /** Every Interactions, Users and Action interactions schema requires USER_ID (rules.md §3.1). */
@@ -192,7 +230,15 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
         await run(job, ctx, record);
       } catch (e) {
         // The runner records the failure; the job's own log line says in which phase.
-        if (e instanceof JobFailure) deps.log({ level: 'info', msg: 'deletion phase', ...jobLogFields(job.arn, job.kind), worker: ctx.owner, phase: 'failed', reason: e.message });
+        if (e instanceof JobFailure)
+          deps.log({
+            level: 'info',
+            msg: 'deletion phase',
+            ...jobLogFields(job.arn, job.kind),
+            worker: ctx.owner,
+            phase: 'failed',
+            reason: e.message,
+          });
         throw e;
       }
     },

@@ -38,7 +38,16 @@ export function importJobKind(deps: WorkerDeps): JobKind {
     await setJobState(deps.catalog, IMPORT_JOB_STATUSES, job.arn, started, 'CREATE IN_PROGRESS', { progress: { phase: 'reading' } });
     // One line per phase, durationMs since the job's start: where an import spends its time.
     const phase = (name: string, extra: Record<string, unknown> = {}) =>
-      deps.log({ level: 'info', msg: 'import phase', ...jobLogFields(job.arn, job.kind), dataset: record.parentArn, worker: ctx.owner, phase: name, durationMs: deps.now() - started, ...extra });
+      deps.log({
+        level: 'info',
+        msg: 'import phase',
+        ...jobLogFields(job.arn, job.kind),
+        dataset: record.parentArn,
+        worker: ctx.owner,
+        phase: name,
+        durationMs: deps.now() - started,
+        ...extra,
+      });
     phase('reading');
     const dataset = await load(record.parentArn!);
     const datasetBody = dataset.body as unknown as DatasetBody;
@@ -56,7 +65,9 @@ export function importJobKind(deps: WorkerDeps): JobKind {
       }
       const totalBytes = objects.reduce((n, o) => n + (o.size ?? 0), 0);
       const sources = await stageSources(objects, workDir, ctx.signal);
-      await setJobState(deps.catalog, IMPORT_JOB_STATUSES, job.arn, deps.now(), 'CREATE IN_PROGRESS', { progress: { phase: 'validating', totalBytes } });
+      await setJobState(deps.catalog, IMPORT_JOB_STATUSES, job.arn, deps.now(), 'CREATE IN_PROGRESS', {
+        progress: { phase: 'validating', totalBytes },
+      });
       phase('validating', { objects: objects.length, totalBytes });
 
       const output = join(workDir, 'part.parquet');
@@ -72,7 +83,8 @@ export function importJobKind(deps: WorkerDeps): JobKind {
       if (body.importMode === 'INCREMENTAL') {
         const parts = await deps.parts.localPaths(existing.map((p) => p.key));
         const problem =
-          (await countNewRecords({ schema, parts, incoming: output, engine })) ?? (await eventTypesAfterIncrement({ schema, parts, incoming: output, engine }));
+          (await countNewRecords({ schema, parts, incoming: output, engine })) ??
+          (await eventTypesAfterIncrement({ schema, parts, incoming: output, engine }));
         if (problem) throw new JobFailure(problem);
       }
       // Before the commit, so a report that cannot be published fails the job with the dataset untouched.
@@ -88,11 +100,17 @@ export function importJobKind(deps: WorkerDeps): JobKind {
       if (body.importMode === 'INCREMENTAL' && shouldCompact(existing.length + 1)) {
         const merged = join(workDir, 'compacted.parquet');
         const paths = [...(await deps.parts.localPaths(existing.map((p) => p.key))), output];
-        compacted = { key: deps.parts.newKey(dataset.arn), rows: (await compactParts({ schema, parts: paths, outputPath: merged, engine })).rows, jobArn: job.arn };
+        compacted = {
+          key: deps.parts.newKey(dataset.arn),
+          rows: (await compactParts({ schema, parts: paths, outputPath: merged, engine })).rows,
+          jobArn: job.arn,
+        };
         await deps.parts.put(merged, compacted.key);
       }
       const change: GenerationChange =
-        body.importMode === 'FULL' ? { kind: 'replace', part: plain } : { kind: 'append', part: plain, compacted: compacted && { part: compacted, base: existing } };
+        body.importMode === 'FULL'
+          ? { kind: 'replace', part: plain }
+          : { kind: 'append', part: plain, compacted: compacted && { part: compacted, base: existing } };
       let garbage: PartRef[] = [];
       await ctx.finish(async (tx) => {
         // A data deletion job may switch the generation too: switchGeneration serialises the two.
@@ -100,13 +118,17 @@ export function importJobKind(deps: WorkerDeps): JobKind {
         if (next === 'no-dataset') throw new JobFailure('The dataset was deleted while the import ran.');
         if (next === 'stale') throw new Error('an append cannot be stale');
         garbage = next.garbage;
-        await setJobState(tx, IMPORT_JOB_STATUSES, job.arn, deps.now(), 'ACTIVE', { progress: { phase: 'done', rows: result.rows, bytes: result.bytesRead, totalBytes } });
+        await setJobState(tx, IMPORT_JOB_STATUSES, job.arn, deps.now(), 'ACTIVE', {
+          progress: { phase: 'done', rows: result.rows, bytes: result.bytesRead, totalBytes },
+        });
       });
       const seconds = (deps.now() - started) / 1000;
       deps.observe?.importCommitted(result.rows, seconds);
       phase('done', { rows: result.rows, rowsPerSecond: seconds > 0 ? Math.round(result.rows / seconds) : undefined });
       // The old generation (and an unused part) is garbage once the new one is committed.
-      await deps.parts.delete(garbage.map((p) => p.key)).catch((e: unknown) => deps.log({ level: 'warn', msg: 'could not delete replaced parts', error: String(e) }));
+      await deps.parts
+        .delete(garbage.map((p) => p.key))
+        .catch((e: unknown) => deps.log({ level: 'warn', msg: 'could not delete replaced parts', error: String(e) }));
     } finally {
       rmSync(workDir, { recursive: true, force: true });
     }
@@ -119,7 +141,15 @@ export function importJobKind(deps: WorkerDeps): JobKind {
         await run(job, ctx);
       } catch (e) {
         // The runner records the failure; the import's own log line says in which phase.
-        if (e instanceof JobFailure) deps.log({ level: 'info', msg: 'import phase', ...jobLogFields(job.arn, job.kind), worker: ctx.owner, phase: 'failed', reason: e.message });
+        if (e instanceof JobFailure)
+          deps.log({
+            level: 'info',
+            msg: 'import phase',
+            ...jobLogFields(job.arn, job.kind),
+            worker: ctx.owner,
+            phase: 'failed',
+            reason: e.message,
+          });
         throw e;
       }
     },

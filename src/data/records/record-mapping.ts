@@ -21,7 +21,9 @@ function cellText(value: unknown, where: string, key: string): string | null {
   if (value === null) return null;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw invalidInput(`${where}: the value of '${key}' in properties must be a string, a number or a boolean (join several categorical values with |).`);
+  throw invalidInput(
+    `${where}: the value of '${key}' in properties must be a string, a number or a boolean (join several categorical values with |).`,
+  );
 }
 
 /**
@@ -49,9 +51,12 @@ export function cellsOf(schema: ParsedSchema, fixed: Fixed, properties: string |
     const field = byKey.get(key);
     if (!field) {
       const allowed = schema.fields.filter((f) => !(f.name in fixed)).map((f) => camelCase(f.name));
-      throw invalidInput(`${where}: properties has the key '${key}', which is not a field of the dataset's schema in camelCase (expected keys: ${allowed.join(', ') || 'none'}).`);
+      throw invalidInput(
+        `${where}: properties has the key '${key}', which is not a field of the dataset's schema in camelCase (expected keys: ${allowed.join(', ') || 'none'}).`,
+      );
     }
-    if (field in fixed) throw invalidInput(`${where}: '${key}' cannot be given in properties; ${field} comes from the record's own member.`);
+    if (field in fixed)
+      throw invalidInput(`${where}: '${key}' cannot be given in properties; ${field} comes from the record's own member.`);
     cells[field] = cellText(value, where, key);
   }
   return cells;
@@ -64,6 +69,8 @@ export function toNewRecord(schema: ParsedSchema, cells: Cells): NewRecord {
   const idColumn = ID_COLUMN[schema.datasetType];
   const key = idColumn
     ? (cells[idColumn] ?? '')
-    : createHash('sha256').update(JSON.stringify(schema.fields.map((f) => cells[f.name]))).digest('base64url');
+    : createHash('sha256')
+        .update(JSON.stringify(schema.fields.map((f) => cells[f.name])))
+        .digest('base64url');
   return { key, userId: 'USER_ID' in cells ? cells.USER_ID : null, cells };
 }

@@ -58,7 +58,10 @@ async function toParquet(schema: ParsedSchema, ndjson: string, output: string, e
   const columns = `{${schema.fields.map((f) => `${sqlString(f.name)}: 'VARCHAR'`).join(', ')}}`;
   const typed = schema.fields.map((f) => `${fastExpr(f, sqlIdent(f.name), schema)} AS ${sqlIdent(f.name)}`).join(', ');
   await withDuck(engine, (c) =>
-    rows(c, `COPY (SELECT ${typed} FROM read_json(${sqlString(ndjson)}, format = 'newline_delimited', columns = ${columns})) TO ${sqlString(output)} (FORMAT parquet)`),
+    rows(
+      c,
+      `COPY (SELECT ${typed} FROM read_json(${sqlString(ndjson)}, format = 'newline_delimited', columns = ${columns})) TO ${sqlString(output)} (FORMAT parquet)`,
+    ),
   );
 }
 

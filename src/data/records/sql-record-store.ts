@@ -47,7 +47,11 @@ export class SqlRecordStore implements RecordStore {
     const rows =
       options.after === undefined
         ? await this.db.sql.all('SELECT * FROM records WHERE dataset_arn = ? ORDER BY record_key LIMIT ?', [datasetArn, limit])
-        : await this.db.sql.all('SELECT * FROM records WHERE dataset_arn = ? AND record_key > ? ORDER BY record_key LIMIT ?', [datasetArn, options.after, limit]);
+        : await this.db.sql.all('SELECT * FROM records WHERE dataset_arn = ? AND record_key > ? ORDER BY record_key LIMIT ?', [
+            datasetArn,
+            options.after,
+            limit,
+          ]);
     return rows.map(toStored);
   }
 
@@ -59,13 +63,17 @@ export class SqlRecordStore implements RecordStore {
   async deleteUsers(datasetArns: string[], userIds: string[], within?: CatalogOps): Promise<number> {
     if (datasetArns.length === 0 || userIds.length === 0) return 0;
     const unique = [...new Set(userIds)];
-    const inTransaction = <T>(fn: (exec: SqlExecutor) => Promise<T>) => (within ? fn(sqlExecutorOfTransaction(within)) : this.db.sqlTransaction(fn));
+    const inTransaction = <T>(fn: (exec: SqlExecutor) => Promise<T>) =>
+      within ? fn(sqlExecutorOfTransaction(within)) : this.db.sqlTransaction(fn);
     return inTransaction(async (exec) => {
       let removed = 0;
       for (const arn of new Set(datasetArns)) {
         for (let i = 0; i < unique.length; i += DELETE_CHUNK) {
           const chunk = unique.slice(i, i + DELETE_CHUNK);
-          removed += await exec.run(`DELETE FROM records WHERE dataset_arn = ? AND user_id IN (${placeholders(chunk.length)})`, [arn, ...chunk]);
+          removed += await exec.run(`DELETE FROM records WHERE dataset_arn = ? AND user_id IN (${placeholders(chunk.length)})`, [
+            arn,
+            ...chunk,
+          ]);
         }
       }
       return removed;

@@ -28,14 +28,7 @@
 // - Schema replacement matches fields by name; field order may change.
 
 import { describeRule, rulesFor, type DatasetRules } from './reserved-fields.ts';
-import {
-  DATASET_TYPES,
-  type DatasetType,
-  type Domain,
-  type FieldType,
-  type ParsedSchema,
-  type SchemaField,
-} from './schema-model.ts';
+import { DATASET_TYPES, type DatasetType, type Domain, type FieldType, type ParsedSchema, type SchemaField } from './schema-model.ts';
 
 export class SchemaRuleError extends Error {
   override name = 'SchemaRuleError';
@@ -93,7 +86,8 @@ function primitiveOf(field: string, raw: unknown): FieldType | 'null' {
   if (COMPLEX_TYPES.has(raw)) {
     fail(`field "${field}" has the complex type ${raw}; schemas must be flat, with types ${ALLOWED_TYPES_TEXT}.`);
   }
-  if (raw === 'bytes') fail(`field "${field}" has the type bytes, which Personalize does not support; allowed types are ${ALLOWED_TYPES_TEXT}.`);
+  if (raw === 'bytes')
+    fail(`field "${field}" has the type bytes, which Personalize does not support; allowed types are ${ALLOWED_TYPES_TEXT}.`);
   return fail(`field "${field}" has the unknown type "${raw}"; allowed types are ${ALLOWED_TYPES_TEXT}.`);
 }
 
@@ -142,7 +136,8 @@ function parseField(def: unknown, index: number): SchemaField {
   const categorical = booleanAttribute(name, def, 'categorical');
   const textual = booleanAttribute(name, def, 'textual');
   if (categorical && textual) fail(`field "${name}" cannot be both categorical and textual.`);
-  if (categorical && type !== 'string') fail(`field "${name}" cannot be categorical; only string fields can be categorical, but it is ${type}.`);
+  if (categorical && type !== 'string')
+    fail(`field "${name}" cannot be categorical; only string fields can be categorical, but it is ${type}.`);
   if (textual && type !== 'string') fail(`field "${name}" cannot be textual; only string fields can be textual, but it is ${type}.`);
   return { name, type, nullable, categorical, textual };
 }
@@ -216,7 +211,9 @@ export function parseSchema(schemaJson: string, domain?: Domain): ParsedSchema {
   if (!datasetType) {
     fail(
       `the record name "${recordName}" is not a dataset type; ` +
-        `use one of ${Object.values(RECORD_NAMES).map((n) => `"${n}"`).join(', ')}.`,
+        `use one of ${Object.values(RECORD_NAMES)
+          .map((n) => `"${n}"`)
+          .join(', ')}.`,
     );
   }
   if (doc.namespace !== undefined && typeof doc.namespace !== 'string') fail('the record namespace must be a string.');

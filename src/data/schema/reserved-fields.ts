@@ -146,7 +146,17 @@ const DOMAIN: Record<Domain, Partial<Record<DatasetType, TableSpec>>> = {
         CONTENT_OWNER: 'categorical string?',
         CONTENT_CLASSIFICATION: 'categorical string?',
       },
-      metadata: ['GENRES', 'PRICE', 'DURATION', 'GENRE_L2', 'GENRE_L3', 'AVERAGE_RATING', 'PRODUCT_DESCRIPTION', 'CONTENT_OWNER', 'CONTENT_CLASSIFICATION'],
+      metadata: [
+        'GENRES',
+        'PRICE',
+        'DURATION',
+        'GENRE_L2',
+        'GENRE_L3',
+        'AVERAGE_RATING',
+        'PRODUCT_DESCRIPTION',
+        'CONTENT_OWNER',
+        'CONTENT_CLASSIFICATION',
+      ],
       minMetadata: 0,
       maxMetadata: 100,
     },
@@ -178,9 +188,7 @@ function compile(spec: TableSpec): DatasetRules {
   return { fields, minMetadata: spec.minMetadata, maxMetadata: spec.maxMetadata };
 }
 
-const CUSTOM_RULES = new Map<DatasetType, DatasetRules>(
-  Object.entries(CUSTOM).map(([type, spec]) => [type as DatasetType, compile(spec)]),
-);
+const CUSTOM_RULES = new Map<DatasetType, DatasetRules>(Object.entries(CUSTOM).map(([type, spec]) => [type as DatasetType, compile(spec)]));
 const DOMAIN_RULES = new Map<string, DatasetRules>(
   Object.entries(DOMAIN).flatMap(([domain, byType]) =>
     Object.entries(byType).map(([type, spec]) => [`${domain}/${type}`, compile(spec)] as const),

@@ -49,33 +49,43 @@ async function resolveHttp(location: string, allowHosts: string[]): Promise<Sour
     throw new DataLocationError(`${INVALID} ${location} is not a URL.`);
   }
   if (!allowHosts.includes(url.host.toLowerCase()) && !allowHosts.includes(url.hostname.toLowerCase())) {
-    throw new DataLocationError(`${INVALID} http(s) locations are read only from hosts listed in OPENPERSONALIZE_HTTP_ALLOW_HOSTS; ${url.host} is not.`);
+    throw new DataLocationError(
+      `${INVALID} http(s) locations are read only from hosts listed in OPENPERSONALIZE_HTTP_ALLOW_HOSTS; ${url.host} is not.`,
+    );
   }
   const head = await fetch(url, { method: 'HEAD' }).catch((e: unknown) => {
     throw new DataLocationError(`${INVALID} ${location} cannot be reached: ${String(e)}`);
   });
   if (!head.ok) throw new DataLocationError(`${INVALID} ${location} answered HTTP ${head.status}.`);
   const length = head.headers.get('content-length');
-  return [{
-    displayName: location,
-    size: length ? Number(length) : undefined,
-    async open(range) {
-      const res = await fetch(url, { headers: range ? { range: `bytes=${range.start}-${range.end}` } : {} });
-      if (!res.ok || !res.body) throw new DataLocationError(`${location} answered HTTP ${res.status}.`);
-      return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
+  return [
+    {
+      displayName: location,
+      size: length ? Number(length) : undefined,
+      async open(range) {
+        const res = await fetch(url, { headers: range ? { range: `bytes=${range.start}-${range.end}` } : {} });
+        if (!res.ok || !res.body) throw new DataLocationError(`${location} answered HTTP ${res.status}.`);
+        return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
+      },
     },
-  }];
+  ];
 }
 
 /**
  * The objects an import reads, in key order. Throws DataLocationError with the message a user
  * should see when the location is malformed, missing, unreadable or empty.
  */
-export async function resolveDataLocation(location: string | undefined, store: ObjectStore, allowHosts: string[], folder: FolderRule = IMPORT_FOLDER): Promise<SourceObject[]> {
+export async function resolveDataLocation(
+  location: string | undefined,
+  store: ObjectStore,
+  allowHosts: string[],
+  folder: FolderRule = IMPORT_FOLDER,
+): Promise<SourceObject[]> {
   if (!location) throw new DataLocationError(`${INVALID} dataSource.dataLocation is required.`);
   if (/^https?:\/\//.test(location)) return resolveHttp(location, allowHosts);
   const parsed = parseS3Url(location);
-  if (!parsed || parsed.bucket.length === 0) throw new DataLocationError(`${INVALID} Expected s3://bucket/key or s3://bucket/folder/, got ${location}.`);
+  if (!parsed || parsed.bucket.length === 0)
+    throw new DataLocationError(`${INVALID} Expected s3://bucket/key or s3://bucket/folder/, got ${location}.`);
   const { bucket, key } = parsed;
   const source = (k: string, size: number): SourceObject => ({
     displayName: `s3://${bucket}/${k}`,
@@ -85,7 +95,9 @@ export async function resolveDataLocation(location: string | undefined, store: O
   });
   try {
     if (key === '' || key.endsWith('/')) {
-      const objects = (await store.list(bucket, key, { recursive: folder.recursive })).filter((o) => !o.key.endsWith('/') && folder.accept(o.key));
+      const objects = (await store.list(bucket, key, { recursive: folder.recursive })).filter(
+        (o) => !o.key.endsWith('/') && folder.accept(o.key),
+      );
       if (objects.length === 0) throw new DataLocationError(`${INVALID} The folder ${location} holds no ${folder.nothing}.`);
       return objects.map((o) => source(o.key, o.size));
     }

@@ -62,7 +62,11 @@ export function parseDomain(value: string | undefined): Domain | undefined {
 }
 
 /** Reads and checks a schema file with the service's own rules; its record must match --type. */
-export async function loadSchemaFile(path: string, type: DatasetType | undefined, domain: Domain | undefined): Promise<{ json: string; schema: ParsedSchema }> {
+export async function loadSchemaFile(
+  path: string,
+  type: DatasetType | undefined,
+  domain: Domain | undefined,
+): Promise<{ json: string; schema: ParsedSchema }> {
   let json: string;
   try {
     json = await readFile(path, 'utf8');
@@ -97,13 +101,21 @@ export class ProgressLine {
   constructor(private readonly io: Io) {}
 
   /** fraction null: unknown (no bar, just the counters). */
-  update(label: string, fraction: number | null, details: { bytes?: number; rate?: number; etaSeconds?: number; rows?: number }, force = false): void {
+  update(
+    label: string,
+    fraction: number | null,
+    details: { bytes?: number; rate?: number; etaSeconds?: number; rows?: number },
+    force = false,
+  ): void {
     if (!this.io.tty) return;
     const now = Date.now();
     if (!force && now - this.last < 100) return;
     this.last = now;
     const width = 24;
-    const bar = fraction === null ? '' : `[${'#'.repeat(Math.round(Math.min(1, fraction) * width)).padEnd(width, '.')}] ${Math.floor(Math.min(1, fraction) * 100)}% `;
+    const bar =
+      fraction === null
+        ? ''
+        : `[${'#'.repeat(Math.round(Math.min(1, fraction) * width)).padEnd(width, '.')}] ${Math.floor(Math.min(1, fraction) * 100)}% `;
     const parts = [
       details.rows !== undefined ? `${details.rows.toLocaleString('en-US')} rows` : '',
       details.bytes !== undefined ? mb(details.bytes) : '',

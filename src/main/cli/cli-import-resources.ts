@@ -2,8 +2,15 @@
 // (the CLI knows nothing the AWS API does not tell it) and created when missing.
 import { createHash } from 'node:crypto';
 import {
-  CreateDatasetCommand, CreateDatasetGroupCommand, CreateSchemaCommand, DescribeDatasetCommand, DescribeDatasetGroupCommand,
-  DescribeSchemaCommand, paginateListDatasetGroups, paginateListDatasets, type PersonalizeClient,
+  CreateDatasetCommand,
+  CreateDatasetGroupCommand,
+  CreateSchemaCommand,
+  DescribeDatasetCommand,
+  DescribeDatasetGroupCommand,
+  DescribeSchemaCommand,
+  paginateListDatasetGroups,
+  paginateListDatasets,
+  type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { recordNameFor } from '../../data/schema/avro-schema-rules.ts';
 import type { DatasetType, Domain } from '../../data/schema/schema-model.ts';
@@ -27,7 +34,11 @@ export interface Target {
  * Polls until the resource is ACTIVE. A status that cannot lead there ends the wait at once: a
  * final one, or one the kind's table does not declare (AWS's CREATE FAILED, never reported here).
  */
-async function waitActive(what: string, table: StatusTable, describe: () => Promise<{ status?: string; failureReason?: string } | undefined>): Promise<void> {
+async function waitActive(
+  what: string,
+  table: StatusTable,
+  describe: () => Promise<{ status?: string; failureReason?: string } | undefined>,
+): Promise<void> {
   const deadline = Date.now() + ACTIVE_TIMEOUT_MS;
   for (;;) {
     const r = await describe();
@@ -59,7 +70,10 @@ async function findDataset(client: PersonalizeClient, groupArn: string, type: Da
 /** Schema names are per account: the group, the type and a digest of the content, so the same
  *  schema is reused by later imports and a different one never collides with it. */
 function schemaName(group: string, type: DatasetType, json: string): string {
-  const digest = createHash('sha256').update(JSON.stringify(JSON.parse(json))).digest('hex').slice(0, 10);
+  const digest = createHash('sha256')
+    .update(JSON.stringify(JSON.parse(json)))
+    .digest('hex')
+    .slice(0, 10);
   return `${group}-${type.toLowerCase().replace('_', '-')}-${digest}`;
 }
 
@@ -70,23 +84,34 @@ export async function ensureTarget(
   const created: string[] = [];
   let groupArn = await findGroup(client, o.group);
   if (!groupArn) {
-    groupArn = (await client.send(new CreateDatasetGroupCommand({ name: o.group, ...(o.domain ? { domain: o.domain } : {}) }))).datasetGroupArn!;
+    groupArn = (await client.send(new CreateDatasetGroupCommand({ name: o.group, ...(o.domain ? { domain: o.domain } : {}) })))
+      .datasetGroupArn!;
     created.push(`dataset group ${o.group}`);
     o.log(`created dataset group ${groupArn}`);
   }
   const gArn = groupArn;
-  await waitActive(`dataset group ${o.group}`, DATASET_GROUP_STATUSES, async () => (await client.send(new DescribeDatasetGroupCommand({ datasetGroupArn: gArn }))).datasetGroup);
+  await waitActive(
+    `dataset group ${o.group}`,
+    DATASET_GROUP_STATUSES,
+    async () => (await client.send(new DescribeDatasetGroupCommand({ datasetGroupArn: gArn }))).datasetGroup,
+  );
 
   let datasetArn = await findDataset(client, gArn, o.type);
   if (datasetArn) {
     const dArn = datasetArn;
     const d = (await client.send(new DescribeDatasetCommand({ datasetArn: dArn }))).dataset!;
     const s = (await client.send(new DescribeSchemaCommand({ schemaArn: d.schemaArn }))).schema!;
-    await waitActive(`dataset ${d.name}`, DATASET_STATUSES, async () => (await client.send(new DescribeDatasetCommand({ datasetArn: dArn }))).dataset);
+    await waitActive(
+      `dataset ${d.name}`,
+      DATASET_STATUSES,
+      async () => (await client.send(new DescribeDatasetCommand({ datasetArn: dArn }))).dataset,
+    );
     return { datasetGroupArn: gArn, datasetArn: dArn, schemaJson: s.schema!, created };
   }
   if (!o.schemaJson) {
-    throw new CliError(`dataset group ${o.group} has no ${recordNameFor(o.type)} dataset yet: give --schema SCHEMA.json or --infer-schema to create it`);
+    throw new CliError(
+      `dataset group ${o.group} has no ${recordNameFor(o.type)} dataset yet: give --schema SCHEMA.json or --infer-schema to create it`,
+    );
   }
   const json = await o.schemaJson();
   const name = schemaName(o.group, o.type, json);
@@ -101,10 +126,23 @@ export async function ensureTarget(
     schemaArn = gArn.replace(/:dataset-group\/.*$/, `:schema/${name}`);
   }
   const datasetName = `${o.group}-${o.type.toLowerCase().replace('_', '-')}`;
-  datasetArn = (await client.send(new CreateDatasetCommand({ name: datasetName, schemaArn, datasetGroupArn: gArn, datasetType: o.type === 'ACTION_INTERACTIONS' ? 'Action_Interactions' : recordNameFor(o.type) }))).datasetArn!;
+  datasetArn = (
+    await client.send(
+      new CreateDatasetCommand({
+        name: datasetName,
+        schemaArn,
+        datasetGroupArn: gArn,
+        datasetType: o.type === 'ACTION_INTERACTIONS' ? 'Action_Interactions' : recordNameFor(o.type),
+      }),
+    )
+  ).datasetArn!;
   created.push(`dataset ${datasetName}`);
   o.log(`created dataset ${datasetArn}`);
   const dArn = datasetArn;
-  await waitActive(`dataset ${datasetName}`, DATASET_STATUSES, async () => (await client.send(new DescribeDatasetCommand({ datasetArn: dArn }))).dataset);
+  await waitActive(
+    `dataset ${datasetName}`,
+    DATASET_STATUSES,
+    async () => (await client.send(new DescribeDatasetCommand({ datasetArn: dArn }))).dataset,
+  );
   return { datasetGroupArn: gArn, datasetArn: dArn, schemaJson: json, created };
 }

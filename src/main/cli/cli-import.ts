@@ -91,14 +91,18 @@ async function countRows(path: string, size: number, progress: ProgressLine): Pr
   let last = 0x0a;
   const started = Date.now();
   try {
-    for (let pos = 0; ; ) {
+    for (let pos = 0; ;) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
       if (bytesRead === 0) break;
       for (let i = buf.indexOf(0x0a, 0); i >= 0 && i < bytesRead; i = buf.indexOf(0x0a, i + 1)) lines++;
       last = buf[bytesRead - 1];
       pos += bytesRead;
       const s = (Date.now() - started) / 1000;
-      progress.update('counting', pos / size, { bytes: pos, rate: s > 0 ? pos / s : undefined, etaSeconds: s > 0 ? ((size - pos) * s) / pos : undefined });
+      progress.update('counting', pos / size, {
+        bytes: pos,
+        rate: s > 0 ? pos / s : undefined,
+        etaSeconds: s > 0 ? ((size - pos) * s) / pos : undefined,
+      });
     }
   } finally {
     await fh.close();
@@ -123,14 +127,14 @@ export async function readLines(path: string, wanted: number[]): Promise<Map<num
   };
   const fh = await open(path, 'r');
   try {
-    for (let pos = 0; line <= max; ) {
+    for (let pos = 0; line <= max;) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
       if (bytesRead === 0) {
         if (parts.length > 0) endLine(); // a last line without a newline
         break;
       }
       const chunk = buf.subarray(0, bytesRead);
-      for (let from = 0; line <= max; ) {
+      for (let from = 0; line <= max;) {
         const nl = chunk.indexOf(0x0a, from);
         if (want.has(line)) parts.push(Buffer.from(chunk.subarray(from, nl < 0 ? bytesRead : nl)));
         if (nl < 0) break;
@@ -179,7 +183,9 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
   const bucket = v.bucket ?? (storeKind === 'local' ? 'openpersonalize-imports' : undefined);
   if (!remote && !bucket) throw new CliError('with --object-store s3, give --bucket B: the bucket the local FILE is uploaded to');
   if (!remote && storeKind === 'local' && !existsSync(dataDir)) {
-    throw new CliError(`the data dir ${dataDir} does not exist: pass --data-dir with the service's OPENPERSONALIZE_DATA_DIR (or --object-store s3 --bucket B)`);
+    throw new CliError(
+      `the data dir ${dataDir} does not exist: pass --data-dir with the service's OPENPERSONALIZE_DATA_DIR (or --object-store s3 --bucket B)`,
+    );
   }
   const endpoint = v.endpoint ?? io.env.OPENPERSONALIZE_ENDPOINT ?? 'http://127.0.0.1:4580';
   const region = v.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -194,15 +200,23 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     type,
     domain,
     log,
-    schemaJson: given !== undefined ? async () => given : v['infer-schema'] ? async () => {
-      const inferred = await inferSchema(source, type, domain);
-      io.out(`inferred schema:\n${inferred.json}\n`);
-      if (inferred.skipped.length > 0) log(`columns not in the schema (names Avro cannot hold; the import ignores them): ${inferred.skipped.join(', ')}`);
-      return inferred.json;
-    } : undefined,
+    schemaJson:
+      given !== undefined
+        ? async () => given
+        : v['infer-schema']
+          ? async () => {
+              const inferred = await inferSchema(source, type, domain);
+              io.out(`inferred schema:\n${inferred.json}\n`);
+              if (inferred.skipped.length > 0)
+                log(`columns not in the schema (names Avro cannot hold; the import ignores them): ${inferred.skipped.join(', ')}`);
+              return inferred.json;
+            }
+          : undefined,
   }).catch((e: unknown) => {
     const err = e as Error & { code?: string };
-    if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/.test(`${err.code ?? ''} ${err.message} ${String((err as { cause?: unknown }).cause ?? '')}`)) {
+    if (
+      /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/.test(`${err.code ?? ''} ${err.message} ${String((err as { cause?: unknown }).cause ?? '')}`)
+    ) {
       throw new Error(`cannot reach the service at ${endpoint} (is openpersonalize serve running? --endpoint URL)`);
     }
     throw e;
@@ -211,7 +225,11 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     log(`the ${type} dataset of ${v['dataset-group']} exists: its own schema applies, not the one given`);
   }
 
-  const jobName = v['job-name'] ?? `cli-${basename(source).replace(/[^a-zA-Z0-9_-]/g, '-').slice(0, 30)}-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
+  const jobName =
+    v['job-name'] ??
+    `cli-${basename(source)
+      .replace(/[^a-zA-Z0-9_-]/g, '-')
+      .slice(0, 30)}-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
   let location = source;
   let rows: number | undefined;
   if (!remote) {
@@ -220,15 +238,26 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     location = `s3://${bucket}/${key}`;
     if (storeKind === 'local') mkdirSync(join(dataDir, 'buckets', bucket!), { recursive: true });
     progress.update(`placing ${location}`, null, { bytes: size }, true);
-    await openDataLocations(storeKind, dataDir, io.env).putFile(bucket!, key, source).finally(() => progress.done());
+    await openDataLocations(storeKind, dataDir, io.env)
+      .putFile(bucket!, key, source)
+      .finally(() => progress.done());
   }
 
   const started = Date.now();
   const { datasetImportJobArn } = await personalize
-    .send(new CreateDatasetImportJobCommand({ jobName, datasetArn: target.datasetArn, dataSource: { dataLocation: location }, importMode: v.incremental ? 'INCREMENTAL' : 'FULL' }))
+    .send(
+      new CreateDatasetImportJobCommand({
+        jobName,
+        datasetArn: target.datasetArn,
+        dataSource: { dataLocation: location },
+        importMode: v.incremental ? 'INCREMENTAL' : 'FULL',
+      }),
+    )
     .catch((e: Error) => {
       if (!remote && / does not exist/.test(e.message)) {
-        throw new Error(`the service cannot see ${location}: ${e.message} Its data dir or object store differs: pass --data-dir, or --object-store s3 --bucket B`);
+        throw new Error(
+          `the service cannot see ${location}: ${e.message} Its data dir or object store differs: pass --data-dir, or --object-store s3 --bucket B`,
+        );
       }
       throw new Error(`CreateDatasetImportJob: ${e.name}: ${e.message}`);
     });
@@ -239,13 +268,18 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     if (isFinal(IMPORT_JOB_STATUSES, job.status)) break;
     const s = (Date.now() - started) / 1000;
     const expected = size / NOMINAL_BYTES_PER_S;
-    progress.update('importing (est.)', size > 0 ? Math.min(0.99, s / Math.max(expected, 1)) : null, { rows, bytes: size || undefined, etaSeconds: size > 0 && s < expected ? expected - s : undefined });
+    progress.update('importing (est.)', size > 0 ? Math.min(0.99, s / Math.max(expected, 1)) : null, {
+      rows,
+      bytes: size || undefined,
+      etaSeconds: size > 0 && s < expected ? expected - s : undefined,
+    });
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   progress.done();
   const seconds = (Date.now() - started) / 1000;
   if (hasStatus(IMPORT_JOB_STATUSES, job, 'ACTIVE')) {
-    const what = rows === undefined ? location : `${rows.toLocaleString('en-US')} rows (${mb(size)}, ${mb(size / Math.max(seconds, 0.001))}/s)`;
+    const what =
+      rows === undefined ? location : `${rows.toLocaleString('en-US')} rows (${mb(size)}, ${mb(size / Math.max(seconds, 0.001))}/s)`;
     io.out(`ACTIVE: imported ${what} into ${target.datasetArn} in ${seconds.toFixed(1)}s (job ${jobName})\n`);
     return 0;
   }

@@ -46,10 +46,7 @@ export function formatProblem(e: RowError): string {
 
 function summary(c: ImportCheck, files: string[]): string {
   const what = files.length === 1 ? files[0] : `${files.length} files`;
-  const parts = [
-    c.rows === null ? 'rows not read' : `${c.rows} ${c.rows === 1 ? 'row' : 'rows'}`,
-    `${c.badRows} bad`,
-  ];
+  const parts = [c.rows === null ? 'rows not read' : `${c.rows} ${c.rows === 1 ? 'row' : 'rows'}`, `${c.badRows} bad`];
   if (c.distinct.eventTypes !== undefined) parts.push(`${c.distinct.eventTypes} event types`);
   if (c.distinct.users !== undefined) parts.push(`${c.distinct.users} users`);
   if (c.distinct.items !== undefined) parts.push(`${c.distinct.items} items`);
@@ -91,23 +88,29 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
   const more = check.rows === null ? 0 : Math.max(0, check.badRows - check.problems.filter((p) => p.line > 1).length);
 
   if (values.json) {
-    io.out(`${JSON.stringify({
-      ok: check.ok,
-      ...(check.failureReason === undefined ? {} : { failureReason: check.failureReason }),
-      datasetType: schema.datasetType,
-      files: positionals,
-      rows: check.rows,
-      badRows: check.badRows,
-      bytes: check.bytes,
-      distinct: check.distinct,
-      problems: check.problems,
-      moreBadRows: more,
-    })}\n`);
+    io.out(
+      `${JSON.stringify({
+        ok: check.ok,
+        ...(check.failureReason === undefined ? {} : { failureReason: check.failureReason }),
+        datasetType: schema.datasetType,
+        files: positionals,
+        rows: check.rows,
+        badRows: check.badRows,
+        bytes: check.bytes,
+        distinct: check.distinct,
+        problems: check.problems,
+        moreBadRows: more,
+      })}\n`,
+    );
   } else {
     for (const p of check.problems) io.out(`${formatProblem(p)}\n`);
     if (more > 0) io.out(`... and ${more} more bad ${more === 1 ? 'row' : 'rows'} (--max-problems N lists more)\n`);
     io.out(`${summary(check, positionals)}\n`);
-    io.out(check.ok ? `OK: an import of ${positionals.length === 1 ? 'this file' : 'these files'} would succeed\n` : `FAILED: an import would fail: ${check.failureReason}\n`);
+    io.out(
+      check.ok
+        ? `OK: an import of ${positionals.length === 1 ? 'this file' : 'these files'} would succeed\n`
+        : `FAILED: an import would fail: ${check.failureReason}\n`,
+    );
   }
   return check.ok ? 0 : 1;
 }

@@ -138,7 +138,8 @@ export async function inferSchema(path: string, type: DatasetType, domain?: Doma
   try {
     return { json, schema: parseSchema(json, domain), skipped };
   } catch (e) {
-    if (e instanceof SchemaRuleError) throw new CliError(`the schema inferred from ${path} is not valid (${e.message}); write one and pass it with --schema`);
+    if (e instanceof SchemaRuleError)
+      throw new CliError(`the schema inferred from ${path} is not valid (${e.message}); write one and pass it with --schema`);
     throw e;
   }
 }

@@ -23,8 +23,7 @@ export function hmac(key: Buffer | string, data: string): Buffer {
 
 function isUnreserved(b: number): boolean {
   return (
-    (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) ||
-    b === 0x2d || b === 0x2e || b === 0x5f || b === 0x7e
+    (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x2e || b === 0x5f || b === 0x7e
   );
 }
 
@@ -161,5 +160,8 @@ export function signingKey(secret: string, date: string, region: string, service
 
 /** ISO-8601 basic format, as in X-Amz-Date: 20240101T000000Z. */
 export function amzDate(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return d
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }

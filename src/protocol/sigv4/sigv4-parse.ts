@@ -87,9 +87,7 @@ function queryForm(rawQuery: string): RawFields | AuthFailure {
 function parseCredential(value: string): SigV4Credential | AuthFailure {
   const parts = value.split('/');
   if (parts.length !== 5) {
-    return incomplete(
-      `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${value}'`,
-    );
+    return incomplete(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${value}'`);
   }
   const [accessKeyId, date, region, service, terminator] = parts;
   if (!accessKeyId) return incomplete(`Credential must name an access key id, got '${value}'`);
@@ -172,7 +170,9 @@ export function parseSignature(req: SignedRequest): ParsedSignature | AuthFailur
   const header = authorizationHeader(req);
   const queryAuth = hasQueryAuth(req.rawQuery);
   if (header !== undefined && queryAuth) {
-    return incomplete('Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified.');
+    return incomplete(
+      'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified.',
+    );
   }
   if (header === undefined && !queryAuth) {
     return { code: 'MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' };

@@ -26,8 +26,7 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/i;
 // body swapped under an intact signature would pass; other declared values (streaming) are refused.
 function payloadHashes(req: SignedRequest, parsed: ParsedSignature, query: QueryPair[]): string[] {
   const declared =
-    (parsed.presigned ? queryParam(query, 'X-Amz-Content-Sha256') : undefined) ??
-    canonicalHeaderValue(req.headers, 'x-amz-content-sha256');
+    (parsed.presigned ? queryParam(query, 'X-Amz-Content-Sha256') : undefined) ?? canonicalHeaderValue(req.headers, 'x-amz-content-sha256');
   const actual = sha256Hex(req.body);
   if (declared === undefined) {
     // The JS and Python SDKs hash the body when presigning, S3-style presigners sign UNSIGNED-PAYLOAD

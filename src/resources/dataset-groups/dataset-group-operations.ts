@@ -23,7 +23,13 @@ import { DATA_DELETION_JOB_KIND, DATA_DELETION_JOB_STATUSES, deletionLock } from
 import { DATASET_KIND } from '../datasets/dataset-record.ts';
 import { EVENT_TRACKER_KIND } from '../event-trackers/event-tracker-record.ts';
 import { METRIC_ATTRIBUTION_KIND } from '../metric-attributions/metric-attribution-record.ts';
-import { childrenLock, DATASET_GROUP_KIND, DATASET_GROUP_STATUSES, datasetGroupQuotaLock, type DatasetGroupBody } from './dataset-group-record.ts';
+import {
+  childrenLock,
+  DATASET_GROUP_KIND,
+  DATASET_GROUP_STATUSES,
+  datasetGroupQuotaLock,
+  type DatasetGroupBody,
+} from './dataset-group-record.ts';
 
 function describe(record: ResourceRecord): DatasetGroup {
   const body = record.body as DatasetGroupBody;
@@ -40,13 +46,17 @@ function describe(record: ResourceRecord): DatasetGroup {
   };
 }
 
-export function datasetGroupOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, 'CreateDatasetGroup' | 'DescribeDatasetGroup' | 'ListDatasetGroups' | 'DeleteDatasetGroup'> {
+export function datasetGroupOperations(
+  deps: ServiceDeps,
+): Pick<PersonalizeHandlers, 'CreateDatasetGroup' | 'DescribeDatasetGroup' | 'ListDatasetGroups' | 'DeleteDatasetGroup'> {
   return {
     async CreateDatasetGroup(input: CreateDatasetGroupRequest, ctx): Promise<CreateDatasetGroupResponse> {
       // The role only exists to let Personalize use the KMS key, so one without the other is
       // meaningless (API reference of CreateDatasetGroup).
-      if (input.roleArn && !input.kmsKeyArn) throw invalidInput('roleArn is only valid together with kmsKeyArn: the role grants Amazon Personalize access to the KMS key.');
-      if (input.kmsKeyArn && !input.roleArn) throw invalidInput('kmsKeyArn requires roleArn: a role that grants Amazon Personalize access to the KMS key.');
+      if (input.roleArn && !input.kmsKeyArn)
+        throw invalidInput('roleArn is only valid together with kmsKeyArn: the role grants Amazon Personalize access to the KMS key.');
+      if (input.kmsKeyArn && !input.roleArn)
+        throw invalidInput('kmsKeyArn requires roleArn: a role that grants Amazon Personalize access to the KMS key.');
       const tags = toTags(input.tags);
       const arn = makeArn(DATASET_GROUP_KIND.kind, ctx.region, ctx.account, input.name!);
       const now = deps.now();
@@ -54,13 +64,31 @@ export function datasetGroupOperations(deps: ServiceDeps): Pick<PersonalizeHandl
         await tx.lock(datasetGroupQuotaLock(ctx.account, ctx.region));
         const count = await tx.count({ account: ctx.account, region: ctx.region, kind: DATASET_GROUP_KIND.kind });
         if (count >= deps.quotas.datasetGroups) {
-          throw limitExceeded(`Cannot create a dataset group. More than ${deps.quotas.datasetGroups} resources in ACTIVE state. Please delete some and try again.`);
+          throw limitExceeded(
+            `Cannot create a dataset group. More than ${deps.quotas.datasetGroups} resources in ACTIVE state. Please delete some and try again.`,
+          );
         }
         // roleArn/kmsKeyArn may arrive as JSON null, which describe() would drop like absent ones.
-        const body: DatasetGroupBody = { roleArn: input.roleArn ?? undefined, kmsKeyArn: input.kmsKeyArn ?? undefined, domain: input.domain as Domain | undefined };
-        const transitions = schedule(DATASET_GROUP_STATUSES, DATASET_GROUP_STATUSES.initial, ['CREATE IN_PROGRESS', 'ACTIVE'], now, deps.config.provisioningMs);
+        const body: DatasetGroupBody = {
+          roleArn: input.roleArn ?? undefined,
+          kmsKeyArn: input.kmsKeyArn ?? undefined,
+          domain: input.domain as Domain | undefined,
+        };
+        const transitions = schedule(
+          DATASET_GROUP_STATUSES,
+          DATASET_GROUP_STATUSES.initial,
+          ['CREATE IN_PROGRESS', 'ACTIVE'],
+          now,
+          deps.config.provisioningMs,
+        );
         await insertResource(tx, DATASET_GROUP_KIND, {
-          arn, account: ctx.account, region: ctx.region, name: input.name!, parentArn: null, createdAt: now, updatedAt: now,
+          arn,
+          account: ctx.account,
+          region: ctx.region,
+          name: input.name!,
+          parentArn: null,
+          createdAt: now,
+          updatedAt: now,
           body: { ...body, transitions },
         });
         await addTags(tx, arn, tags, deps.quotas.tagsPerResource);
@@ -84,13 +112,26 @@ export function datasetGroupOperations(deps: ServiceDeps): Pick<PersonalizeHandl
         await tx.lock(childrenLock(record.arn));
         const children = await tx.list({ account: ctx.account, region: ctx.region, kind: DATASET_KIND.kind, parentArn: record.arn });
         const trackers = await tx.list({ account: ctx.account, region: ctx.region, kind: EVENT_TRACKER_KIND.kind, parentArn: record.arn });
-        const attributions = await tx.list({ account: ctx.account, region: ctx.region, kind: METRIC_ATTRIBUTION_KIND.kind, parentArn: record.arn });
+        const attributions = await tx.list({
+          account: ctx.account,
+          region: ctx.region,
+          kind: METRIC_ATTRIBUTION_KIND.kind,
+          parentArn: record.arn,
+        });
         // A deletion job still to run would find its group gone: the group waits for it.
         await tx.lock(deletionLock(record.arn));
-        const deletions = await tx.list({ account: ctx.account, region: ctx.region, kind: DATA_DELETION_JOB_KIND.kind, parentArn: record.arn, statusIn: unfinished(DATA_DELETION_JOB_STATUSES) });
+        const deletions = await tx.list({
+          account: ctx.account,
+          region: ctx.region,
+          kind: DATA_DELETION_JOB_KIND.kind,
+          parentArn: record.arn,
+          statusIn: unfinished(DATA_DELETION_JOB_STATUSES),
+        });
         const blocking = [...children, ...trackers, ...attributions, ...deletions];
         if (blocking.length > 0) {
-          throw inUse(`Cannot delete dataset group ${record.arn}: delete its datasets, event trackers and metric attribution first, and let its data deletion jobs finish (${blocking.map((c) => c.arn).join(', ')}).`);
+          throw inUse(
+            `Cannot delete dataset group ${record.arn}: delete its datasets, event trackers and metric attribution first, and let its data deletion jobs finish (${blocking.map((c) => c.arn).join(', ')}).`,
+          );
         }
         await tx.delete(record.arn);
       });

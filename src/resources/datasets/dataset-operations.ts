@@ -53,7 +53,9 @@ function describe(record: ResourceRecord): Dataset {
   };
 }
 
-export function datasetOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, 'CreateDataset' | 'DescribeDataset' | 'ListDatasets' | 'DeleteDataset' | 'UpdateDataset'> {
+export function datasetOperations(
+  deps: ServiceDeps,
+): Pick<PersonalizeHandlers, 'CreateDataset' | 'DescribeDataset' | 'ListDatasets' | 'DeleteDataset' | 'UpdateDataset'> {
   return {
     async CreateDataset(input: CreateDatasetRequest, ctx): Promise<CreateDatasetResponse> {
       const type = datasetTypeOf(input.datasetType!);
@@ -69,10 +71,26 @@ export function datasetOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, 
         checkSchemaFitsDataset(type, parsedSchemaOf(schemaRecord), schemaRecord, group);
         // The dataset ARN is built from the group's name and the type: one dataset per type per group.
         arn = makeArn(DATASET_KIND.kind, ctx.region, ctx.account, `${parseArn(group.arn)!.id}/${type}`);
-        const body: DatasetBody = { datasetType: type, schemaArn: schemaRecord.arn, trackingId: type === 'ACTION_INTERACTIONS' ? randomUUID() : undefined };
-        const transitions = schedule(DATASET_STATUSES, DATASET_STATUSES.initial, ['CREATE IN_PROGRESS', 'ACTIVE'], now, deps.config.provisioningMs);
+        const body: DatasetBody = {
+          datasetType: type,
+          schemaArn: schemaRecord.arn,
+          trackingId: type === 'ACTION_INTERACTIONS' ? randomUUID() : undefined,
+        };
+        const transitions = schedule(
+          DATASET_STATUSES,
+          DATASET_STATUSES.initial,
+          ['CREATE IN_PROGRESS', 'ACTIVE'],
+          now,
+          deps.config.provisioningMs,
+        );
         await insertResource(tx, DATASET_KIND, {
-          arn, account: ctx.account, region: ctx.region, name: input.name!, parentArn: group.arn, createdAt: now, updatedAt: now,
+          arn,
+          account: ctx.account,
+          region: ctx.region,
+          name: input.name!,
+          parentArn: group.arn,
+          createdAt: now,
+          updatedAt: now,
           body: { ...body, transitions },
         });
         await addTags(tx, arn, tags, deps.quotas.tagsPerResource);
@@ -86,7 +104,14 @@ export function datasetOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, 
 
     async ListDatasets(input: ListDatasetsRequest, ctx): Promise<ListDatasetsResponse> {
       if (input.datasetGroupArn) await loadResource(deps, deps.catalog, ctx, DATASET_GROUP_KIND, input.datasetGroupArn);
-      const page = await listPage(deps, ctx, 'ListDatasets', { kind: DATASET_KIND.kind, parentArn: input.datasetGroupArn }, input.nextToken, input.maxResults);
+      const page = await listPage(
+        deps,
+        ctx,
+        'ListDatasets',
+        { kind: DATASET_KIND.kind, parentArn: input.datasetGroupArn },
+        input.nextToken,
+        input.maxResults,
+      );
       // Describe's form; the model's summary shape keeps only the members a List returns.
       return { datasets: page.records.map(describe), nextToken: page.nextToken };
     },
@@ -97,7 +122,13 @@ export function datasetOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, 
       await deps.catalog.transaction(async (tx) => {
         const record = await loadResource(deps, tx, ctx, DATASET_KIND, input.datasetArn!);
         await tx.lock(datasetJobsLock(record.arn));
-        const running = await tx.count({ account: ctx.account, region: ctx.region, kind: IMPORT_JOB_KIND.kind, parentArn: record.arn, statusIn: unfinished(IMPORT_JOB_STATUSES) });
+        const running = await tx.count({
+          account: ctx.account,
+          region: ctx.region,
+          kind: IMPORT_JOB_KIND.kind,
+          parentArn: record.arn,
+          statusIn: unfinished(IMPORT_JOB_STATUSES),
+        });
         if (running > 0) throw inUse(`Cannot delete dataset ${record.arn} while a dataset import job on it is pending or in progress.`);
         parts = (record.body as unknown as DatasetBody).bulk?.parts ?? [];
         await tx.delete(record.arn);
@@ -112,18 +143,32 @@ export function datasetOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, 
         const dataset = await loadResource(deps, tx, ctx, DATASET_KIND, input.datasetArn!);
         await tx.lock(datasetJobsLock(dataset.arn));
         await tx.lock(schemaLockKey(input.schemaArn!));
-        const running = await tx.count({ account: ctx.account, region: ctx.region, kind: IMPORT_JOB_KIND.kind, parentArn: dataset.arn, statusIn: unfinished(IMPORT_JOB_STATUSES) });
-        if (running > 0) throw inUse(`Cannot replace the schema of ${dataset.arn} while a dataset import job on it is pending or in progress.`);
+        const running = await tx.count({
+          account: ctx.account,
+          region: ctx.region,
+          kind: IMPORT_JOB_KIND.kind,
+          parentArn: dataset.arn,
+          statusIn: unfinished(IMPORT_JOB_STATUSES),
+        });
+        if (running > 0)
+          throw inUse(`Cannot replace the schema of ${dataset.arn} while a dataset import job on it is pending or in progress.`);
         const body = dataset.body as unknown as DatasetBody;
         const current = parsedSchemaOf(await loadResource(deps, tx, ctx, SCHEMA_KIND, body.schemaArn));
         const next = parsedSchemaOf(await loadResource(deps, tx, ctx, SCHEMA_KIND, input.schemaArn!));
         checkSchemaUpdate(dataset, current, next);
         const pending: DatasetUpdate['status'] = 'UPDATE PENDING';
         assertMove(DATASET_STATUSES, dataset.status, pending);
-        const update = (status: DatasetUpdate['status'], at: number): DatasetUpdate => ({ schemaArn: input.schemaArn!, status, creationDateTime: now, lastUpdatedDateTime: at });
+        const update = (status: DatasetUpdate['status'], at: number): DatasetUpdate => ({
+          schemaArn: input.schemaArn!,
+          status,
+          creationDateTime: now,
+          lastUpdatedDateTime: at,
+        });
         const [inProgress, active] = schedule(DATASET_STATUSES, pending, ['UPDATE IN_PROGRESS', 'ACTIVE'], now, deps.config.provisioningMs);
         await tx.update({
-          ...dataset, status: pending, updatedAt: now,
+          ...dataset,
+          status: pending,
+          updatedAt: now,
           body: {
             ...dataset.body,
             latestDatasetUpdate: update(pending, now),

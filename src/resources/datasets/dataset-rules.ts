@@ -24,7 +24,9 @@ export function checkGroupAcceptsDataset(group: ResourceRecord): void {
 
 export function checkSchemaFitsDataset(type: DatasetType, schema: ParsedSchema, schemaRecord: ResourceRecord, group: ResourceRecord): void {
   if (schema.datasetType !== type) {
-    throw invalidInput(`The schema ${schemaRecord.arn} describes ${schema.recordName} data (record name '${schema.recordName}'), which does not match the dataset type ${type}.`);
+    throw invalidInput(
+      `The schema ${schemaRecord.arn} describes ${schema.recordName} data (record name '${schema.recordName}'), which does not match the dataset type ${type}.`,
+    );
   }
   const schemaDomain = (schemaRecord.body as unknown as SchemaBody).domain;
   const groupDomain = (group.body as DatasetGroupBody).domain;
@@ -36,7 +38,8 @@ export function checkSchemaFitsDataset(type: DatasetType, schema: ParsedSchema, 
 }
 
 export function checkSchemaUpdate(dataset: ResourceRecord, current: ParsedSchema, next: ParsedSchema): void {
-  if (!hasStatus(DATASET_STATUSES, dataset, 'ACTIVE')) throw inUse(`Dataset ${dataset.arn} is in state ${dataset.status}; its schema can be replaced once it is ACTIVE.`);
+  if (!hasStatus(DATASET_STATUSES, dataset, 'ACTIVE'))
+    throw inUse(`Dataset ${dataset.arn} is in state ${dataset.status}; its schema can be replaced once it is ACTIVE.`);
   try {
     checkSchemaReplacement(current, next);
   } catch (e) {

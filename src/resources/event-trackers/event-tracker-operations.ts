@@ -42,7 +42,9 @@ function describe(record: ResourceRecord): EventTracker {
   };
 }
 
-export function eventTrackerOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, 'CreateEventTracker' | 'DescribeEventTracker' | 'ListEventTrackers' | 'DeleteEventTracker'> {
+export function eventTrackerOperations(
+  deps: ServiceDeps,
+): Pick<PersonalizeHandlers, 'CreateEventTracker' | 'DescribeEventTracker' | 'ListEventTrackers' | 'DeleteEventTracker'> {
   return {
     async CreateEventTracker(input: CreateEventTrackerRequest, ctx): Promise<CreateEventTrackerResponse> {
       const tags = toTags(input.tags);
@@ -52,13 +54,35 @@ export function eventTrackerOperations(deps: ServiceDeps): Pick<PersonalizeHandl
       await deps.catalog.transaction(async (tx) => {
         const group = await loadResource(deps, tx, ctx, DATASET_GROUP_KIND, input.datasetGroupArn!);
         await tx.lock(childrenLock(group.arn));
-        if (!hasStatus(DATASET_GROUP_STATUSES, group, 'ACTIVE')) throw inUse(`Dataset group ${group.arn} is in state ${group.status}; an event tracker can be added once it is ACTIVE.`);
-        const [existing] = await tx.list({ account: ctx.account, region: ctx.region, kind: EVENT_TRACKER_KIND.kind, parentArn: group.arn, limit: 1 });
-        if (existing) throw alreadyExists(`The dataset group ${group.arn} already has an event tracker (${existing.arn}); a dataset group can have only one.`);
+        if (!hasStatus(DATASET_GROUP_STATUSES, group, 'ACTIVE'))
+          throw inUse(`Dataset group ${group.arn} is in state ${group.status}; an event tracker can be added once it is ACTIVE.`);
+        const [existing] = await tx.list({
+          account: ctx.account,
+          region: ctx.region,
+          kind: EVENT_TRACKER_KIND.kind,
+          parentArn: group.arn,
+          limit: 1,
+        });
+        if (existing)
+          throw alreadyExists(
+            `The dataset group ${group.arn} already has an event tracker (${existing.arn}); a dataset group can have only one.`,
+          );
         const body: EventTrackerBody = { trackingId };
-        const transitions = schedule(EVENT_TRACKER_STATUSES, EVENT_TRACKER_STATUSES.initial, ['CREATE IN_PROGRESS', 'ACTIVE'], now, deps.config.provisioningMs);
+        const transitions = schedule(
+          EVENT_TRACKER_STATUSES,
+          EVENT_TRACKER_STATUSES.initial,
+          ['CREATE IN_PROGRESS', 'ACTIVE'],
+          now,
+          deps.config.provisioningMs,
+        );
         await insertResource(tx, EVENT_TRACKER_KIND, {
-          arn, account: ctx.account, region: ctx.region, name: input.name!, parentArn: group.arn, createdAt: now, updatedAt: now,
+          arn,
+          account: ctx.account,
+          region: ctx.region,
+          name: input.name!,
+          parentArn: group.arn,
+          createdAt: now,
+          updatedAt: now,
           body: { ...body, transitions },
         });
         await addTags(tx, arn, tags, deps.quotas.tagsPerResource);
@@ -72,7 +96,14 @@ export function eventTrackerOperations(deps: ServiceDeps): Pick<PersonalizeHandl
 
     async ListEventTrackers(input: ListEventTrackersRequest, ctx): Promise<ListEventTrackersResponse> {
       if (input.datasetGroupArn) await loadResource(deps, deps.catalog, ctx, DATASET_GROUP_KIND, input.datasetGroupArn);
-      const page = await listPage(deps, ctx, 'ListEventTrackers', { kind: EVENT_TRACKER_KIND.kind, parentArn: input.datasetGroupArn }, input.nextToken, input.maxResults);
+      const page = await listPage(
+        deps,
+        ctx,
+        'ListEventTrackers',
+        { kind: EVENT_TRACKER_KIND.kind, parentArn: input.datasetGroupArn },
+        input.nextToken,
+        input.maxResults,
+      );
       // Describe's form; the model's summary shape keeps only the members a List returns.
       return { eventTrackers: page.records.map(describe), nextToken: page.nextToken };
     },

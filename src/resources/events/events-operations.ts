@@ -88,7 +88,12 @@ export function eventsOperations(deps: EventsDeps): PersonalizeEventsHandlers {
 
   /** The dataset as the caller may see it, of the expected type and ACTIVE. `err` adapts the
    *  errors to what the operation declares. */
-  async function datasetFor(ctx: RequestContext, arn: string, type: DatasetType, err: (e: ServiceError) => ServiceError): Promise<ResourceRecord> {
+  async function datasetFor(
+    ctx: RequestContext,
+    arn: string,
+    type: DatasetType,
+    err: (e: ServiceError) => ServiceError,
+  ): Promise<ResourceRecord> {
     const record = await deps.catalog.get(arn);
     if (!record || record.kind !== DATASET_KIND.kind || record.account !== ctx.account || record.region !== ctx.region) {
       throw err(notFound(`Could not find the dataset ${arn}.`));
@@ -96,7 +101,8 @@ export function eventsOperations(deps: EventsDeps): PersonalizeEventsHandlers {
     const dataset = settle(record, deps.now());
     const actual = (dataset.body as unknown as DatasetBody).datasetType;
     if (actual !== type) throw invalidInput(`The dataset ${arn} is a ${actual} dataset; this operation adds records to a ${type} dataset.`);
-    if (!hasStatus(DATASET_STATUSES, dataset, 'ACTIVE')) throw err(inUse(`The dataset ${arn} is in state ${dataset.status}; records can be added once it is ACTIVE.`));
+    if (!hasStatus(DATASET_STATUSES, dataset, 'ACTIVE'))
+      throw err(inUse(`The dataset ${arn} is in state ${dataset.status}; records can be added once it is ACTIVE.`));
     return dataset;
   }
 
@@ -104,10 +110,17 @@ export function eventsOperations(deps: EventsDeps): PersonalizeEventsHandlers {
     const schema = await schemaOf(dataset);
     const cells = apiRecords.map((r) => cellsOf(schema, r.fixed as Fixed, r.properties as string | undefined, r.where));
     const problems = await deps.validator.check(schema, cells);
-    const bad = problems.map((p, i) => (p ? `${apiRecords[i].where}, column ${p.field.name}: ${valueRule(p.code, p.field, p.value)}` : null)).filter((m) => m !== null);
-    if (bad.length > 0) throw invalidInput(`${bad.length} of ${apiRecords.length} records ${bad.length === 1 ? 'is' : 'are'} invalid: ${bad.join('; ')}`);
+    const bad = problems
+      .map((p, i) => (p ? `${apiRecords[i].where}, column ${p.field.name}: ${valueRule(p.code, p.field, p.value)}` : null))
+      .filter((m) => m !== null);
+    if (bad.length > 0)
+      throw invalidInput(`${bad.length} of ${apiRecords.length} records ${bad.length === 1 ? 'is' : 'are'} invalid: ${bad.join('; ')}`);
     try {
-      await deps.records.put({ arn: dataset.arn, createdAt: dataset.createdAt }, cells.map((c) => toNewRecord(schema, c)), deps.now());
+      await deps.records.put(
+        { arn: dataset.arn, createdAt: dataset.createdAt },
+        cells.map((c) => toNewRecord(schema, c)),
+        deps.now(),
+      );
     } catch (e) {
       if (e instanceof DatasetGoneError) throw gone(notFound(e.message));
       throw e;
@@ -122,7 +135,10 @@ export function eventsOperations(deps: EventsDeps): PersonalizeEventsHandlers {
     async PutEvents(input: PutEventsRequest, ctx) {
       const tracker = await tracking.eventTracker(ctx, input.trackingId);
       if (!tracker) throw invalidInput(`The tracking ID ${input.trackingId} does not belong to any event tracker.`);
-      if (!hasStatus(EVENT_TRACKER_STATUSES, tracker, 'ACTIVE')) throw invalidInput(`The event tracker ${tracker.arn} is in state ${tracker.status}; its tracking ID can be used once it is ACTIVE.`);
+      if (!hasStatus(EVENT_TRACKER_STATUSES, tracker, 'ACTIVE'))
+        throw invalidInput(
+          `The event tracker ${tracker.arn} is in state ${tracker.status}; its tracking ID can be used once it is ACTIVE.`,
+        );
       const datasetArn = makeArn(DATASET_KIND.kind, ctx.region, ctx.account, `${parseArn(tracker.parentArn!)!.id}/INTERACTIONS`);
       const dataset = await datasetFor(ctx, datasetArn, 'INTERACTIONS', asInvalidInput);
       const records = input.eventList.map((e, i): ApiRecord => {
@@ -173,19 +189,43 @@ export function eventsOperations(deps: EventsDeps): PersonalizeEventsHandlers {
 
     async PutItems(input: PutItemsRequest, ctx) {
       const dataset = await datasetFor(ctx, input.datasetArn, 'ITEMS', asIs);
-      await store(dataset, input.items.map((r, i) => ({ where: `items[${i + 1}] (itemId '${r.itemId}')`, fixed: { ITEM_ID: r.itemId }, properties: r.properties })), asIs);
+      await store(
+        dataset,
+        input.items.map((r, i) => ({
+          where: `items[${i + 1}] (itemId '${r.itemId}')`,
+          fixed: { ITEM_ID: r.itemId },
+          properties: r.properties,
+        })),
+        asIs,
+      );
       return {};
     },
 
     async PutUsers(input: PutUsersRequest, ctx) {
       const dataset = await datasetFor(ctx, input.datasetArn, 'USERS', asIs);
-      await store(dataset, input.users.map((r, i) => ({ where: `users[${i + 1}] (userId '${r.userId}')`, fixed: { USER_ID: r.userId }, properties: r.properties })), asIs);
+      await store(
+        dataset,
+        input.users.map((r, i) => ({
+          where: `users[${i + 1}] (userId '${r.userId}')`,
+          fixed: { USER_ID: r.userId },
+          properties: r.properties,
+        })),
+        asIs,
+      );
       return {};
     },
 
     async PutActions(input: PutActionsRequest, ctx) {
       const dataset = await datasetFor(ctx, input.datasetArn, 'ACTIONS', asIs);
-      await store(dataset, input.actions.map((r, i) => ({ where: `actions[${i + 1}] (actionId '${r.actionId}')`, fixed: { ACTION_ID: r.actionId }, properties: r.properties })), asIs);
+      await store(
+        dataset,
+        input.actions.map((r, i) => ({
+          where: `actions[${i + 1}] (actionId '${r.actionId}')`,
+          fixed: { ACTION_ID: r.actionId },
+          properties: r.properties,
+        })),
+        asIs,
+      );
       return {};
     },
   };

@@ -44,19 +44,25 @@ async function checkOutputPath(deps: ServiceDeps, path: string): Promise<void> {
   try {
     await deps.objects.list(target.bucket, target.key, { recursive: false });
   } catch (e) {
-    if (e instanceof ObjectStoreError) throw invalidInput(`Invalid output path ${path}: ${e.reason === 'no-bucket' ? `the bucket ${target.bucket} does not exist` : e.message}.`);
+    if (e instanceof ObjectStoreError)
+      throw invalidInput(
+        `Invalid output path ${path}: ${e.reason === 'no-bucket' ? `the bucket ${target.bucket} does not exist` : e.message}.`,
+      );
     throw e;
   }
 }
 
-export function exportJobOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, 'CreateDatasetExportJob' | 'DescribeDatasetExportJob' | 'ListDatasetExportJobs'> {
+export function exportJobOperations(
+  deps: ServiceDeps,
+): Pick<PersonalizeHandlers, 'CreateDatasetExportJob' | 'DescribeDatasetExportJob' | 'ListDatasetExportJobs'> {
   return {
     async CreateDatasetExportJob(input: CreateDatasetExportJobRequest, ctx): Promise<CreateDatasetExportJobResponse> {
       const tags = toTags(input.tags);
       const arn = makeArn(EXPORT_JOB_KIND.kind, ctx.region, ctx.account, input.jobName!);
       const dataset = await loadResource(deps, deps.catalog, ctx, DATASET_KIND, input.datasetArn!);
       if (await deps.catalog.get(arn)) throw alreadyExists(`A dataset export job with the ARN ${arn} already exists.`);
-      if (!hasStatus(DATASET_STATUSES, dataset, 'ACTIVE')) throw inUse(`Dataset ${dataset.arn} is in state ${dataset.status}; it can be exported once it is ACTIVE.`);
+      if (!hasStatus(DATASET_STATUSES, dataset, 'ACTIVE'))
+        throw inUse(`Dataset ${dataset.arn} is in state ${dataset.status}; it can be exported once it is ACTIVE.`);
       const path = input.jobOutput!.s3DataDestination!.path!;
       await checkOutputPath(deps, path);
       const body: ExportJobBody = {
@@ -79,7 +85,14 @@ export function exportJobOperations(deps: ServiceDeps): Pick<PersonalizeHandlers
 
     async ListDatasetExportJobs(input: ListDatasetExportJobsRequest, ctx): Promise<ListDatasetExportJobsResponse> {
       if (input.datasetArn) await loadResource(deps, deps.catalog, ctx, DATASET_KIND, input.datasetArn);
-      const page = await listPage(deps, ctx, 'ListDatasetExportJobs', { kind: EXPORT_JOB_KIND.kind, parentArn: input.datasetArn }, input.nextToken, input.maxResults);
+      const page = await listPage(
+        deps,
+        ctx,
+        'ListDatasetExportJobs',
+        { kind: EXPORT_JOB_KIND.kind, parentArn: input.datasetArn },
+        input.nextToken,
+        input.maxResults,
+      );
       // Describe's form; the model's summary shape keeps only the members a List returns.
       return { datasetExportJobs: page.records.map(describe), nextToken: page.nextToken };
     },

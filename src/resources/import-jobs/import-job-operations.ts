@@ -40,11 +40,14 @@ function describe(record: ResourceRecord): DatasetImportJob {
   };
 }
 
-export function importJobOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, 'CreateDatasetImportJob' | 'DescribeDatasetImportJob' | 'ListDatasetImportJobs'> {
+export function importJobOperations(
+  deps: ServiceDeps,
+): Pick<PersonalizeHandlers, 'CreateDatasetImportJob' | 'DescribeDatasetImportJob' | 'ListDatasetImportJobs'> {
   return {
     async CreateDatasetImportJob(input: CreateDatasetImportJobRequest, ctx): Promise<CreateDatasetImportJobResponse> {
       const tags = toTags(input.tags);
-      if (tags.length > deps.quotas.tagsPerResource) throw tooManyTags(`${tags.length} tags given; the limit is ${deps.quotas.tagsPerResource} tags per resource.`);
+      if (tags.length > deps.quotas.tagsPerResource)
+        throw tooManyTags(`${tags.length} tags given; the limit is ${deps.quotas.tagsPerResource} tags per resource.`);
       const importMode = (input.importMode ?? 'FULL') as ImportMode;
       const arn = makeArn(IMPORT_JOB_KIND.kind, ctx.region, ctx.account, input.jobName!);
       // Cheap checks first, so a taken name or a missing dataset never costs a read of S3.
@@ -53,7 +56,9 @@ export function importJobOperations(deps: ServiceDeps): Pick<PersonalizeHandlers
       checkDatasetAcceptsImport(dataset, importMode);
       // Optional members may arrive as JSON null; every use below treats null like absent.
       await checkPublishAttribution(deps.catalog, dataset, input.publishAttributionMetricsToS3 ?? undefined);
-      const schema = parsedSchemaOf(await loadResource(deps, deps.catalog, ctx, SCHEMA_KIND, (dataset.body as unknown as DatasetBody).schemaArn));
+      const schema = parsedSchemaOf(
+        await loadResource(deps, deps.catalog, ctx, SCHEMA_KIND, (dataset.body as unknown as DatasetBody).schemaArn),
+      );
       const objects = await checkDataLocation(deps, input.dataSource?.dataLocation ?? undefined);
       await checkFirstHeader(objects[0], schema);
 
@@ -63,10 +68,17 @@ export function importJobOperations(deps: ServiceDeps): Pick<PersonalizeHandlers
         const current = await loadResource(deps, tx, ctx, DATASET_KIND, dataset.arn);
         checkDatasetAcceptsImport(current, importMode);
         const statusIn = unfinished(IMPORT_JOB_STATUSES);
-        const onDataset = await tx.count({ account: ctx.account, region: ctx.region, kind: IMPORT_JOB_KIND.kind, parentArn: dataset.arn, statusIn });
+        const onDataset = await tx.count({
+          account: ctx.account,
+          region: ctx.region,
+          kind: IMPORT_JOB_KIND.kind,
+          parentArn: dataset.arn,
+          statusIn,
+        });
         if (onDataset > 0) throw inUse(`Another dataset import job on ${dataset.arn} is pending or in progress; wait until it ends.`);
         const pending = await tx.count({ account: ctx.account, region: ctx.region, kind: IMPORT_JOB_KIND.kind, statusIn });
-        if (pending >= deps.quotas.pendingImportJobs) throw limitExceeded(`More than ${deps.quotas.pendingImportJobs} resources with PENDING or IN_PROGRESS status.`);
+        if (pending >= deps.quotas.pendingImportJobs)
+          throw limitExceeded(`More than ${deps.quotas.pendingImportJobs} resources with PENDING or IN_PROGRESS status.`);
         const body: ImportJobBody = {
           dataSource: { dataLocation: input.dataSource?.dataLocation ?? undefined },
           roleArn: input.roleArn ?? undefined,
@@ -85,7 +97,14 @@ export function importJobOperations(deps: ServiceDeps): Pick<PersonalizeHandlers
 
     async ListDatasetImportJobs(input: ListDatasetImportJobsRequest, ctx): Promise<ListDatasetImportJobsResponse> {
       if (input.datasetArn) await loadResource(deps, deps.catalog, ctx, DATASET_KIND, input.datasetArn);
-      const page = await listPage(deps, ctx, 'ListDatasetImportJobs', { kind: IMPORT_JOB_KIND.kind, parentArn: input.datasetArn }, input.nextToken, input.maxResults);
+      const page = await listPage(
+        deps,
+        ctx,
+        'ListDatasetImportJobs',
+        { kind: IMPORT_JOB_KIND.kind, parentArn: input.datasetArn },
+        input.nextToken,
+        input.maxResults,
+      );
       // Describe's form; the model's summary shape keeps only the members a List returns.
       return { datasetImportJobs: page.records.map(describe), nextToken: page.nextToken };
     },

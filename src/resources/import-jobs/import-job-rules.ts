@@ -19,7 +19,9 @@ export function checkDatasetAcceptsImport(dataset: ResourceRecord, importMode: s
     throw inUse(`Dataset ${dataset.arn} is in state ${dataset.status}; data can be imported once it is ACTIVE.`);
   }
   if (importMode === 'INCREMENTAL' && !(dataset.body as unknown as DatasetBody).bulk) {
-    throw invalidInput(`importMode INCREMENTAL needs a dataset that already had a successful bulk import; the first import into ${dataset.arn} must be FULL.`);
+    throw invalidInput(
+      `importMode INCREMENTAL needs a dataset that already had a successful bulk import; the first import into ${dataset.arn} must be FULL.`,
+    );
   }
 }
 

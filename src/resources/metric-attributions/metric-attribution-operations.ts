@@ -42,9 +42,20 @@ import { assertMove, hasStatus, unfinished, type StatusOf } from '../shared/stat
 import { DATASET_GROUP_KIND, DATASET_GROUP_STATUSES } from '../dataset-groups/dataset-group-record.ts';
 import { DATASET_KIND } from '../datasets/dataset-record.ts';
 import { IMPORT_JOB_KIND, IMPORT_JOB_STATUSES } from '../import-jobs/import-job-record.ts';
-import { checkDistinctNames, checkInteractions, checkMetricCount, checkMetrics, groupSchemas, toStoredOutput } from './metric-attribution-rules.ts';
 import {
-  attributionOfGroup, METRIC_ATTRIBUTION_KIND, METRIC_ATTRIBUTION_STATUSES, metricAttributionLock, type MetricAttributionBody,
+  checkDistinctNames,
+  checkInteractions,
+  checkMetricCount,
+  checkMetrics,
+  groupSchemas,
+  toStoredOutput,
+} from './metric-attribution-rules.ts';
+import {
+  attributionOfGroup,
+  METRIC_ATTRIBUTION_KIND,
+  METRIC_ATTRIBUTION_STATUSES,
+  metricAttributionLock,
+  type MetricAttributionBody,
 } from './metric-attribution-record.ts';
 
 function describe(record: ResourceRecord): MetricAttribution {
@@ -69,7 +80,10 @@ async function checkOutputPath(deps: ServiceDeps, path: string | undefined): Pro
   try {
     await deps.objects.list(target.bucket, target.key, { recursive: false });
   } catch (e) {
-    if (e instanceof ObjectStoreError) throw invalidInput(`Invalid s3DataDestination path ${path}: ${e.reason === 'no-bucket' ? `the bucket ${target.bucket} does not exist` : e.message}.`);
+    if (e instanceof ObjectStoreError)
+      throw invalidInput(
+        `Invalid s3DataDestination path ${path}: ${e.reason === 'no-bucket' ? `the bucket ${target.bucket} does not exist` : e.message}.`,
+      );
     throw e;
   }
 }
@@ -85,10 +99,23 @@ async function pendingPublishingImports(tx: CatalogOps, attribution: ResourceRec
   const datasets = await tx.list({ ...scope, kind: DATASET_KIND.kind, parentArn: attribution.parentArn! });
   const statusIn = unfinished(IMPORT_JOB_STATUSES);
   const jobs = await Promise.all(datasets.map((d) => tx.list({ ...scope, kind: IMPORT_JOB_KIND.kind, parentArn: d.arn, statusIn })));
-  return jobs.flat().filter((j) => j.body.publishAttributionMetricsToS3 === true).map((j) => j.arn);
+  return jobs
+    .flat()
+    .filter((j) => j.body.publishAttributionMetricsToS3 === true)
+    .map((j) => j.arn);
 }
 
-export function metricAttributionOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, 'CreateMetricAttribution' | 'DescribeMetricAttribution' | 'ListMetricAttributions' | 'UpdateMetricAttribution' | 'DeleteMetricAttribution' | 'ListMetricAttributionMetrics'> {
+export function metricAttributionOperations(
+  deps: ServiceDeps,
+): Pick<
+  PersonalizeHandlers,
+  | 'CreateMetricAttribution'
+  | 'DescribeMetricAttribution'
+  | 'ListMetricAttributions'
+  | 'UpdateMetricAttribution'
+  | 'DeleteMetricAttribution'
+  | 'ListMetricAttributionMetrics'
+> {
   return {
     async CreateMetricAttribution(input: CreateMetricAttributionRequest, ctx): Promise<CreateMetricAttributionResponse> {
       const arn = makeArn(METRIC_ATTRIBUTION_KIND.kind, ctx.region, ctx.account, input.name!);
@@ -103,17 +130,33 @@ export function metricAttributionOperations(deps: ServiceDeps): Pick<Personalize
         await tx.lock(metricAttributionLock(group.arn));
         if (await tx.get(arn)) throw alreadyExists(`A metric attribution with the ARN ${arn} already exists.`);
         const existing = await attributionOfGroup(tx, group);
-        if (existing) throw limitExceeded(`Dataset group ${group.arn} already has a metric attribution (${existing.arn}); a dataset group can have at most one.`);
-        if (!hasStatus(DATASET_GROUP_STATUSES, group, 'ACTIVE')) throw inUse(`Dataset group ${group.arn} is in state ${group.status}; a metric attribution can be created once it is ACTIVE.`);
+        if (existing)
+          throw limitExceeded(
+            `Dataset group ${group.arn} already has a metric attribution (${existing.arn}); a dataset group can have at most one.`,
+          );
+        if (!hasStatus(DATASET_GROUP_STATUSES, group, 'ACTIVE'))
+          throw inUse(`Dataset group ${group.arn} is in state ${group.status}; a metric attribution can be created once it is ACTIVE.`);
         const schemas = await groupSchemas(tx, group);
         checkInteractions(group, schemas);
         const metrics = checkMetrics(input.metrics ?? [], schemas);
         checkMetricCount(metrics.length);
         checkDistinctNames(metrics);
         const body: MetricAttributionBody = { metrics, metricsOutputConfig: output };
-        const transitions = schedule(METRIC_ATTRIBUTION_STATUSES, METRIC_ATTRIBUTION_STATUSES.initial, ['CREATE IN_PROGRESS', 'ACTIVE'], now, deps.config.provisioningMs);
+        const transitions = schedule(
+          METRIC_ATTRIBUTION_STATUSES,
+          METRIC_ATTRIBUTION_STATUSES.initial,
+          ['CREATE IN_PROGRESS', 'ACTIVE'],
+          now,
+          deps.config.provisioningMs,
+        );
         await insertResource(tx, METRIC_ATTRIBUTION_KIND, {
-          arn, account: ctx.account, region: ctx.region, name: input.name!, parentArn: group.arn, createdAt: now, updatedAt: now,
+          arn,
+          account: ctx.account,
+          region: ctx.region,
+          name: input.name!,
+          parentArn: group.arn,
+          createdAt: now,
+          updatedAt: now,
           body: { ...body, transitions },
         });
       });
@@ -121,11 +164,20 @@ export function metricAttributionOperations(deps: ServiceDeps): Pick<Personalize
     },
 
     async DescribeMetricAttribution(input: DescribeMetricAttributionRequest, ctx): Promise<DescribeMetricAttributionResponse> {
-      return { metricAttribution: describe(await loadResource(deps, deps.catalog, ctx, METRIC_ATTRIBUTION_KIND, input.metricAttributionArn!)) };
+      return {
+        metricAttribution: describe(await loadResource(deps, deps.catalog, ctx, METRIC_ATTRIBUTION_KIND, input.metricAttributionArn!)),
+      };
     },
 
     async ListMetricAttributions(input: ListMetricAttributionsRequest, ctx): Promise<ListMetricAttributionsResponse> {
-      const page = await listPage(deps, ctx, 'ListMetricAttributions', { kind: METRIC_ATTRIBUTION_KIND.kind, parentArn: input.datasetGroupArn }, input.nextToken, input.maxResults);
+      const page = await listPage(
+        deps,
+        ctx,
+        'ListMetricAttributions',
+        { kind: METRIC_ATTRIBUTION_KIND.kind, parentArn: input.datasetGroupArn },
+        input.nextToken,
+        input.maxResults,
+      );
       // Describe's form; the model's summary shape keeps only the members a List returns.
       return { metricAttributions: page.records.map(describe), nextToken: page.nextToken };
     },
@@ -143,7 +195,8 @@ export function metricAttributionOperations(deps: ServiceDeps): Pick<Personalize
       await deps.catalog.transaction(async (tx) => {
         const record = await loadResource(deps, tx, ctx, METRIC_ATTRIBUTION_KIND, arn);
         await tx.lock(metricAttributionLock(record.parentArn!));
-        if (!hasStatus(METRIC_ATTRIBUTION_STATUSES, record, 'ACTIVE')) throw inUse(`Metric attribution ${arn} is in state ${record.status}; it can be updated once it is ACTIVE.`);
+        if (!hasStatus(METRIC_ATTRIBUTION_STATUSES, record, 'ACTIVE'))
+          throw inUse(`Metric attribution ${arn} is in state ${record.status}; it can be updated once it is ACTIVE.`);
         const body = record.body as unknown as MetricAttributionBody;
         const names = new Set(body.metrics.map((m) => m.metricName));
         const unknown = remove.filter((n) => !names.has(n));
@@ -155,14 +208,21 @@ export function metricAttributionOperations(deps: ServiceDeps): Pick<Personalize
           added = checkMetrics(add, await groupSchemas(tx, group));
           checkDistinctNames(added);
           const taken = added.filter((m) => kept.some((k) => k.metricName === m.metricName));
-          if (taken.length > 0) throw alreadyExists(`Metric attribution ${arn} already has a metric named ${taken.map((m) => m.metricName).join(', ')}.`);
+          if (taken.length > 0)
+            throw alreadyExists(`Metric attribution ${arn} already has a metric named ${taken.map((m) => m.metricName).join(', ')}.`);
         }
         const metrics = [...kept, ...added];
         checkMetricCount(metrics.length);
         const next: MetricAttributionBody = { ...body, metrics, metricsOutputConfig: output ?? body.metricsOutputConfig };
         const pending: StatusOf<typeof METRIC_ATTRIBUTION_STATUSES> = 'UPDATE PENDING';
         assertMove(METRIC_ATTRIBUTION_STATUSES, record.status, pending);
-        const transitions = schedule(METRIC_ATTRIBUTION_STATUSES, pending, ['UPDATE IN_PROGRESS', 'ACTIVE'], now, deps.config.provisioningMs);
+        const transitions = schedule(
+          METRIC_ATTRIBUTION_STATUSES,
+          pending,
+          ['UPDATE IN_PROGRESS', 'ACTIVE'],
+          now,
+          deps.config.provisioningMs,
+        );
         await tx.update({ ...record, status: pending, updatedAt: now, body: { ...next, transitions } });
       });
       return { metricAttributionArn: arn };
@@ -174,7 +234,9 @@ export function metricAttributionOperations(deps: ServiceDeps): Pick<Personalize
         await tx.lock(metricAttributionLock(record.parentArn!));
         const publishing = await pendingPublishingImports(tx, record);
         if (publishing.length > 0) {
-          throw inUse(`Cannot delete metric attribution ${record.arn} while dataset import jobs that publish to it are pending or in progress (${publishing.join(', ')}).`);
+          throw inUse(
+            `Cannot delete metric attribution ${record.arn} while dataset import jobs that publish to it are pending or in progress (${publishing.join(', ')}).`,
+          );
         }
         await tx.delete(record.arn);
       });

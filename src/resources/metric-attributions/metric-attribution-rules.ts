@@ -16,7 +16,13 @@ import { invalidInput } from '../../protocol/service-error.ts';
 import { DATASET_KIND, type DatasetBody } from '../datasets/dataset-record.ts';
 import { parsedSchemaOf } from '../schemas/schema-record.ts';
 import type { DatasetType, ParsedSchema } from '../../data/schema/schema-model.ts';
-import { attributionOfGroup, parseMetricExpression, type MetricAttributionBody, type ParsedExpression, type StoredMetric } from './metric-attribution-record.ts';
+import {
+  attributionOfGroup,
+  parseMetricExpression,
+  type MetricAttributionBody,
+  type ParsedExpression,
+  type StoredMetric,
+} from './metric-attribution-record.ts';
 
 export const MAX_METRICS = 10;
 
@@ -34,7 +40,10 @@ export function parseExpression(metricName: string, expression: string): ParsedE
 }
 
 /** The group's datasets by type, with their parsed schemas. */
-export async function groupSchemas(ops: CatalogOps, group: ResourceRecord): Promise<Map<DatasetType, { dataset: ResourceRecord; schema: ParsedSchema }>> {
+export async function groupSchemas(
+  ops: CatalogOps,
+  group: ResourceRecord,
+): Promise<Map<DatasetType, { dataset: ResourceRecord; schema: ParsedSchema }>> {
   const datasets = await ops.list({ account: group.account, region: group.region, kind: DATASET_KIND.kind, parentArn: group.arn });
   const out = new Map<DatasetType, { dataset: ResourceRecord; schema: ParsedSchema }>();
   for (const dataset of datasets) {
@@ -48,7 +57,10 @@ export async function groupSchemas(ops: CatalogOps, group: ResourceRecord): Prom
 /** rule 82: the Interactions dataset must exist and have EVENT_TYPE. */
 export function checkInteractions(group: ResourceRecord, schemas: Map<DatasetType, { schema: ParsedSchema }>): void {
   const interactions = schemas.get('INTERACTIONS');
-  if (!interactions) throw invalidInput(`Dataset group ${group.arn} has no Interactions dataset; a metric attribution reports on interactions, so create one first.`);
+  if (!interactions)
+    throw invalidInput(
+      `Dataset group ${group.arn} has no Interactions dataset; a metric attribution reports on interactions, so create one first.`,
+    );
   if (!interactions.schema.fields.some((f) => f.name === 'EVENT_TYPE')) {
     throw invalidInput(`The Interactions dataset of ${group.arn} has no EVENT_TYPE column; a metric attribution needs one.`);
   }
@@ -66,10 +78,12 @@ export function checkMetrics(metrics: MetricAttribute[], schemas: Map<DatasetTyp
     if (parsed.fn === 'SUM') {
       const label = parsed.dataset === 'ITEMS' ? 'Items' : 'Interactions';
       const target = schemas.get(parsed.dataset);
-      if (!target) throw invalidInput(`Metric ${metricName} sums ${label}.${parsed.column}, but the dataset group has no ${label} dataset.`);
+      if (!target)
+        throw invalidInput(`Metric ${metricName} sums ${label}.${parsed.column}, but the dataset group has no ${label} dataset.`);
       const field = target.schema.fields.find((f) => f.name === parsed.column);
       if (!field) throw invalidInput(`Metric ${metricName}: the ${label} dataset's schema has no column ${parsed.column}.`);
-      if (!NUMERIC.has(field.type)) throw invalidInput(`Metric ${metricName}: SUM() needs a numeric column, but ${label}.${parsed.column} is of type ${field.type}.`);
+      if (!NUMERIC.has(field.type))
+        throw invalidInput(`Metric ${metricName}: SUM() needs a numeric column, but ${label}.${parsed.column} is of type ${field.type}.`);
     }
     return { eventType, metricName, expression };
   });
@@ -79,14 +93,18 @@ export function checkMetrics(metrics: MetricAttribute[], schemas: Map<DatasetTyp
 export function checkDistinctNames(metrics: StoredMetric[]): void {
   const seen = new Set<string>();
   for (const m of metrics) {
-    if (seen.has(m.metricName)) throw invalidInput(`The metric name ${m.metricName} appears more than once; metric names must be unique within a metric attribution.`);
+    if (seen.has(m.metricName))
+      throw invalidInput(
+        `The metric name ${m.metricName} appears more than once; metric names must be unique within a metric attribution.`,
+      );
     seen.add(m.metricName);
   }
 }
 
 export function checkMetricCount(count: number): void {
   if (count === 0) throw invalidInput('A metric attribution needs at least one metric.');
-  if (count > MAX_METRICS) throw invalidInput(`A metric attribution can have at most ${MAX_METRICS} metrics; this one would have ${count}.`);
+  if (count > MAX_METRICS)
+    throw invalidInput(`A metric attribution can have at most ${MAX_METRICS} metrics; this one would have ${count}.`);
 }
 
 export function toStoredOutput(o: MetricAttributionOutput): MetricAttributionBody['metricsOutputConfig'] {
@@ -104,9 +122,13 @@ export async function checkPublishAttribution(ops: CatalogOps, dataset: Resource
   const group = { arn: dataset.parentArn!, account: dataset.account, region: dataset.region };
   const attribution = await attributionOfGroup(ops, group);
   if (!attribution) {
-    throw invalidInput(`publishAttributionMetricsToS3 is true, but dataset group ${group.arn} has no metric attribution; create one with an S3 output path first.`);
+    throw invalidInput(
+      `publishAttributionMetricsToS3 is true, but dataset group ${group.arn} has no metric attribution; create one with an S3 output path first.`,
+    );
   }
   if (!(attribution.body as unknown as MetricAttributionBody).metricsOutputConfig.s3DataDestination) {
-    throw invalidInput(`publishAttributionMetricsToS3 is true, but the metric attribution ${attribution.arn} has no s3DataDestination to publish to.`);
+    throw invalidInput(
+      `publishAttributionMetricsToS3 is true, but the metric attribution ${attribution.arn} has no s3DataDestination to publish to.`,
+    );
   }
 }

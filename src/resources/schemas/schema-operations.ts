@@ -37,7 +37,9 @@ async function datasetsUsing(ops: CatalogOps, record: ResourceRecord): Promise<R
   return datasets.filter((d) => usesSchema(d.body as unknown as DatasetBody, record.arn));
 }
 
-export function schemaOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, 'CreateSchema' | 'DescribeSchema' | 'ListSchemas' | 'DeleteSchema'> {
+export function schemaOperations(
+  deps: ServiceDeps,
+): Pick<PersonalizeHandlers, 'CreateSchema' | 'DescribeSchema' | 'ListSchemas' | 'DeleteSchema'> {
   return {
     async CreateSchema(input: CreateSchemaRequest, ctx): Promise<CreateSchemaResponse> {
       try {
@@ -52,12 +54,20 @@ export function schemaOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, '
         await tx.lock(schemaQuotaLock(ctx.account, ctx.region));
         const count = await tx.count({ account: ctx.account, region: ctx.region, kind: SCHEMA_KIND.kind });
         if (count >= deps.quotas.schemas) {
-          throw limitExceeded(`Cannot create a schema. More than ${deps.quotas.schemas} resources in ACTIVE state. Please delete some and try again.`);
+          throw limitExceeded(
+            `Cannot create a schema. More than ${deps.quotas.schemas} resources in ACTIVE state. Please delete some and try again.`,
+          );
         }
         const body: SchemaBody = { schema: input.schema!, domain: input.domain as Domain | undefined };
         await insertResource(tx, SCHEMA_KIND, {
-          arn, account: ctx.account, region: ctx.region, name: input.name!,
-          parentArn: null, createdAt: now, updatedAt: now, body: { ...body },
+          arn,
+          account: ctx.account,
+          region: ctx.region,
+          name: input.name!,
+          parentArn: null,
+          createdAt: now,
+          updatedAt: now,
+          body: { ...body },
         });
       });
       return { schemaArn: arn };
@@ -79,7 +89,9 @@ export function schemaOperations(deps: ServiceDeps): Pick<PersonalizeHandlers, '
         const record = await loadResource(deps, tx, ctx, SCHEMA_KIND, input.schemaArn!);
         const users = await datasetsUsing(tx, record);
         if (users.length > 0) {
-          throw inUse(`Cannot delete schema ${record.arn}: it is used by the dataset ${users.map((d) => d.arn).join(', ')}. Delete the dataset first.`);
+          throw inUse(
+            `Cannot delete schema ${record.arn}: it is used by the dataset ${users.map((d) => d.arn).join(', ')}. Delete the dataset first.`,
+          );
         }
         await tx.delete(record.arn);
       });

@@ -22,7 +22,13 @@ export interface WithTransitions {
  * spread over `totalMs` from `now`. Each step must be a move the kind's table declares: a
  * transition applied later on a read is checked by nobody else.
  */
-export function schedule<S extends string>(table: StatusTable<S>, from: S, steps: readonly S[], now: number, totalMs: number): Transition[] {
+export function schedule<S extends string>(
+  table: StatusTable<S>,
+  from: S,
+  steps: readonly S[],
+  now: number,
+  totalMs: number,
+): Transition[] {
   steps.reduce((previous, next) => {
     assertMove(table, previous, next);
     return next;

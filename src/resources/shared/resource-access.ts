@@ -33,7 +33,11 @@ export async function loadResource(
  * Inserts a new resource of the kind, in the kind's initial status; a taken ARN (= a taken name)
  * is ResourceAlreadyExistsException.
  */
-export async function insertResource(ops: CatalogOps, kind: ResourceKindDefinition, record: Omit<ResourceRecord, 'version' | 'kind' | 'status'>): Promise<ResourceRecord> {
+export async function insertResource(
+  ops: CatalogOps,
+  kind: ResourceKindDefinition,
+  record: Omit<ResourceRecord, 'version' | 'kind' | 'status'>,
+): Promise<ResourceRecord> {
   try {
     return await ops.insert({ ...record, kind: kind.kind, status: kind.statuses.initial });
   } catch (e) {
@@ -56,8 +60,14 @@ export async function insertQueuedJob(
 ): Promise<void> {
   const now = deps.now();
   await insertResource(tx, job.kind, {
-    arn: job.arn, account: ctx.account, region: ctx.region, name: job.name,
-    parentArn: job.parentArn, createdAt: now, updatedAt: now, body: { ...job.body },
+    arn: job.arn,
+    account: ctx.account,
+    region: ctx.region,
+    name: job.name,
+    parentArn: job.parentArn,
+    createdAt: now,
+    updatedAt: now,
+    body: { ...job.body },
   });
   await addTags(tx, job.arn, job.tags, deps.quotas.tagsPerResource);
   await tx.enqueueJob(job.arn, job.kind.kind, now);
@@ -91,7 +101,10 @@ export async function listPage(
   const rows = await deps.catalog.list({ ...query, parentArn, account: ctx.account, region: ctx.region, after, limit: limit + 1 });
   const records = rows.slice(0, limit).map((r) => settle(r, deps.now()));
   const last = records[records.length - 1];
-  return { records, nextToken: rows.length > limit && last ? deps.tokens.issue(scope, { createdAt: last.createdAt, arn: last.arn }) : undefined };
+  return {
+    records,
+    nextToken: rows.length > limit && last ? deps.tokens.issue(scope, { createdAt: last.createdAt, arn: last.arn }) : undefined,
+  };
 }
 
 export const toDate = (ms: number) => new Date(ms);

@@ -1,5 +1,10 @@
 // TagResource, UntagResource, ListTagsForResource: on any resource of the caller, by ARN.
-import type { TagResourceRequest, UntagResourceRequest, ListTagsForResourceRequest, ListTagsForResourceResponse } from '../../api/personalize-types.ts';
+import type {
+  TagResourceRequest,
+  UntagResourceRequest,
+  ListTagsForResourceRequest,
+  ListTagsForResourceResponse,
+} from '../../api/personalize-types.ts';
 import type { CatalogOps } from '../../catalog/catalog.ts';
 import type { PersonalizeHandlers } from '../../api/personalize-handlers.ts';
 import { notFound } from '../../protocol/service-error.ts';

@@ -14,7 +14,8 @@ export function toTags(apiTags: ApiTags | null | undefined): Tag[] {
   const tags = (apiTags ?? []).map((t) => ({ key: t.tagKey ?? '', value: t.tagValue ?? '' }));
   const seen = new Set<string>();
   for (const t of tags) {
-    if (t.key.toLowerCase().startsWith('aws:')) throw invalidInput(`Tag key '${t.key}' is invalid: the aws: prefix is reserved for AWS use.`);
+    if (t.key.toLowerCase().startsWith('aws:'))
+      throw invalidInput(`Tag key '${t.key}' is invalid: the aws: prefix is reserved for AWS use.`);
     if (seen.has(t.key)) throw invalidInput(`Tag key '${t.key}' appears more than once in the request.`);
     seen.add(t.key);
   }
@@ -36,7 +37,8 @@ export async function addTags(ops: CatalogOps, arn: string, tags: Tag[], max: nu
 }
 
 export function checkUntagKeys(keys: string[], max: number): void {
-  if (keys.length > max) throw tooManyTagKeys(`The request has ${keys.length} tag keys; at most ${max} tag keys per resource can be removed at once.`);
+  if (keys.length > max)
+    throw tooManyTagKeys(`The request has ${keys.length} tag keys; at most ${max} tag keys per resource can be removed at once.`);
 }
 
 export const toApiTags = (tags: Tag[]): ApiTag[] => tags.map((t) => ({ tagKey: t.key, tagValue: t.value }));

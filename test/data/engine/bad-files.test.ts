@@ -11,7 +11,15 @@ import { validateToParquet, type CsvSource } from '../../../src/data/engine/inde
 import type { ParsedSchema } from '../../../src/data/schema/schema-model.ts';
 import { interactionsSchema, itemsSchema, minimalInteractionsSchema, minimalItemsSchema, tempDir } from './helpers.ts';
 import { csv, INTERACTIONS_HEADER_WITH_VALUE, interactionRowsWithValue } from '../../testkit/rows.ts';
-import { assertReason, BAD_FILES, MISSING_COLUMN_FILE, MISSING_COLUMN_MESSAGE, patched, TRICKY_ITEMS, type Expect } from '../../testkit/bad-file-corpus.ts';
+import {
+  assertReason,
+  BAD_FILES,
+  MISSING_COLUMN_FILE,
+  MISSING_COLUMN_MESSAGE,
+  patched,
+  TRICKY_ITEMS,
+  type Expect,
+} from '../../testkit/bad-file-corpus.ts';
 
 const t = tempDir('bad');
 after(() => t.remove());
@@ -64,12 +72,22 @@ describe('the shared bad-file corpus: the verdicts of the import job and the CLI
   }
 
   it("the missing-column file the service refuses at creation fails with AWS's wording first", async () => {
-    const reason = await expectFailure([put('corpus/missing.csv', MISSING_COLUMN_FILE)], minimalInteractionsSchema, at('corpus/missing.csv'), { line: 1, rule: MISSING_COLUMN_MESSAGE });
+    const reason = await expectFailure(
+      [put('corpus/missing.csv', MISSING_COLUMN_FILE)],
+      minimalInteractionsSchema,
+      at('corpus/missing.csv'),
+      { line: 1, rule: MISSING_COLUMN_MESSAGE },
+    );
     assert.ok(reason.startsWith(MISSING_COLUMN_MESSAGE), reason);
   });
 
   it('the tricky good Items file passes, all 6 rows', async () => {
-    const r = await validateToParquet({ schema: minimalItemsSchema, sources: [put('corpus/tricky.csv', TRICKY_ITEMS)], outputPath: t.path('tricky.parquet'), engine: t.engine });
+    const r = await validateToParquet({
+      schema: minimalItemsSchema,
+      sources: [put('corpus/tricky.csv', TRICKY_ITEMS)],
+      outputPath: t.path('tricky.parquet'),
+      engine: t.engine,
+    });
     assert.ok(r.ok, r.ok ? '' : r.failureReason);
     assert.equal(r.rows, 6);
   });
@@ -77,13 +95,24 @@ describe('the shared bad-file corpus: the verdicts of the import job and the CLI
 
 test('missing columns, a nullable one too: AWS wording plus file and line', async () => {
   const s = t.write('missing.csv', csv('USER_ID,ITEM_ID,TIMESTAMP', ['u1,i1,1']));
-  const reason = await expectFailure([s], interactionsSchema, at('missing.csv'), { line: 1, rule: 'Input csv is missing the following columns: [EVENT_TYPE, EVENT_VALUE]' });
+  const reason = await expectFailure([s], interactionsSchema, at('missing.csv'), {
+    line: 1,
+    rule: 'Input csv is missing the following columns: [EVENT_TYPE, EVENT_VALUE]',
+  });
   assert.ok(reason.startsWith('Input csv is missing the following columns: [EVENT_TYPE, EVENT_VALUE]'));
 });
 
 test('bad timestamp, "1.5" and "0x10" in a long column, all counted', async () => {
-  const s = t.write('ts.csv', withValue({ 15: 'u1,i1,abc,click,', 40: 'u1,i1,1.5,click,', 41: 'u1,i1,0x10,click,', 42: 'u1,i1, 12,click,' }));
-  const reason = await expectFailure([s], interactionsSchema, at('ts.csv'), { line: 17, column: 'TIMESTAMP', rule: "'abc' is not a whole number (long)", rows: [4, 1200] });
+  const s = t.write(
+    'ts.csv',
+    withValue({ 15: 'u1,i1,abc,click,', 40: 'u1,i1,1.5,click,', 41: 'u1,i1,0x10,click,', 42: 'u1,i1, 12,click,' }),
+  );
+  const reason = await expectFailure([s], interactionsSchema, at('ts.csv'), {
+    line: 17,
+    column: 'TIMESTAMP',
+    rule: "'abc' is not a whole number (long)",
+    rows: [4, 1200],
+  });
   assert.ok(reason.startsWith('4 of 1200 rows are invalid. First errors: s3://bucket/ts.csv line 17, column TIMESTAMP:'), reason);
   assert.ok(reason.includes("line 42, column TIMESTAMP: '1.5' is not a whole number (long)"), reason);
   assert.ok(reason.includes("line 43, column TIMESTAMP: '0x10' is not a whole number (long)"), reason);
@@ -92,14 +121,26 @@ test('bad timestamp, "1.5" and "0x10" in a long column, all counted', async () =
 
 test('bad decimal number in a float column', async () => {
   const s = t.write('num.csv', withValue({ 99: 'u1,i1,1700000000,click,1,5', 100: 'u1,i1,1700000000,click,NaN' }));
-  await expectFailure([s], interactionsSchema, at('num.csv'), { line: 102, column: 'EVENT_VALUE', rule: "'NaN' is not a decimal number (float)", rows: [2, 1200] });
+  await expectFailure([s], interactionsSchema, at('num.csv'), {
+    line: 102,
+    column: 'EVENT_VALUE',
+    rule: "'NaN' is not a decimal number (float)",
+    rows: [2, 1200],
+  });
 });
 
 test('out-of-range int, bad boolean, bad double (items)', async () => {
   const h = 'ITEM_ID,GENRES,DESCRIPTION,PRICE,STOCK,CREATION_TIMESTAMP,ADULT';
-  const s = t.write('items-range.csv', csv(h, ['i1,a,d,1.5,3000000000,1,true', 'i2,a,d,1.5,3,1,yes', 'i3,a,d,1e999,3,1,false', 'i4,a,d,1,2147483647,1,FALSE']));
+  const s = t.write(
+    'items-range.csv',
+    csv(h, ['i1,a,d,1.5,3000000000,1,true', 'i2,a,d,1.5,3,1,yes', 'i3,a,d,1e999,3,1,false', 'i4,a,d,1,2147483647,1,FALSE']),
+  );
   await expectFailure([s], itemsSchema, at('items-range.csv'), {
-    line: 2, column: 'STOCK', value: '3000000000', rule: 'is out of range for int (-2147483648 to 2147483647)', rows: [3, 4],
+    line: 2,
+    column: 'STOCK',
+    value: '3000000000',
+    rule: 'is out of range for int (-2147483648 to 2147483647)',
+    rows: [3, 4],
     also: ["line 3, column ADULT: 'yes' is not a boolean (true or false)", "line 4, column PRICE: '1e999' is out of range for double"],
   });
 });
@@ -107,7 +148,12 @@ test('out-of-range int, bad boolean, bad double (items)', async () => {
 test('too-long categorical string: the | separators count toward the limit', async () => {
   const h = 'ITEM_ID,GENRES,DESCRIPTION,PRICE,STOCK,CREATION_TIMESTAMP,ADULT';
   const s = t.write('long-cat-separators.csv', csv(h, [`i1,${'é'.repeat(1000)},d,,,1,`, `i2,${'a|'.repeat(500)}b,d,,,1,`]));
-  await expectFailure([s], itemsSchema, at('long-cat-separators.csv'), { line: 3, column: 'GENRES', rule: 'Length cannot be more than 1000 characters for GENRES (this value has 1001)', rows: [1, 2] });
+  await expectFailure([s], itemsSchema, at('long-cat-separators.csv'), {
+    line: 3,
+    column: 'GENRES',
+    rule: 'Length cannot be more than 1000 characters for GENRES (this value has 1001)',
+    rows: [1, 2],
+  });
 });
 
 test('too many event types with EVENT_VALUE: the limit drops to 8', async () => {
@@ -117,13 +163,22 @@ test('too many event types with EVENT_VALUE: the limit drops to 8', async () => 
   lines[500] = 'u1,i1,1700000000,share,';
   lines[600] = 'u1,i1,1700000000,rate,';
   const s = t.write('types-with-value.csv', csv(INTERACTIONS_HEADER_WITH_VALUE, lines));
-  await expectFailure([s], interactionsSchema, at('types-with-value.csv'), { line: 502, column: 'EVENT_TYPE', value: 'share', rule: "'share' is distinct event type number 9, but this Interactions schema allows at most 8" });
+  await expectFailure([s], interactionsSchema, at('types-with-value.csv'), {
+    line: 502,
+    column: 'EVENT_TYPE',
+    value: 'share',
+    rule: "'share' is distinct event type number 9, but this Interactions schema allows at most 8",
+  });
 });
 
 test('broken quoting: characters after a closing quote, and a quote never closed', async () => {
   const s = t.write('quotes.csv', withValue({ 10: 'u1,"i1"x,1700000000,click,', 20: 'u1,"i1,1700000000,click,' }));
   await expectFailure([s], interactionsSchema, at('quotes.csv'), {
-    line: 12, column: 'ITEM_ID', rule: 'broken quoting', rows: [2, 1200], also: ['line 22, column ITEM_ID: a quoted value is not closed on its line'],
+    line: 12,
+    column: 'ITEM_ID',
+    rule: 'broken quoting',
+    rows: [2, 1200],
+    also: ['line 22, column ITEM_ID: a quoted value is not closed on its line'],
   });
 });
 
@@ -133,13 +188,20 @@ test('errors in the second file of a folder import name that file; blank lines k
   lines.splice(3, 0, '', '');
   lines[10] = 'u1,i1,17e5,click,';
   const b = t.write('f2.csv', csv(INTERACTIONS_HEADER_WITH_VALUE, lines).replaceAll('\n', '\r\n'));
-  const reason = await expectFailure([a, b], interactionsSchema, at('f2.csv'), { line: 12, column: 'TIMESTAMP', rule: "'17e5' is not a whole number (long)", rows: [1, 1200] });
+  const reason = await expectFailure([a, b], interactionsSchema, at('f2.csv'), {
+    line: 12,
+    column: 'TIMESTAMP',
+    rule: "'17e5' is not a whole number (long)",
+    rows: [1, 1200],
+  });
   assert.ok(reason.startsWith('1 of 1200 rows is invalid. First error: s3://bucket/f2.csv line 12'), reason);
 });
 
 test('a line with too few values, and a value with a line break inside quotes', async () => {
   const s = t.write('cols.csv', withValue({ 0: 'u1,i1,1700000000', 5: 'u1,"i\nx",1700000000,click,' }));
   await expectFailure([s], interactionsSchema, at('cols.csv'), {
-    line: 2, rule: 'the line has 3 columns but the header has 5', also: ['line 7, column ITEM_ID: a quoted value is not closed on its line'],
+    line: 2,
+    rule: 'the line has 3 columns but the header has 5',
+    also: ['line 7, column ITEM_ID: a quoted value is not closed on its line'],
   });
 });

@@ -27,27 +27,36 @@ test('BOM + CRLF interactions: typed columns, no CR left in the last column', as
   assert.deepEqual(rows[0], { USER_ID: 'u0', ITEM_ID: 'i0', TIMESTAMP: '1700000000', EVENT_TYPE: 'click', EVENT_VALUE: null });
   assert.deepEqual(rows[1], { USER_ID: 'u1', ITEM_ID: 'i1', TIMESTAMP: '1700000001', EVENT_TYPE: 'view', EVENT_VALUE: 0.5 });
   const types = await query(t.engine, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${out}'))`);
-  assert.deepEqual(types.map((x) => `${x.column_name}:${x.column_type}`), ['USER_ID:VARCHAR', 'ITEM_ID:VARCHAR', 'TIMESTAMP:BIGINT', 'EVENT_TYPE:VARCHAR', 'EVENT_VALUE:FLOAT']);
+  assert.deepEqual(
+    types.map((x) => `${x.column_name}:${x.column_type}`),
+    ['USER_ID:VARCHAR', 'ITEM_ID:VARCHAR', 'TIMESTAMP:BIGINT', 'EVENT_TYPE:VARCHAR', 'EVENT_VALUE:FLOAT'],
+  );
 });
 
 test('quoted fields with commas, "" and \\" and \\\\ escapes, literal backslashes outside quotes', async () => {
-  const s = t.write('quotes.csv', csv(ITEMS_HEADER, [
-    'i1,"rock,pop","He said ""hi"", twice",1,2,3,true',
-    'i2,a,"He said \\"hi\\", twice",1,2,3,false',
-    'i3,a,"mixed ""one"" and \\"two\\"",,,3,',
-    'i4,a,"ends with a backslash\\\\",,,3,',
-    'i5,c:\\dir\\x,"keep \\n as is",,,3,',
-    'i6,"",,,,3,',
-  ]));
+  const s = t.write(
+    'quotes.csv',
+    csv(ITEMS_HEADER, [
+      'i1,"rock,pop","He said ""hi"", twice",1,2,3,true',
+      'i2,a,"He said \\"hi\\", twice",1,2,3,false',
+      'i3,a,"mixed ""one"" and \\"two\\"",,,3,',
+      'i4,a,"ends with a backslash\\\\",,,3,',
+      'i5,c:\\dir\\x,"keep \\n as is",,,3,',
+      'i6,"",,,,3,',
+    ]),
+  );
   const { rows } = await importOk([s], itemsSchema);
-  assert.deepEqual(rows.map((x) => [x.ITEM_ID, x.GENRES, x.DESCRIPTION]), [
-    ['i1', 'rock,pop', 'He said "hi", twice'],
-    ['i2', 'a', 'He said "hi", twice'],
-    ['i3', 'a', 'mixed "one" and "two"'],
-    ['i4', 'a', 'ends with a backslash\\'],
-    ['i5', 'c:\\dir\\x', 'keep \\n as is'],
-    ['i6', null, null],
-  ]);
+  assert.deepEqual(
+    rows.map((x) => [x.ITEM_ID, x.GENRES, x.DESCRIPTION]),
+    [
+      ['i1', 'rock,pop', 'He said "hi", twice'],
+      ['i2', 'a', 'He said "hi", twice'],
+      ['i3', 'a', 'mixed "one" and "two"'],
+      ['i4', 'a', 'ends with a backslash\\'],
+      ['i5', 'c:\\dir\\x', 'keep \\n as is'],
+      ['i6', null, null],
+    ],
+  );
 });
 
 test('textual values are truncated to 20,000 characters, not failed', async () => {
@@ -60,11 +69,10 @@ test('textual values are truncated to 20,000 characters, not failed', async () =
 
 test('nullable empty cells become NULL; numbers and booleans typed; any column order; extra columns ignored', async () => {
   const h = 'EXTRA,ADULT,CREATION_TIMESTAMP,STOCK,PRICE,DESCRIPTION,GENRES,ITEM_ID';
-  const s = t.write('order.csv', csv(h, [
-    'zzz,,1600000000,,,,,i1',
-    'zzz,TRUE,+1600000001,-2147483648,1e3,d,g1|g2,i2',
-    ',false,0001,2147483647,-.5,,,i3',
-  ]));
+  const s = t.write(
+    'order.csv',
+    csv(h, ['zzz,,1600000000,,,,,i1', 'zzz,TRUE,+1600000001,-2147483648,1e3,d,g1|g2,i2', ',false,0001,2147483647,-.5,,,i3']),
+  );
   const { rows } = await importOk([s], itemsSchema);
   assert.deepEqual(rows, [
     { ITEM_ID: 'i1', GENRES: null, DESCRIPTION: null, PRICE: null, STOCK: null, CREATION_TIMESTAMP: '1600000000', ADULT: null },
@@ -87,7 +95,10 @@ test('a folder import of several files keeps their rows in order', async () => {
   const b = t.write('part-b.csv', csv(INTERACTIONS_HEADER_WITH_VALUE, interactionRowsWithValue(600, { start: 600 })));
   const { r, rows } = await importOk([a, b], interactionsSchema);
   assert.equal(r.rows, 1200);
-  assert.deepEqual(rows.map((x) => Number(x.TIMESTAMP) - 1700000000), Array.from({ length: 1200 }, (_, i) => i));
+  assert.deepEqual(
+    rows.map((x) => Number(x.TIMESTAMP) - 1700000000),
+    Array.from({ length: 1200 }, (_, i) => i),
+  );
 });
 
 test('a file without a final newline and with a backslash ID outside quotes', async () => {

@@ -33,7 +33,8 @@ test('readHeader rejects a header that is not UTF-8', async () => {
 test('checkHeader: missing columns use AWS wording, in schema order', () => {
   assert.throws(
     () => checkHeader(['ITEM_ID', 'EVENT_VALUE', 'OTHER'], interactionsSchema),
-    (e: unknown) => e instanceof IngestError && e.message === 'Input csv is missing the following columns: [USER_ID, TIMESTAMP, EVENT_TYPE]',
+    (e: unknown) =>
+      e instanceof IngestError && e.message === 'Input csv is missing the following columns: [USER_ID, TIMESTAMP, EVENT_TYPE]',
   );
 });
 
@@ -43,14 +44,27 @@ test('checkHeader accepts any column order and extra columns', () => {
 
 test('checkHeader rejects duplicate, quoted and empty names', () => {
   const base = ['USER_ID', 'ITEM_ID', 'TIMESTAMP', 'EVENT_TYPE', 'EVENT_VALUE'];
-  assert.throws(() => checkHeader([...base, 'ITEM_ID'], interactionsSchema, 'f.csv'), /f\.csv line 1, column ITEM_ID: the column name ITEM_ID appears more than once/);
-  assert.throws(() => checkHeader(['"USER_ID"', ...base.slice(1)], interactionsSchema, 'f.csv'), /f\.csv line 1, column "USER_ID": column names in the header must not be quoted/);
-  assert.throws(() => checkHeader([...base, ''], interactionsSchema, 'f.csv'), /f\.csv line 1: the header has an empty column name at position 6/);
+  assert.throws(
+    () => checkHeader([...base, 'ITEM_ID'], interactionsSchema, 'f.csv'),
+    /f\.csv line 1, column ITEM_ID: the column name ITEM_ID appears more than once/,
+  );
+  assert.throws(
+    () => checkHeader(['"USER_ID"', ...base.slice(1)], interactionsSchema, 'f.csv'),
+    /f\.csv line 1, column "USER_ID": column names in the header must not be quoted/,
+  );
+  assert.throws(
+    () => checkHeader([...base, ''], interactionsSchema, 'f.csv'),
+    /f\.csv line 1: the header has an empty column name at position 6/,
+  );
 });
 
 test('checkSameHeaders names the file whose header differs', () => {
   assert.throws(
-    () => checkSameHeaders([{ displayName: 'a.csv', header: ['A', 'B'] }, { displayName: 'b.csv', header: ['B', 'A'] }]),
+    () =>
+      checkSameHeaders([
+        { displayName: 'a.csv', header: ['A', 'B'] },
+        { displayName: 'b.csv', header: ['B', 'A'] },
+      ]),
     /b\.csv line 1: all files of an import must have identical headers; this file has \[B, A\] but a\.csv has \[A, B\]$/,
   );
 });

@@ -15,7 +15,8 @@ const N = 60_000;
 function itemLines(): string[] {
   const lines: string[] = [];
   for (let i = 0; i < N; i++) {
-    const text = i % 7 === 0 ? `"item \\"${i}\\" with, comma and \\\\ slash"` : i % 5 === 0 ? `"item ""${i}"" quoted"` : `item ${i} ${'x'.repeat(40)}`;
+    const text =
+      i % 7 === 0 ? `"item \\"${i}\\" with, comma and \\\\ slash"` : i % 5 === 0 ? `"item ""${i}"" quoted"` : `item ${i} ${'x'.repeat(40)}`;
     lines.push(`i${i},g${i % 13},${text},${i / 4},${i},${1600000000 + i},${i % 2 === 0}`);
   }
   return lines;
@@ -50,10 +51,16 @@ test('errors deep inside a large file carry their physical line', async () => {
   assert.equal(r.ok, false);
   if (r.ok) return;
   assert.equal(r.badRows, 3);
-  assert.deepEqual(r.errors.map((e) => [e.line, e.column, e.code]), [
-    [41_002, 'DESCRIPTION', 'unclosed_quote'],
-    [52_347, 'CREATION_TIMESTAMP', 'not_integer'],
-    [60_000, 'CREATION_TIMESTAMP', 'required'],
-  ]);
-  assert.ok(r.failureReason.startsWith(`3 of ${N} rows are invalid. First errors: s3://bucket/big-bad.csv line 41002, column DESCRIPTION:`), r.failureReason);
+  assert.deepEqual(
+    r.errors.map((e) => [e.line, e.column, e.code]),
+    [
+      [41_002, 'DESCRIPTION', 'unclosed_quote'],
+      [52_347, 'CREATION_TIMESTAMP', 'not_integer'],
+      [60_000, 'CREATION_TIMESTAMP', 'required'],
+    ],
+  );
+  assert.ok(
+    r.failureReason.startsWith(`3 of ${N} rows are invalid. First errors: s3://bucket/big-bad.csv line 41002, column DESCRIPTION:`),
+    r.failureReason,
+  );
 });

@@ -20,10 +20,16 @@ describe('nextGeneration', () => {
     assert.deepEqual(nextGeneration([a, b], { kind: 'append', part: c }), { parts: [a, b, c], garbage: [] });
   });
   it('a compaction of the generation the job read replaces it; the plain part and the old ones are garbage', () => {
-    assert.deepEqual(nextGeneration([a, b], { kind: 'append', part: c, compacted: { part: m, base: [a, b] } }), { parts: [m], garbage: [a, b, c] });
+    assert.deepEqual(nextGeneration([a, b], { kind: 'append', part: c, compacted: { part: m, base: [a, b] } }), {
+      parts: [m],
+      garbage: [a, b, c],
+    });
   });
   it('a compaction made stale by another switch (a deletion rewrote b as d) is dropped and the plain part appended', () => {
-    assert.deepEqual(nextGeneration([a, d], { kind: 'append', part: c, compacted: { part: m, base: [a, b] } }), { parts: [a, d, c], garbage: [m] });
+    assert.deepEqual(nextGeneration([a, d], { kind: 'append', part: c, compacted: { part: m, base: [a, b] } }), {
+      parts: [a, d, c],
+      garbage: [m],
+    });
   });
   it('a rewrite applies only to the generation it read; replaced parts are garbage, kept ones are not', () => {
     assert.deepEqual(nextGeneration([a, b], { kind: 'rewrite', baseKeys: ['a', 'b'], parts: [a, d] }), { parts: [a, d], garbage: [b] });
@@ -38,7 +44,18 @@ describe('switchGeneration in a catalog transaction', () => {
 
   it('switches the stored generation, reports garbage, refuses a stale rewrite and a deleted dataset', async () => {
     catalog = await openCatalog('sqlite::memory:', '/unused');
-    await catalog.insert({ arn, account: '000000000000', region: 'us-east-1', kind: 'dataset', name: 'ITEMS', parentArn: null, status: 'ACTIVE', createdAt: 1, updatedAt: 1, body: { schemaArn: 's', bulk: { parts: [a] } } });
+    await catalog.insert({
+      arn,
+      account: '000000000000',
+      region: 'us-east-1',
+      kind: 'dataset',
+      name: 'ITEMS',
+      parentArn: null,
+      status: 'ACTIVE',
+      createdAt: 1,
+      updatedAt: 1,
+      body: { schemaArn: 's', bulk: { parts: [a] } },
+    });
     const stored = async () => ((await catalog.get(arn))!.body as { bulk: { parts: PartRef[] } }).bulk.parts.map((p) => p.key);
 
     const r = await catalog.transaction((tx) => switchGeneration(tx, arn, { kind: 'append', part: b }));
@@ -49,7 +66,10 @@ describe('switchGeneration in a catalog transaction', () => {
     const version = (await catalog.get(arn))!.version;
     await catalog.transaction((tx) => switchGeneration(tx, arn, { kind: 'rewrite', baseKeys: ['a', 'b'], parts: [a, b] }));
     assert.equal((await catalog.get(arn))!.version, version, 'a rewrite that changes no part writes nothing');
-    assert.deepEqual(await catalog.transaction((tx) => switchGeneration(tx, arn, { kind: 'replace', part: c })), { parts: [c], garbage: [a, b] });
+    assert.deepEqual(await catalog.transaction((tx) => switchGeneration(tx, arn, { kind: 'replace', part: c })), {
+      parts: [c],
+      garbage: [a, b],
+    });
     assert.deepEqual(await stored(), ['c']);
     // The rest of the document is kept.
     assert.equal(((await catalog.get(arn))!.body as { schemaArn: string }).schemaArn, 's');

@@ -15,7 +15,18 @@ after(() => dropDatabase(pgDatabase));
 
 async function dataset(catalog: Catalog, name: string, createdAt = 1000): Promise<{ arn: string; createdAt: number }> {
   const arn = `arn:aws:personalize:us-east-1:000000000000:dataset/${name}/USERS`;
-  await catalog.insert({ arn, account: '000000000000', region: 'us-east-1', kind: 'dataset', name, parentArn: null, status: 'ACTIVE', createdAt, updatedAt: createdAt, body: {} });
+  await catalog.insert({
+    arn,
+    account: '000000000000',
+    region: 'us-east-1',
+    kind: 'dataset',
+    name,
+    parentArn: null,
+    status: 'ACTIVE',
+    createdAt,
+    updatedAt: createdAt,
+    body: {},
+  });
   return { arn, createdAt };
 }
 
@@ -31,10 +42,19 @@ function conformance(backend: string, open: () => Promise<Catalog>): void {
         await store.put(ds, [user('u1', '1'), user('u2', '2'), user('u1', '11')], 10);
         await store.put(ds, [user('u2', '22')], 20);
         const all = await store.scan(ds.arn);
-        assert.deepEqual(all.map((r) => [r.key, r.cells.AGE, r.putAt]), [['u1', '11', 10], ['u2', '22', 20]]);
+        assert.deepEqual(
+          all.map((r) => [r.key, r.cells.AGE, r.putAt]),
+          [
+            ['u1', '11', 10],
+            ['u2', '22', 20],
+          ],
+        );
         assert.equal(await store.count(ds.arn), 2);
         const page = await store.scan(ds.arn, { after: 'u1', limit: 5 });
-        assert.deepEqual(page.map((r) => r.key), ['u2']);
+        assert.deepEqual(
+          page.map((r) => r.key),
+          ['u2'],
+        );
       } finally {
         await store.close();
         await catalog.close();
@@ -53,7 +73,10 @@ function conformance(backend: string, open: () => Promise<Catalog>): void {
         await Promise.all(puts);
         for (const f of failures) await assert.rejects(f, DatasetGoneError);
         assert.equal(await store.count(ds.arn), 300);
-        assert.equal((await store.scan(ds.arn, { limit: 1000 })).some((r) => r.key === 'y'), false);
+        assert.equal(
+          (await store.scan(ds.arn, { limit: 1000 })).some((r) => r.key === 'y'),
+          false,
+        );
       } finally {
         await store.close();
         await catalog.close();
@@ -71,8 +94,14 @@ function conformance(backend: string, open: () => Promise<Catalog>): void {
         for (const ds of [a, b, other]) await store.put(ds, [user('u1', '1'), user('u2', '2'), user('u3', '3'), items], 5);
         const many = [...Array.from({ length: 1200 }, (_, i) => `nobody${i}`), 'u1', 'u3'];
         assert.equal(await store.deleteUsers([a.arn, b.arn, 'arn:aws:personalize:us-east-1:000000000000:dataset/none/USERS'], many), 4);
-        assert.deepEqual((await store.scan(a.arn)).map((r) => r.key), ['i1', 'u2']);
-        assert.deepEqual((await store.scan(b.arn)).map((r) => r.key), ['i1', 'u2']);
+        assert.deepEqual(
+          (await store.scan(a.arn)).map((r) => r.key),
+          ['i1', 'u2'],
+        );
+        assert.deepEqual(
+          (await store.scan(b.arn)).map((r) => r.key),
+          ['i1', 'u2'],
+        );
         assert.equal(await store.count(other.arn), 4, 'a dataset not named keeps its users');
         assert.equal(await store.deleteUsers([], ['u2']), 0);
         await catalog.delete(other.arn);
@@ -97,13 +126,21 @@ function conformance(backend: string, open: () => Promise<Catalog>): void {
           }),
           /the job failed/,
         );
-        assert.deepEqual((await store.scan(a.arn)).map((r) => r.key), ['u1', 'u2'], 'rolled back with the transaction');
+        assert.deepEqual(
+          (await store.scan(a.arn)).map((r) => r.key),
+          ['u1', 'u2'],
+          'rolled back with the transaction',
+        );
         assert.equal((await catalog.get(a.arn))?.status, 'ACTIVE');
         await catalog.transaction(async (tx) => {
           await store.deleteUsers([a.arn], ['u1'], tx);
           await tx.update({ ...(await tx.get(a.arn))!, status: 'CHANGED' });
         });
-        assert.deepEqual((await store.scan(a.arn)).map((r) => r.key), ['u2'], 'committed with the transaction');
+        assert.deepEqual(
+          (await store.scan(a.arn)).map((r) => r.key),
+          ['u2'],
+          'committed with the transaction',
+        );
         assert.equal((await catalog.get(a.arn))?.status, 'CHANGED');
       } finally {
         await store.close();

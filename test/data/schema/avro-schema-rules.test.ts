@@ -67,8 +67,16 @@ describe('parseSchema: valid schemas', () => {
   it('accepts the AWS Items example with categorical, textual and CREATION_TIMESTAMP', () => {
     const s = parseSchema(AWS_ITEMS);
     assert.equal(s.datasetType, 'ITEMS');
-    const expected = [['ITEM_ID', false, false], ['GENRES', true, false], ['DESCRIPTION', false, true], ['CREATION_TIMESTAMP', false, false]];
-    assert.deepEqual(s.fields.map((x) => [x.name, x.categorical, x.textual]), expected);
+    const expected = [
+      ['ITEM_ID', false, false],
+      ['GENRES', true, false],
+      ['DESCRIPTION', false, true],
+      ['CREATION_TIMESTAMP', false, false],
+    ];
+    assert.deepEqual(
+      s.fields.map((x) => [x.name, x.categorical, x.textual]),
+      expected,
+    );
   });
   it('accepts the AWS Users, Actions and Action interactions examples', () => {
     assert.equal(parseSchema(AWS_USERS).datasetType, 'USERS');
@@ -79,15 +87,35 @@ describe('parseSchema: valid schemas', () => {
   });
   it('accepts both orders of a nullable union', () => {
     const s = parseSchema(record('Users', [UID, f('A', ['null', 'long']), f('B', ['string', 'null'], CAT)]));
-    assert.deepEqual(s.fields.slice(1).map((x) => [x.type, x.nullable]), [['long', true], ['string', true]]);
+    assert.deepEqual(
+      s.fields.slice(1).map((x) => [x.type, x.nullable]),
+      [
+        ['long', true],
+        ['string', true],
+      ],
+    );
   });
   it('accepts a one-element union and treats it as not nullable', () => {
     const s = parseSchema(record('Items', [f('ITEM_ID', ['string']), f('CATEGORY', ['string'], CAT)]));
-    assert.deepEqual(s.fields.map((x) => [x.type, x.nullable]), [['string', false], ['string', false]]);
+    assert.deepEqual(
+      s.fields.map((x) => [x.type, x.nullable]),
+      [
+        ['string', false],
+        ['string', false],
+      ],
+    );
   });
   it('accepts Avro object-form primitive types and ignores doc/default attributes', () => {
-    const s = parseSchema(record('Users', [f('USER_ID', { type: 'string' }, { doc: 'id' }), f('AGE', ['null', { type: 'int' }], { default: null })]));
-    assert.deepEqual(s.fields.map((x) => [x.type, x.nullable]), [['string', false], ['int', true]]);
+    const s = parseSchema(
+      record('Users', [f('USER_ID', { type: 'string' }, { doc: 'id' }), f('AGE', ['null', { type: 'int' }], { default: null })]),
+    );
+    assert.deepEqual(
+      s.fields.map((x) => [x.type, x.nullable]),
+      [
+        ['string', false],
+        ['int', true],
+      ],
+    );
   });
   it('accepts reserved fields that allow null with or without the null union', () => {
     for (const t of ['float', ['float', 'null']]) {
@@ -96,7 +124,13 @@ describe('parseSchema: valid schemas', () => {
   });
   it('accepts all Interactions reserved fields beside 5 metadata fields', () => {
     const reserved = ['IMPRESSION', 'RECOMMENDATION_ID', 'EVENT_ATTRIBUTION_SOURCE'].map((n) => f(n, NSTR));
-    const json = record('Interactions', [...INTERACTIONS_BASE, f('EVENT_TYPE', S), f('EVENT_VALUE', 'float'), ...reserved, ...meta(5, NSTR)]);
+    const json = record('Interactions', [
+      ...INTERACTIONS_BASE,
+      f('EVENT_TYPE', S),
+      f('EVENT_VALUE', 'float'),
+      ...reserved,
+      ...meta(5, NSTR),
+    ]);
     assert.equal(parseSchema(json).fields.length, 13);
   });
   it('treats a reserved-looking name of another dataset type, or of a domain, as ordinary metadata', () => {
@@ -105,8 +139,12 @@ describe('parseSchema: valid schemas', () => {
     assert.equal(parseSchema(record('Items', [IID, f('GENRES', S), f('PRICE', 'double')])).fields.length, 3);
   });
   it('accepts case and underscore variants of the record name and an Avro full name', () => {
-    const variants = [['interactions', INTERACTIONS_BASE, 'INTERACTIONS'], ['ACTION_INTERACTIONS', ACTION_INTERACTIONS_BASE, 'ACTION_INTERACTIONS'],
-      ['Action_Interactions', ACTION_INTERACTIONS_BASE, 'ACTION_INTERACTIONS'], [`${NS}.Users`, USERS_FIELDS, 'USERS']] as const;
+    const variants = [
+      ['interactions', INTERACTIONS_BASE, 'INTERACTIONS'],
+      ['ACTION_INTERACTIONS', ACTION_INTERACTIONS_BASE, 'ACTION_INTERACTIONS'],
+      ['Action_Interactions', ACTION_INTERACTIONS_BASE, 'ACTION_INTERACTIONS'],
+      [`${NS}.Users`, USERS_FIELDS, 'USERS'],
+    ] as const;
     for (const [name, fields, type] of variants) {
       const s = parseSchema(record(name, [...fields]));
       assert.deepEqual([s.datasetType, s.recordName], [type, name]);
@@ -134,7 +172,12 @@ describe('parseSchema: domain dataset groups', () => {
 
   it('accepts ECOMMERCE Interactions, Items and Users schemas', () => {
     assert.equal(parseSchema(domainInteractions, 'ECOMMERCE').datasetType, 'INTERACTIONS');
-    const extra = [f('CATEGORY_L2', NSTR, CAT), f('PRODUCT_DESCRIPTION', NSTR, TXT), f('CREATION_TIMESTAMP', 'long'), f('GENDER', NSTR, CAT)];
+    const extra = [
+      f('CATEGORY_L2', NSTR, CAT),
+      f('PRODUCT_DESCRIPTION', NSTR, TXT),
+      f('CREATION_TIMESTAMP', 'long'),
+      f('GENDER', NSTR, CAT),
+    ];
     assert.equal(parseSchema(record('Items', ecommerceItems), 'ECOMMERCE').fields.length, 3);
     assert.equal(parseSchema(record('Items', [...ecommerceItems, ...extra]), 'ECOMMERCE').fields.length, 7);
     assert.equal(parseSchema(record('Users', [UID, f('MEMBERSHIP', S, CAT)]), 'ECOMMERCE').fields.length, 2);
@@ -150,24 +193,105 @@ describe('parseSchema: domain dataset groups', () => {
     assert.ok(parseSchema(record('Users', [UID, f('SUBSCRIPTION_MODEL', S, CAT)]), 'VIDEO_ON_DEMAND'));
   });
   const cases: Array<[string, Domain, string, FieldDef[], string[]]> = [
-    ['EVENT_TYPE is required in ECOMMERCE Interactions', 'ECOMMERCE', 'Interactions', INTERACTIONS_BASE,
-      ['Interactions schemas in an ECOMMERCE dataset group require the field EVENT_TYPE (string).']],
-    ['EVENT_TYPE is required in VIDEO_ON_DEMAND Interactions', 'VIDEO_ON_DEMAND', 'Interactions', INTERACTIONS_BASE,
-      ['in a VIDEO_ON_DEMAND dataset group require the field EVENT_TYPE']],
+    [
+      'EVENT_TYPE is required in ECOMMERCE Interactions',
+      'ECOMMERCE',
+      'Interactions',
+      INTERACTIONS_BASE,
+      ['Interactions schemas in an ECOMMERCE dataset group require the field EVENT_TYPE (string).'],
+    ],
+    [
+      'EVENT_TYPE is required in VIDEO_ON_DEMAND Interactions',
+      'VIDEO_ON_DEMAND',
+      'Interactions',
+      INTERACTIONS_BASE,
+      ['in a VIDEO_ON_DEMAND dataset group require the field EVENT_TYPE'],
+    ],
     ['PRICE is required in ECOMMERCE Items', 'ECOMMERCE', 'Items', [IID, f('CATEGORY_L1', S, CAT)], ['require the field PRICE (float)']],
-    ['CATEGORY_L1 is required in ECOMMERCE Items', 'ECOMMERCE', 'Items', [IID, f('PRICE', 'float')], ['require the field CATEGORY_L1 (categorical string)']],
-    ['PRICE must be float', 'ECOMMERCE', 'Items', [IID, f('CATEGORY_L1', S, CAT), f('PRICE', 'double')], ['field "PRICE" must be of type float, but is double.']],
-    ['PRICE must not be nullable', 'ECOMMERCE', 'Items', [IID, f('CATEGORY_L1', S, CAT), f('PRICE', ['null', 'float'])], ['field "PRICE" must not be nullable']],
-    ['CATEGORY_L1 must be categorical', 'ECOMMERCE', 'Items', [IID, f('PRICE', 'float'), f('CATEGORY_L1', S)], ['field "CATEGORY_L1" must be categorical']],
-    ['PRODUCT_DESCRIPTION must be textual', 'ECOMMERCE', 'Items', [...ecommerceItems, f('PRODUCT_DESCRIPTION', S)], ['field "PRODUCT_DESCRIPTION" must be textual']],
-    ['GENRES is required in VIDEO_ON_DEMAND Items', 'VIDEO_ON_DEMAND', 'Items', [IID, f('CREATION_TIMESTAMP', 'long')], ['require the field GENRES (categorical string)']],
-    ['CREATION_TIMESTAMP is required in VIDEO_ON_DEMAND Items', 'VIDEO_ON_DEMAND', 'Items', [IID, f('GENRES', S, CAT)], ['require the field CREATION_TIMESTAMP (long)']],
-    ['GENRES must not be nullable', 'VIDEO_ON_DEMAND', 'Items', [IID, f('GENRES', NSTR, CAT), f('CREATION_TIMESTAMP', 'long')], ['field "GENRES" must not be nullable']],
-    ['SUBSCRIPTION_MODEL must be categorical', 'VIDEO_ON_DEMAND', 'Users', [UID, f('AGE', 'int'), f('SUBSCRIPTION_MODEL', S)], ['"SUBSCRIPTION_MODEL" must be categorical']],
-    ['domain Users need a metadata field', 'ECOMMERCE', 'Users', [UID], ['Users schemas in an ECOMMERCE dataset group require at least one metadata field']],
-    ['no Actions in a domain group', 'ECOMMERCE', 'Actions', [AID, f('A', 'int')], ['Actions datasets cannot be created in an ECOMMERCE dataset group']],
-    ['no Action interactions in a domain group', 'VIDEO_ON_DEMAND', 'ActionInteractions', ACTION_INTERACTIONS_BASE,
-      ['ActionInteractions datasets cannot be created in a VIDEO_ON_DEMAND dataset group']],
+    [
+      'CATEGORY_L1 is required in ECOMMERCE Items',
+      'ECOMMERCE',
+      'Items',
+      [IID, f('PRICE', 'float')],
+      ['require the field CATEGORY_L1 (categorical string)'],
+    ],
+    [
+      'PRICE must be float',
+      'ECOMMERCE',
+      'Items',
+      [IID, f('CATEGORY_L1', S, CAT), f('PRICE', 'double')],
+      ['field "PRICE" must be of type float, but is double.'],
+    ],
+    [
+      'PRICE must not be nullable',
+      'ECOMMERCE',
+      'Items',
+      [IID, f('CATEGORY_L1', S, CAT), f('PRICE', ['null', 'float'])],
+      ['field "PRICE" must not be nullable'],
+    ],
+    [
+      'CATEGORY_L1 must be categorical',
+      'ECOMMERCE',
+      'Items',
+      [IID, f('PRICE', 'float'), f('CATEGORY_L1', S)],
+      ['field "CATEGORY_L1" must be categorical'],
+    ],
+    [
+      'PRODUCT_DESCRIPTION must be textual',
+      'ECOMMERCE',
+      'Items',
+      [...ecommerceItems, f('PRODUCT_DESCRIPTION', S)],
+      ['field "PRODUCT_DESCRIPTION" must be textual'],
+    ],
+    [
+      'GENRES is required in VIDEO_ON_DEMAND Items',
+      'VIDEO_ON_DEMAND',
+      'Items',
+      [IID, f('CREATION_TIMESTAMP', 'long')],
+      ['require the field GENRES (categorical string)'],
+    ],
+    [
+      'CREATION_TIMESTAMP is required in VIDEO_ON_DEMAND Items',
+      'VIDEO_ON_DEMAND',
+      'Items',
+      [IID, f('GENRES', S, CAT)],
+      ['require the field CREATION_TIMESTAMP (long)'],
+    ],
+    [
+      'GENRES must not be nullable',
+      'VIDEO_ON_DEMAND',
+      'Items',
+      [IID, f('GENRES', NSTR, CAT), f('CREATION_TIMESTAMP', 'long')],
+      ['field "GENRES" must not be nullable'],
+    ],
+    [
+      'SUBSCRIPTION_MODEL must be categorical',
+      'VIDEO_ON_DEMAND',
+      'Users',
+      [UID, f('AGE', 'int'), f('SUBSCRIPTION_MODEL', S)],
+      ['"SUBSCRIPTION_MODEL" must be categorical'],
+    ],
+    [
+      'domain Users need a metadata field',
+      'ECOMMERCE',
+      'Users',
+      [UID],
+      ['Users schemas in an ECOMMERCE dataset group require at least one metadata field'],
+    ],
+    [
+      'no Actions in a domain group',
+      'ECOMMERCE',
+      'Actions',
+      [AID, f('A', 'int')],
+      ['Actions datasets cannot be created in an ECOMMERCE dataset group'],
+    ],
+    [
+      'no Action interactions in a domain group',
+      'VIDEO_ON_DEMAND',
+      'ActionInteractions',
+      ACTION_INTERACTIONS_BASE,
+      ['ActionInteractions datasets cannot be created in a VIDEO_ON_DEMAND dataset group'],
+    ],
   ];
   for (const [title, domain, name, fields, words] of cases) it(`refuses: ${title}`, () => rejects(record(name, fields), words, domain));
   it('refuses an unknown domain value', () => rejects(AWS_USERS, ['unknown domain "RETAIL"'], 'RETAIL' as Domain));
@@ -177,18 +301,42 @@ describe('parseSchema: invalid structure, types and names', () => {
   const cases: Array<[string, string, string[]]> = [
     ['text that is not JSON', '{"type": "record",', ['the schema is not valid JSON']],
     ['JSON that is not an object', '["record"]', ['must be a JSON object']],
-    ['a schema that is not a record', JSON.stringify({ type: 'enum', name: 'Users', symbols: ['A'] }), ['must be an Avro record ("type": "record"), but its type is "enum".']],
+    [
+      'a schema that is not a record',
+      JSON.stringify({ type: 'enum', name: 'Users', symbols: ['A'] }),
+      ['must be an Avro record ("type": "record"), but its type is "enum".'],
+    ],
     ['a record without a name', JSON.stringify({ type: 'record', fields: [] }), ['the record has no name']],
     ['a record without fields', JSON.stringify({ type: 'record', name: 'Users' }), ['the record must have a "fields" array.']],
-    ['an unknown record name', record('Events', INTERACTIONS_BASE), ['the record name "Events" is not a dataset type', '"Interactions"', '"ActionInteractions"']],
-    ['a nested record', users(f('ADDRESS', { type: 'record', name: 'Address', fields: [f('CITY', S)] })), ['field "ADDRESS" has the complex type record', 'must be flat']],
+    [
+      'an unknown record name',
+      record('Events', INTERACTIONS_BASE),
+      ['the record name "Events" is not a dataset type', '"Interactions"', '"ActionInteractions"'],
+    ],
+    [
+      'a nested record',
+      users(f('ADDRESS', { type: 'record', name: 'Address', fields: [f('CITY', S)] })),
+      ['field "ADDRESS" has the complex type record', 'must be flat'],
+    ],
     ['an array type', users(f('TAGS', { type: 'array', items: 'string' })), ['field "TAGS" has the complex type array']],
     ['a map type', users(f('PROPS', { type: 'map', values: 'string' })), ['field "PROPS" has the complex type map']],
     ['an enum type', users(f('TIER', { type: 'enum', name: 'Tier', symbols: ['A', 'B'] })), ['field "TIER" has the complex type enum']],
     ['a fixed type', users(f('HASH', { type: 'fixed', name: 'Hash', size: 16 })), ['field "HASH" has the complex type fixed']],
-    ['a complex type inside a nullable union', users(f('TAGS', ['null', { type: 'array', items: 'string' }])), ['field "TAGS" has the complex type array']],
-    ['a union of two non-null types', users(f('A', ['string', 'long'])), ['field "A" has a union of several non-null types ["string","long"]']],
-    ['an unknown primitive type', users(f('A', 'varchar')), ['field "A" has the unknown type "varchar"; allowed types are string, int, long']],
+    [
+      'a complex type inside a nullable union',
+      users(f('TAGS', ['null', { type: 'array', items: 'string' }])),
+      ['field "TAGS" has the complex type array'],
+    ],
+    [
+      'a union of two non-null types',
+      users(f('A', ['string', 'long'])),
+      ['field "A" has a union of several non-null types ["string","long"]'],
+    ],
+    [
+      'an unknown primitive type',
+      users(f('A', 'varchar')),
+      ['field "A" has the unknown type "varchar"; allowed types are string, int, long'],
+    ],
     ['the bytes type', users(f('A', 'bytes')), ['field "A" has the type bytes, which Personalize does not support']],
     ['a field of type null', users(f('A', 'null')), ['field "A" has the type null alone']],
     ['a union of null alone', users(f('A', ['null'])), ['field "A" has the type null alone']],
@@ -199,20 +347,52 @@ describe('parseSchema: invalid structure, types and names', () => {
     ['a field without a name', users({ type: 'int' }), ['fields[2] has no name']],
     ['an invalid field name', users(f('MY-AGE', 'int')), ['field name "MY-AGE" is not valid']],
     ['duplicate field names', users(f('A', 'int'), f('A', 'int')), ['field name "A" is used more than once.']],
-    ['names that clash without underscores', users(f('GENRES_1', 'int'), f('GENRES1', 'int')), ['fields "GENRES_1" and "GENRES1" have the same name when underscores are ignored.']],
-    ['the AWS underscore example', users(f('GENRES_FIELD_1', 'int'), f('GENRESFIELD1', 'int')), ['fields "GENRES_FIELD_1" and "GENRESFIELD1" have the same name']],
+    [
+      'names that clash without underscores',
+      users(f('GENRES_1', 'int'), f('GENRES1', 'int')),
+      ['fields "GENRES_1" and "GENRES1" have the same name when underscores are ignored.'],
+    ],
+    [
+      'the AWS underscore example',
+      users(f('GENRES_FIELD_1', 'int'), f('GENRESFIELD1', 'int')),
+      ['fields "GENRES_FIELD_1" and "GENRESFIELD1" have the same name'],
+    ],
   ];
   for (const [title, json, words] of cases) it(`refuses ${title}`, () => rejects(json, words));
 });
 
 describe('parseSchema: categorical and textual attributes', () => {
   const cases: Array<[string, string, string[]]> = [
-    ['categorical on a long field', users(f('SCORE', 'long', CAT)), ['field "SCORE" cannot be categorical; only string fields can be categorical, but it is long.']],
-    ['textual on a non-string field', record('Items', [IID, f('N', 'int', TXT)]), ['field "N" cannot be textual; only string fields can be textual, but it is int.']],
-    ['textual in a Users schema', users(f('BIO', S, TXT)), ['field "BIO" cannot be textual; textual fields are only allowed in Items schemas.']],
-    ['two textual fields in Items', record('Items', [IID, f('A', S, TXT), f('B', S, TXT)]), ['Items schemas can have at most 1 textual field, but "A" and "B" are both textual.']],
-    ['a field both categorical and textual', record('Items', [IID, f('A', S, { ...TXT, ...CAT })]), ['field "A" cannot be both categorical and textual.']],
-    ['a non-boolean attribute value', users(f('A', S, { categorical: 'true' })), ['field "A" has "categorical": "true"; the attribute must be true or false.']],
+    [
+      'categorical on a long field',
+      users(f('SCORE', 'long', CAT)),
+      ['field "SCORE" cannot be categorical; only string fields can be categorical, but it is long.'],
+    ],
+    [
+      'textual on a non-string field',
+      record('Items', [IID, f('N', 'int', TXT)]),
+      ['field "N" cannot be textual; only string fields can be textual, but it is int.'],
+    ],
+    [
+      'textual in a Users schema',
+      users(f('BIO', S, TXT)),
+      ['field "BIO" cannot be textual; textual fields are only allowed in Items schemas.'],
+    ],
+    [
+      'two textual fields in Items',
+      record('Items', [IID, f('A', S, TXT), f('B', S, TXT)]),
+      ['Items schemas can have at most 1 textual field, but "A" and "B" are both textual.'],
+    ],
+    [
+      'a field both categorical and textual',
+      record('Items', [IID, f('A', S, { ...TXT, ...CAT })]),
+      ['field "A" cannot be both categorical and textual.'],
+    ],
+    [
+      'a non-boolean attribute value',
+      users(f('A', S, { categorical: 'true' })),
+      ['field "A" has "categorical": "true"; the attribute must be true or false.'],
+    ],
   ];
   for (const [title, json, words] of cases) it(`refuses ${title}`, () => rejects(json, words));
 });
@@ -228,26 +408,84 @@ describe('parseSchema: required and reserved fields of custom groups', () => {
   for (const [name, fields] of schemas) {
     for (const required of fields.filter((x) => x.name !== 'A')) {
       const [field, type] = [String(required.name), String(required.type)];
-      it(`${name} requires ${field}`, () => rejects(record(name, fields.filter((x) => x !== required)), [`Invalid schema: ${name} schemas require the field ${field} (${type}).`]));
+      it(`${name} requires ${field}`, () =>
+        rejects(
+          record(
+            name,
+            fields.filter((x) => x !== required),
+          ),
+          [`Invalid schema: ${name} schemas require the field ${field} (${type}).`],
+        ));
     }
   }
   it('points at a required field written in another case', () => {
-    rejects(record('Users', [f('user_id', S), f('A', 'int')]), ['require the field USER_ID (string).', 'The field "user_id" does not count']);
+    rejects(record('Users', [f('user_id', S), f('A', 'int')]), [
+      'require the field USER_ID (string).',
+      'The field "user_id" does not count',
+    ]);
   });
   const cases: Array<[string, string, string[]]> = [
-    ['a string TIMESTAMP', record('Interactions', [UID, IID, f('TIMESTAMP', S)]), ['Invalid schema: field "TIMESTAMP" must be of type long, but is string.']],
+    [
+      'a string TIMESTAMP',
+      record('Interactions', [UID, IID, f('TIMESTAMP', S)]),
+      ['Invalid schema: field "TIMESTAMP" must be of type long, but is string.'],
+    ],
     ['a long USER_ID', record('Interactions', [f('USER_ID', 'long'), IID, TS]), ['field "USER_ID" must be of type string, but is long.']],
-    ['an int ACTION_ID', record('Actions', [f('ACTION_ID', 'int'), f('A', 'int')]), ['field "ACTION_ID" must be of type string, but is int.']],
-    ['a nullable ITEM_ID', record('Items', [f('ITEM_ID', NSTR), f('A', 'int')]), ['field "ITEM_ID" must not be nullable; remove "null" from its type.']],
-    ['a double EVENT_VALUE', record('Interactions', [...INTERACTIONS_BASE, f('EVENT_VALUE', ['null', 'double'])]), ['field "EVENT_VALUE" must be of type float, but is double.']],
-    ['a long IMPRESSION', record('Interactions', [...INTERACTIONS_BASE, f('IMPRESSION', 'long')]), ['field "IMPRESSION" must be of type string, but is long.']],
-    ['an int CREATION_TIMESTAMP', record('Items', [IID, f('A', 'int'), f('CREATION_TIMESTAMP', 'int')]), ['field "CREATION_TIMESTAMP" must be of type long, but is int.']],
-    ['a float Actions VALUE', record('Actions', [AID, f('A', 'int'), f('VALUE', 'float')]), ['field "VALUE" must be of type long, but is float.']],
-    ['a string ACTION_EXPIRATION_TIMESTAMP', record('Actions', [AID, f('A', 'int'), f('ACTION_EXPIRATION_TIMESTAMP', S)]), ['"ACTION_EXPIRATION_TIMESTAMP" must be of type long']],
-    ['a nullable EVENT_TYPE', record('Interactions', [...INTERACTIONS_BASE, f('EVENT_TYPE', NSTR)]), ['field "EVENT_TYPE" must not be nullable']],
-    ['a nullable CREATION_TIMESTAMP', record('Items', [IID, f('A', 'int'), f('CREATION_TIMESTAMP', ['long', 'null'])]), ['"CREATION_TIMESTAMP" must not be nullable']],
-    ['a categorical EVENT_TYPE', record('Interactions', [...INTERACTIONS_BASE, f('EVENT_TYPE', S, CAT)]), ['Invalid schema: field "EVENT_TYPE" must not be categorical.']],
-    ['a categorical Action interactions EVENT_TYPE', record('ActionInteractions', [UID, AID, f('EVENT_TYPE', S, CAT), TS]), ['field "EVENT_TYPE" must not be categorical.']],
+    [
+      'an int ACTION_ID',
+      record('Actions', [f('ACTION_ID', 'int'), f('A', 'int')]),
+      ['field "ACTION_ID" must be of type string, but is int.'],
+    ],
+    [
+      'a nullable ITEM_ID',
+      record('Items', [f('ITEM_ID', NSTR), f('A', 'int')]),
+      ['field "ITEM_ID" must not be nullable; remove "null" from its type.'],
+    ],
+    [
+      'a double EVENT_VALUE',
+      record('Interactions', [...INTERACTIONS_BASE, f('EVENT_VALUE', ['null', 'double'])]),
+      ['field "EVENT_VALUE" must be of type float, but is double.'],
+    ],
+    [
+      'a long IMPRESSION',
+      record('Interactions', [...INTERACTIONS_BASE, f('IMPRESSION', 'long')]),
+      ['field "IMPRESSION" must be of type string, but is long.'],
+    ],
+    [
+      'an int CREATION_TIMESTAMP',
+      record('Items', [IID, f('A', 'int'), f('CREATION_TIMESTAMP', 'int')]),
+      ['field "CREATION_TIMESTAMP" must be of type long, but is int.'],
+    ],
+    [
+      'a float Actions VALUE',
+      record('Actions', [AID, f('A', 'int'), f('VALUE', 'float')]),
+      ['field "VALUE" must be of type long, but is float.'],
+    ],
+    [
+      'a string ACTION_EXPIRATION_TIMESTAMP',
+      record('Actions', [AID, f('A', 'int'), f('ACTION_EXPIRATION_TIMESTAMP', S)]),
+      ['"ACTION_EXPIRATION_TIMESTAMP" must be of type long'],
+    ],
+    [
+      'a nullable EVENT_TYPE',
+      record('Interactions', [...INTERACTIONS_BASE, f('EVENT_TYPE', NSTR)]),
+      ['field "EVENT_TYPE" must not be nullable'],
+    ],
+    [
+      'a nullable CREATION_TIMESTAMP',
+      record('Items', [IID, f('A', 'int'), f('CREATION_TIMESTAMP', ['long', 'null'])]),
+      ['"CREATION_TIMESTAMP" must not be nullable'],
+    ],
+    [
+      'a categorical EVENT_TYPE',
+      record('Interactions', [...INTERACTIONS_BASE, f('EVENT_TYPE', S, CAT)]),
+      ['Invalid schema: field "EVENT_TYPE" must not be categorical.'],
+    ],
+    [
+      'a categorical Action interactions EVENT_TYPE',
+      record('ActionInteractions', [UID, AID, f('EVENT_TYPE', S, CAT), TS]),
+      ['field "EVENT_TYPE" must not be categorical.'],
+    ],
     ['a categorical USER_ID', record('Users', [f('USER_ID', S, CAT), f('A', 'int')]), ['field "USER_ID" must not be categorical.']],
     ['a textual ITEM_ID', record('Items', [f('ITEM_ID', S, TXT), f('A', 'int')]), ['field "ITEM_ID" must not be textual.']],
   ];
@@ -264,11 +502,19 @@ describe('parseSchema: metadata fields', () => {
   ];
   for (const [name, fields, limit] of limits) {
     it(`refuses more than ${limit} metadata fields in ${name}`, () => {
-      rejects(record(name, [...fields, ...meta(limit + 1)]), [`${name} schemas can have at most ${limit} metadata fields`, `but this one has ${limit + 1}.`]);
+      rejects(record(name, [...fields, ...meta(limit + 1)]), [
+        `${name} schemas can have at most ${limit} metadata fields`,
+        `but this one has ${limit + 1}.`,
+      ]);
     });
   }
-  for (const [name, id] of [['Users', UID], ['Items', IID], ['Actions', AID]] as const) {
-    it(`refuses a ${name} schema without metadata`, () => rejects(record(name, [id]), [`Invalid schema: ${name} schemas require at least one metadata field`]));
+  for (const [name, id] of [
+    ['Users', UID],
+    ['Items', IID],
+    ['Actions', AID],
+  ] as const) {
+    it(`refuses a ${name} schema without metadata`, () =>
+      rejects(record(name, [id]), [`Invalid schema: ${name} schemas require at least one metadata field`]));
   }
   it('does not count reserved keywords as metadata', () => {
     rejects(record('Items', [IID, f('CREATION_TIMESTAMP', 'long')]), ['Items schemas require at least one metadata field']);
@@ -299,7 +545,9 @@ describe('checkSchemaReplacement', () => {
     refused(items, itemsWith([...ITEMS_FIELDS, f('BRAND', S, CAT)]), ['the added field "BRAND" must be nullable (a union with "null")']);
   });
   it('refuses removing a field', () => {
-    refused(items, itemsWith(ITEMS_FIELDS.filter((x) => x.name !== 'GENRES')), ['field "GENRES" is missing from the new schema; existing fields cannot be removed.']);
+    refused(items, itemsWith(ITEMS_FIELDS.filter((x) => x.name !== 'GENRES')), [
+      'field "GENRES" is missing from the new schema; existing fields cannot be removed.',
+    ]);
   });
   it('refuses changing a type', () => {
     const next = parseSchema(record('Users', replace(USERS_FIELDS, 'AGE', f('AGE', ['null', 'long']))));
@@ -310,17 +558,29 @@ describe('checkSchemaReplacement', () => {
     refused(parseSchema(AWS_USERS), next, ['field "AGE" must stay int or null, but the new schema makes it non-nullable.']);
   });
   it('refuses changing categorical or textual', () => {
-    refused(items, itemsWith(replace(ITEMS_FIELDS, 'GENRES', f('GENRES', NSTR))), ['field "GENRES" must stay categorical string or null', 'makes it non-categorical']);
-    refused(items, itemsWith(replace(ITEMS_FIELDS, 'DESCRIPTION', f('DESCRIPTION', NSTR))), ['field "DESCRIPTION" must stay textual string or null', 'makes it non-textual']);
+    refused(items, itemsWith(replace(ITEMS_FIELDS, 'GENRES', f('GENRES', NSTR))), [
+      'field "GENRES" must stay categorical string or null',
+      'makes it non-categorical',
+    ]);
+    refused(items, itemsWith(replace(ITEMS_FIELDS, 'DESCRIPTION', f('DESCRIPTION', NSTR))), [
+      'field "DESCRIPTION" must stay textual string or null',
+      'makes it non-textual',
+    ]);
     const current = parseSchema(users(f('NAME', NSTR)));
-    refused(current, parseSchema(users(f('NAME', NSTR, CAT))), ['field "NAME" must stay string or null, but the new schema makes it categorical.']);
+    refused(current, parseSchema(users(f('NAME', NSTR, CAT))), [
+      'field "NAME" must stay string or null, but the new schema makes it categorical.',
+    ]);
   });
   it('names every change of one field', () => {
-    refused(items, itemsWith(replace(ITEMS_FIELDS, 'GENRES', f('GENRES', 'long'))), ['changes its type from string to long and makes it non-nullable and makes it non-categorical']);
+    refused(items, itemsWith(replace(ITEMS_FIELDS, 'GENRES', f('GENRES', 'long'))), [
+      'changes its type from string to long and makes it non-nullable and makes it non-categorical',
+    ]);
   });
   it('refuses a new schema for Interactions, Actions and ActionInteractions datasets', () => {
     const grown = parseSchema(record('Interactions', [...JSON.parse(AWS_INTERACTIONS).fields, f('DEVICE', NSTR)]));
-    refused(parseSchema(AWS_INTERACTIONS), grown, ['only Items and Users datasets can get a new schema; this dataset is of type Interactions.']);
+    refused(parseSchema(AWS_INTERACTIONS), grown, [
+      'only Items and Users datasets can get a new schema; this dataset is of type Interactions.',
+    ]);
     refused(parseSchema(AWS_ACTIONS), parseSchema(AWS_ACTIONS), ['this dataset is of type Actions.']);
     refused(parseSchema(AWS_ACTION_INTERACTIONS), parseSchema(AWS_ACTION_INTERACTIONS), ['this dataset is of type ActionInteractions.']);
   });
@@ -336,18 +596,34 @@ describe('datasetTypeFromName and recordNameFor', () => {
       ITEMS: ['Items', 'items', 'ITEMS', 'iTeMs'],
       USERS: ['Users', 'users', 'USERS'],
       ACTIONS: ['Actions', 'actions', 'ACTIONS'],
-      ACTION_INTERACTIONS: ['Action_Interactions', 'ACTION_INTERACTIONS', 'action_interactions', 'ActionInteractions', 'ACTIONINTERACTIONS'],
+      ACTION_INTERACTIONS: [
+        'Action_Interactions',
+        'ACTION_INTERACTIONS',
+        'action_interactions',
+        'ActionInteractions',
+        'ACTIONINTERACTIONS',
+      ],
     };
     for (const [type, names] of Object.entries(expected)) for (const name of names) assert.equal(datasetTypeFromName(name), type, name);
   });
   it('returns undefined for anything else', () => {
-    for (const name of ['', 'Item', 'Event-Interactions', 'I_TEMS', 'Items ', 'ACTION__INTERACTIONS', 'Action-Interactions', 'ItemInteractions']) {
+    for (const name of [
+      '',
+      'Item',
+      'Event-Interactions',
+      'I_TEMS',
+      'Items ',
+      'ACTION__INTERACTIONS',
+      'Action-Interactions',
+      'ItemInteractions',
+    ]) {
       assert.equal(datasetTypeFromName(name), undefined, name);
     }
   });
   it('gives the AWS record name of each type and round-trips', () => {
     assert.equal(recordNameFor('INTERACTIONS'), 'Interactions');
     assert.equal(recordNameFor('ACTION_INTERACTIONS'), 'ActionInteractions');
-    for (const t of ['INTERACTIONS', 'ITEMS', 'USERS', 'ACTIONS', 'ACTION_INTERACTIONS'] as const) assert.equal(datasetTypeFromName(recordNameFor(t)), t);
+    for (const t of ['INTERACTIONS', 'ITEMS', 'USERS', 'ACTIONS', 'ACTION_INTERACTIONS'] as const)
+      assert.equal(datasetTypeFromName(recordNameFor(t)), t);
   });
 });

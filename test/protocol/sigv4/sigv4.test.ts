@@ -173,7 +173,14 @@ describe('signatures from @smithy/signature-v4', () => {
   });
 
   test('a presigned GET without a body', async () => {
-    const get = new HttpRequest({ method: 'GET', protocol: 'http:', hostname: HOST, path: '/x', query: { k: 'v' }, headers: { host: HOST } });
+    const get = new HttpRequest({
+      method: 'GET',
+      protocol: 'http:',
+      hostname: HOST,
+      path: '/x',
+      query: { k: 'v' },
+      headers: { host: HOST },
+    });
     const req = await viaSmithy(await signer.presign(get));
     assertGenuineAndTamperProof(req, 'host');
   });
@@ -227,8 +234,19 @@ for case in json.load(sys.stdin):
 print(json.dumps(out))
 `;
 
-interface BotoCase { method: string; url: string; body: string; headers: Record<string, string>; presign?: number }
-interface BotoSigned { method: string; url: string; headers: Record<string, string>; body: string }
+interface BotoCase {
+  method: string;
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  presign?: number;
+}
+interface BotoSigned {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
 
 function botocoreSign(cases: BotoCase[]): BotoSigned[] {
   const r = spawnSync('python3', ['-c', BOTO_SCRIPT, SECRET], { input: JSON.stringify(cases), encoding: 'utf8' });
