@@ -11,8 +11,8 @@ const RESERVED = new Set(['Date', 'Record', 'Promise', 'Array', 'Object', 'Strin
 const TYPES_PREAMBLE = `//
 // Types are what the pipeline gives handlers and accepts from them:
 //  * input is parsed JSON that validateInput checked against the model: required members are present
-//    and not null; an optional member may be absent or JSON null (validateInput takes null as "not
-//    set" and passes it on), so optional members of shapes an input reaches are \`?: T | null\`;
+//    and not null; an optional member sent as JSON null is removed ("not set", as the AWS SDKs
+//    treat it), so handlers see it absent;
 //  * timestamps arrive as the client sent them, epoch seconds (number) or a date string, and handlers
 //    return them as Date (serializeOutput sends epoch seconds); blobs are base64 strings both ways;
 //  * strings without enum, numbers, booleans and timestamps are inlined, not aliased: their
@@ -92,7 +92,7 @@ function declaration(model: ServiceModel, name: string, dirs: Set<Direction>): s
       const lines = members.map(([member, ref]) => {
         const type = typeRef(model, ref.shape, dirs, `${name}.${member}`);
         if (required.has(member)) return `  ${propertyName(member)}: ${type};`;
-        return `  ${propertyName(member)}?: ${type}${dirs.has('input') ? ' | null' : ''};`;
+        return `  ${propertyName(member)}?: ${type};`;
       });
       return `export interface ${name} {\n${lines.join('\n')}\n}\n`;
     }

@@ -2,8 +2,8 @@
 //
 // Types are what the pipeline gives handlers and accepts from them:
 //  * input is parsed JSON that validateInput checked against the model: required members are present
-//    and not null; an optional member may be absent or JSON null (validateInput takes null as "not
-//    set" and passes it on), so optional members of shapes an input reaches are `?: T | null`;
+//    and not null; an optional member sent as JSON null is removed ("not set", as the AWS SDKs
+//    treat it), so handlers see it absent;
 //  * timestamps arrive as the client sent them, epoch seconds (number) or a date string, and handlers
 //    return them as Date (serializeOutput sends epoch seconds); blobs are base64 strings both ways;
 //  * strings without enum, numbers, booleans and timestamps are inlined, not aliased: their
@@ -12,21 +12,21 @@
 
 export interface Action {
   actionId: string;
-  properties?: string | null;
+  properties?: string;
 }
 
 export type ActionImpression = string[];
 
 export interface ActionInteraction {
   actionId: string;
-  userId?: string | null;
+  userId?: string;
   sessionId: string;
   timestamp: number | string;
   eventType: string;
-  eventId?: string | null;
-  recommendationId?: string | null;
-  impression?: ActionImpression | null;
-  properties?: string | null;
+  eventId?: string;
+  recommendationId?: string;
+  impression?: ActionImpression;
+  properties?: string;
 }
 
 export type ActionInteractionsList = ActionInteraction[];
@@ -34,15 +34,15 @@ export type ActionInteractionsList = ActionInteraction[];
 export type ActionList = Action[];
 
 export interface Event {
-  eventId?: string | null;
+  eventId?: string;
   eventType: string;
-  eventValue?: number | null;
-  itemId?: string | null;
-  properties?: string | null;
+  eventValue?: number;
+  itemId?: string;
+  properties?: string;
   sentAt: number | string;
-  recommendationId?: string | null;
-  impression?: Impression | null;
-  metricAttribution?: MetricAttribution | null;
+  recommendationId?: string;
+  impression?: Impression;
+  metricAttribution?: MetricAttribution;
 }
 
 export type EventList = Event[];
@@ -51,7 +51,7 @@ export type Impression = string[];
 
 export interface Item {
   itemId: string;
-  properties?: string | null;
+  properties?: string;
 }
 
 export type ItemList = Item[];
@@ -72,7 +72,7 @@ export interface PutActionsRequest {
 
 export interface PutEventsRequest {
   trackingId: string;
-  userId?: string | null;
+  userId?: string;
   sessionId: string;
   eventList: EventList;
 }
@@ -89,7 +89,7 @@ export interface PutUsersRequest {
 
 export interface User {
   userId: string;
-  properties?: string | null;
+  properties?: string;
 }
 
 export type UserList = User[];

@@ -2,8 +2,8 @@
 //
 // Types are what the pipeline gives handlers and accepts from them:
 //  * input is parsed JSON that validateInput checked against the model: required members are present
-//    and not null; an optional member may be absent or JSON null (validateInput takes null as "not
-//    set" and passes it on), so optional members of shapes an input reaches are `?: T | null`;
+//    and not null; an optional member sent as JSON null is removed ("not set", as the AWS SDKs
+//    treat it), so handlers see it absent;
 //  * timestamps arrive as the client sent them, epoch seconds (number) or a date string, and handlers
 //    return them as Date (serializeOutput sends epoch seconds); blobs are base64 strings both ways;
 //  * strings without enum, numbers, booleans and timestamps are inlined, not aliased: their
@@ -19,11 +19,11 @@ export type Context = Record<string, string>;
 export type FilterValues = Record<string, string>;
 
 export interface GetActionRecommendationsRequest {
-  campaignArn?: string | null;
-  userId?: string | null;
-  numResults?: number | null;
-  filterArn?: string | null;
-  filterValues?: FilterValues | null;
+  campaignArn?: string;
+  userId?: string;
+  numResults?: number;
+  filterArn?: string;
+  filterValues?: FilterValues;
 }
 
 export interface GetActionRecommendationsResponse {
@@ -35,10 +35,10 @@ export interface GetPersonalizedRankingRequest {
   campaignArn: string;
   inputList: InputList;
   userId: string;
-  context?: Context | null;
-  filterArn?: string | null;
-  filterValues?: FilterValues | null;
-  metadataColumns?: MetadataColumns | null;
+  context?: Context;
+  filterArn?: string;
+  filterValues?: FilterValues;
+  metadataColumns?: MetadataColumns;
 }
 
 export interface GetPersonalizedRankingResponse {
@@ -47,16 +47,16 @@ export interface GetPersonalizedRankingResponse {
 }
 
 export interface GetRecommendationsRequest {
-  campaignArn?: string | null;
-  itemId?: string | null;
-  userId?: string | null;
-  numResults?: number | null;
-  context?: Context | null;
-  filterArn?: string | null;
-  filterValues?: FilterValues | null;
-  recommenderArn?: string | null;
-  promotions?: PromotionList | null;
-  metadataColumns?: MetadataColumns | null;
+  campaignArn?: string;
+  itemId?: string;
+  userId?: string;
+  numResults?: number;
+  context?: Context;
+  filterArn?: string;
+  filterValues?: FilterValues;
+  recommenderArn?: string;
+  promotions?: PromotionList;
+  metadataColumns?: MetadataColumns;
 }
 
 export interface GetRecommendationsResponse {
@@ -86,10 +86,10 @@ export interface PredictedItem {
 }
 
 export interface Promotion {
-  name?: string | null;
-  percentPromotedItems?: number | null;
-  filterArn?: string | null;
-  filterValues?: FilterValues | null;
+  name?: string;
+  percentPromotedItems?: number;
+  filterArn?: string;
+  filterValues?: FilterValues;
 }
 
 export type PromotionList = Promotion[];

@@ -2,8 +2,8 @@
 //
 // Types are what the pipeline gives handlers and accepts from them:
 //  * input is parsed JSON that validateInput checked against the model: required members are present
-//    and not null; an optional member may be absent or JSON null (validateInput takes null as "not
-//    set" and passes it on), so optional members of shapes an input reaches are `?: T | null`;
+//    and not null; an optional member sent as JSON null is removed ("not set", as the AWS SDKs
+//    treat it), so handlers see it absent;
 //  * timestamps arrive as the client sent them, epoch seconds (number) or a date string, and handlers
 //    return them as Date (serializeOutput sends epoch seconds); blobs are base64 strings both ways;
 //  * strings without enum, numbers, booleans and timestamps are inlined, not aliased: their
@@ -31,8 +31,8 @@ export interface AlgorithmImage {
 export type ArnList = string[];
 
 export interface AutoMLConfig {
-  metricName?: string | null;
-  recipeList?: ArnList | null;
+  metricName?: string;
+  recipeList?: ArnList;
 }
 
 export interface AutoMLResult {
@@ -40,7 +40,7 @@ export interface AutoMLResult {
 }
 
 export interface AutoTrainingConfig {
-  schedulingExpression?: string | null;
+  schedulingExpression?: string;
 }
 
 export interface BatchInferenceJob {
@@ -62,8 +62,8 @@ export interface BatchInferenceJob {
 }
 
 export interface BatchInferenceJobConfig {
-  itemExplorationConfig?: HyperParameters | null;
-  rankingInfluence?: RankingInfluence | null;
+  itemExplorationConfig?: HyperParameters;
+  rankingInfluence?: RankingInfluence;
 }
 
 export interface BatchInferenceJobInput {
@@ -138,10 +138,10 @@ export interface Campaign {
 }
 
 export interface CampaignConfig {
-  itemExplorationConfig?: HyperParameters | null;
-  enableMetadataWithRecommendations?: boolean | null;
-  syncWithLatestSolutionVersion?: boolean | null;
-  rankingInfluence?: RankingInfluence | null;
+  itemExplorationConfig?: HyperParameters;
+  enableMetadataWithRecommendations?: boolean;
+  syncWithLatestSolutionVersion?: boolean;
+  rankingInfluence?: RankingInfluence;
 }
 
 export interface CampaignSummary {
@@ -166,8 +166,8 @@ export interface CampaignUpdateSummary {
 export type Campaigns = CampaignSummary[];
 
 export interface CategoricalHyperParameterRange {
-  name?: string | null;
-  values?: CategoricalValues | null;
+  name?: string;
+  values?: CategoricalValues;
 }
 
 export type CategoricalHyperParameterRanges = CategoricalHyperParameterRange[];
@@ -177,9 +177,9 @@ export type CategoricalValues = string[];
 export type ColumnNamesList = string[];
 
 export interface ContinuousHyperParameterRange {
-  name?: string | null;
-  minValue?: number | null;
-  maxValue?: number | null;
+  name?: string;
+  minValue?: number;
+  maxValue?: number;
 }
 
 export type ContinuousHyperParameterRanges = ContinuousHyperParameterRange[];
@@ -187,15 +187,15 @@ export type ContinuousHyperParameterRanges = ContinuousHyperParameterRange[];
 export interface CreateBatchInferenceJobRequest {
   jobName: string;
   solutionVersionArn: string;
-  filterArn?: string | null;
-  numResults?: number | null;
+  filterArn?: string;
+  numResults?: number;
   jobInput: BatchInferenceJobInput;
   jobOutput: BatchInferenceJobOutput;
   roleArn: string;
-  batchInferenceJobConfig?: BatchInferenceJobConfig | null;
-  tags?: Tags | null;
-  batchInferenceJobMode?: BatchInferenceJobMode | null;
-  themeGenerationConfig?: ThemeGenerationConfig | null;
+  batchInferenceJobConfig?: BatchInferenceJobConfig;
+  tags?: Tags;
+  batchInferenceJobMode?: BatchInferenceJobMode;
+  themeGenerationConfig?: ThemeGenerationConfig;
 }
 
 export interface CreateBatchInferenceJobResponse {
@@ -205,12 +205,12 @@ export interface CreateBatchInferenceJobResponse {
 export interface CreateBatchSegmentJobRequest {
   jobName: string;
   solutionVersionArn: string;
-  filterArn?: string | null;
-  numResults?: number | null;
+  filterArn?: string;
+  numResults?: number;
   jobInput: BatchSegmentJobInput;
   jobOutput: BatchSegmentJobOutput;
   roleArn: string;
-  tags?: Tags | null;
+  tags?: Tags;
 }
 
 export interface CreateBatchSegmentJobResponse {
@@ -220,9 +220,9 @@ export interface CreateBatchSegmentJobResponse {
 export interface CreateCampaignRequest {
   name: string;
   solutionVersionArn: string;
-  minProvisionedTPS?: number | null;
-  campaignConfig?: CampaignConfig | null;
-  tags?: Tags | null;
+  minProvisionedTPS?: number;
+  campaignConfig?: CampaignConfig;
+  tags?: Tags;
 }
 
 export interface CreateCampaignResponse {
@@ -234,7 +234,7 @@ export interface CreateDataDeletionJobRequest {
   datasetGroupArn: string;
   dataSource: DataSource;
   roleArn: string;
-  tags?: Tags | null;
+  tags?: Tags;
 }
 
 export interface CreateDataDeletionJobResponse {
@@ -244,10 +244,10 @@ export interface CreateDataDeletionJobResponse {
 export interface CreateDatasetExportJobRequest {
   jobName: string;
   datasetArn: string;
-  ingestionMode?: IngestionMode | null;
+  ingestionMode?: IngestionMode;
   roleArn: string;
   jobOutput: DatasetExportJobOutput;
-  tags?: Tags | null;
+  tags?: Tags;
 }
 
 export interface CreateDatasetExportJobResponse {
@@ -256,10 +256,10 @@ export interface CreateDatasetExportJobResponse {
 
 export interface CreateDatasetGroupRequest {
   name: string;
-  roleArn?: string | null;
-  kmsKeyArn?: string | null;
-  domain?: Domain | null;
-  tags?: Tags | null;
+  roleArn?: string;
+  kmsKeyArn?: string;
+  domain?: Domain;
+  tags?: Tags;
 }
 
 export interface CreateDatasetGroupResponse {
@@ -271,10 +271,10 @@ export interface CreateDatasetImportJobRequest {
   jobName: string;
   datasetArn: string;
   dataSource: DataSource;
-  roleArn?: string | null;
-  tags?: Tags | null;
-  importMode?: ImportMode | null;
-  publishAttributionMetricsToS3?: boolean | null;
+  roleArn?: string;
+  tags?: Tags;
+  importMode?: ImportMode;
+  publishAttributionMetricsToS3?: boolean;
 }
 
 export interface CreateDatasetImportJobResponse {
@@ -286,7 +286,7 @@ export interface CreateDatasetRequest {
   schemaArn: string;
   datasetGroupArn: string;
   datasetType: string;
-  tags?: Tags | null;
+  tags?: Tags;
 }
 
 export interface CreateDatasetResponse {
@@ -296,7 +296,7 @@ export interface CreateDatasetResponse {
 export interface CreateEventTrackerRequest {
   name: string;
   datasetGroupArn: string;
-  tags?: Tags | null;
+  tags?: Tags;
 }
 
 export interface CreateEventTrackerResponse {
@@ -308,7 +308,7 @@ export interface CreateFilterRequest {
   name: string;
   datasetGroupArn: string;
   filterExpression: string;
-  tags?: Tags | null;
+  tags?: Tags;
 }
 
 export interface CreateFilterResponse {
@@ -330,8 +330,8 @@ export interface CreateRecommenderRequest {
   name: string;
   datasetGroupArn: string;
   recipeArn: string;
-  recommenderConfig?: RecommenderConfig | null;
-  tags?: Tags | null;
+  recommenderConfig?: RecommenderConfig;
+  tags?: Tags;
 }
 
 export interface CreateRecommenderResponse {
@@ -341,7 +341,7 @@ export interface CreateRecommenderResponse {
 export interface CreateSchemaRequest {
   name: string;
   schema: string;
-  domain?: Domain | null;
+  domain?: Domain;
 }
 
 export interface CreateSchemaResponse {
@@ -350,15 +350,15 @@ export interface CreateSchemaResponse {
 
 export interface CreateSolutionRequest {
   name: string;
-  performHPO?: boolean | null;
-  performAutoML?: boolean | null;
-  performAutoTraining?: boolean | null;
-  performIncrementalUpdate?: boolean | null;
-  recipeArn?: string | null;
+  performHPO?: boolean;
+  performAutoML?: boolean;
+  performAutoTraining?: boolean;
+  performIncrementalUpdate?: boolean;
+  recipeArn?: string;
   datasetGroupArn: string;
-  eventType?: string | null;
-  solutionConfig?: SolutionConfig | null;
-  tags?: Tags | null;
+  eventType?: string;
+  solutionConfig?: SolutionConfig;
+  tags?: Tags;
 }
 
 export interface CreateSolutionResponse {
@@ -366,10 +366,10 @@ export interface CreateSolutionResponse {
 }
 
 export interface CreateSolutionVersionRequest {
-  name?: string | null;
+  name?: string;
   solutionArn: string;
-  trainingMode?: TrainingMode | null;
-  tags?: Tags | null;
+  trainingMode?: TrainingMode;
+  tags?: Tags;
 }
 
 export interface CreateSolutionVersionResponse {
@@ -402,7 +402,7 @@ export interface DataDeletionJobSummary {
 export type DataDeletionJobs = DataDeletionJobSummary[];
 
 export interface DataSource {
-  dataLocation?: string | null;
+  dataLocation?: string;
 }
 
 export interface Dataset {
@@ -747,9 +747,9 @@ export interface DescribeSolutionVersionResponse {
 export type Domain = "ECOMMERCE" | "VIDEO_ON_DEMAND";
 
 export interface EventParameters {
-  eventType?: string | null;
-  eventValueThreshold?: number | null;
-  weight?: number | null;
+  eventType?: string;
+  eventValueThreshold?: number;
+  weight?: number;
 }
 
 export type EventParametersList = EventParameters[];
@@ -776,7 +776,7 @@ export interface EventTrackerSummary {
 export type EventTrackers = EventTrackerSummary[];
 
 export interface EventsConfig {
-  eventParametersList?: EventParametersList | null;
+  eventParametersList?: EventParametersList;
 }
 
 export type ExcludedDatasetColumns = Record<string, ColumnNamesList>;
@@ -831,26 +831,26 @@ export interface GetSolutionMetricsResponse {
 }
 
 export interface HPOConfig {
-  hpoObjective?: HPOObjective | null;
-  hpoResourceConfig?: HPOResourceConfig | null;
-  algorithmHyperParameterRanges?: HyperParameterRanges | null;
+  hpoObjective?: HPOObjective;
+  hpoResourceConfig?: HPOResourceConfig;
+  algorithmHyperParameterRanges?: HyperParameterRanges;
 }
 
 export interface HPOObjective {
-  type?: string | null;
-  metricName?: string | null;
-  metricRegex?: string | null;
+  type?: string;
+  metricName?: string;
+  metricRegex?: string;
 }
 
 export interface HPOResourceConfig {
-  maxNumberOfTrainingJobs?: string | null;
-  maxParallelTrainingJobs?: string | null;
+  maxNumberOfTrainingJobs?: string;
+  maxParallelTrainingJobs?: string;
 }
 
 export interface HyperParameterRanges {
-  integerHyperParameterRanges?: IntegerHyperParameterRanges | null;
-  continuousHyperParameterRanges?: ContinuousHyperParameterRanges | null;
-  categoricalHyperParameterRanges?: CategoricalHyperParameterRanges | null;
+  integerHyperParameterRanges?: IntegerHyperParameterRanges;
+  continuousHyperParameterRanges?: ContinuousHyperParameterRanges;
+  categoricalHyperParameterRanges?: CategoricalHyperParameterRanges;
 }
 
 export type HyperParameters = Record<string, string>;
@@ -862,17 +862,17 @@ export type IncludedDatasetColumns = Record<string, ColumnNamesList>;
 export type IngestionMode = "BULK" | "PUT" | "ALL";
 
 export interface IntegerHyperParameterRange {
-  name?: string | null;
-  minValue?: number | null;
-  maxValue?: number | null;
+  name?: string;
+  minValue?: number;
+  maxValue?: number;
 }
 
 export type IntegerHyperParameterRanges = IntegerHyperParameterRange[];
 
 export interface ListBatchInferenceJobsRequest {
-  solutionVersionArn?: string | null;
-  nextToken?: string | null;
-  maxResults?: number | null;
+  solutionVersionArn?: string;
+  nextToken?: string;
+  maxResults?: number;
 }
 
 export interface ListBatchInferenceJobsResponse {
@@ -881,9 +881,9 @@ export interface ListBatchInferenceJobsResponse {
 }
 
 export interface ListBatchSegmentJobsRequest {
-  solutionVersionArn?: string | null;
-  nextToken?: string | null;
-  maxResults?: number | null;
+  solutionVersionArn?: string;
+  nextToken?: string;
+  maxResults?: number;
 }
 
 export interface ListBatchSegmentJobsResponse {
@@ -892,9 +892,9 @@ export interface ListBatchSegmentJobsResponse {
 }
 
 export interface ListCampaignsRequest {
-  solutionArn?: string | null;
-  nextToken?: string | null;
-  maxResults?: number | null;
+  solutionArn?: string;
+  nextToken?: string;
+  maxResults?: number;
 }
 
 export interface ListCampaignsResponse {
@@ -903,9 +903,9 @@ export interface ListCampaignsResponse {
 }
 
 export interface ListDataDeletionJobsRequest {
-  datasetGroupArn?: string | null;
-  nextToken?: string | null;
-  maxResults?: number | null;
+  datasetGroupArn?: string;
+  nextToken?: string;
+  maxResults?: number;
 }
 
 export interface ListDataDeletionJobsResponse {
@@ -914,9 +914,9 @@ export interface ListDataDeletionJobsResponse {
 }
 
 export interface ListDatasetExportJobsRequest {
-  datasetArn?: string | null;
-  nextToken?: string | null;
-  maxResults?: number | null;
+  datasetArn?: string;
+  nextToken?: string;
+  maxResults?: number;
 }
 
 export interface ListDatasetExportJobsResponse {
@@ -925,8 +925,8 @@ export interface ListDatasetExportJobsResponse {
 }
 
 export interface ListDatasetGroupsRequest {
-  nextToken?: string | null;
-  maxResults?: number | null;
+  nextToken?: string;
+  maxResults?: number;
 }
 
 export interface ListDatasetGroupsResponse {
@@ -935,9 +935,9 @@ export interface ListDatasetGroupsResponse {
 }
 
 export interface ListDatasetImportJobsRequest {
-  datasetArn?: string | null;
-  nextToken?: string | null;
-  maxResults?: number | null;
+  datasetArn?: string;
+  nextToken?: string;
+  maxResults?: number;
 }
 
 export interface ListDatasetImportJobsResponse {
@@ -946,9 +946,9 @@ export interface ListDatasetImportJobsResponse {
 }
 
 export interface ListDatasetsRequest {
-  datasetGroupArn?: string | null;
-  nextToken?: string | null;
-  maxResults?: number | null;
+  datasetGroupArn?: string;
+  nextToken?: string;
+  maxResults?: number;
 }
 
 export interface ListDatasetsResponse {
@@ -957,9 +957,9 @@ export interface ListDatasetsResponse {
 }
 
 export interface ListEventTrackersRequest {
-  datasetGroupArn?: string | null;
-  nextToken?: string | null;
-  maxResults?: number | null;
+  datasetGroupArn?: string;
+  nextToken?: string;
+  maxResults?: number;
 }
 
 export interface ListEventTrackersResponse {
@@ -968,9 +968,9 @@ export interface ListEventTrackersResponse {
 }
 
 export interface ListFiltersRequest {
-  datasetGroupArn?: string | null;
-  nextToken?: string | null;
-  maxResults?: number | null;
+  datasetGroupArn?: string;
+  nextToken?: string;
+  maxResults?: number;
 }
 
 export interface ListFiltersResponse {
@@ -979,9 +979,9 @@ export interface ListFiltersResponse {
 }
 
 export interface ListMetricAttributionMetricsRequest {
-  metricAttributionArn?: string | null;
-  nextToken?: string | null;
-  maxResults?: number | null;
+  metricAttributionArn?: string;
+  nextToken?: string;
+  maxResults?: number;
 }
 
 export interface ListMetricAttributionMetricsResponse {
@@ -990,9 +990,9 @@ export interface ListMetricAttributionMetricsResponse {
 }
 
 export interface ListMetricAttributionsRequest {
-  datasetGroupArn?: string | null;
-  nextToken?: string | null;
-  maxResults?: number | null;
+  datasetGroupArn?: string;
+  nextToken?: string;
+  maxResults?: number;
 }
 
 export interface ListMetricAttributionsResponse {
@@ -1001,10 +1001,10 @@ export interface ListMetricAttributionsResponse {
 }
 
 export interface ListRecipesRequest {
-  recipeProvider?: RecipeProvider | null;
-  nextToken?: string | null;
-  maxResults?: number | null;
-  domain?: Domain | null;
+  recipeProvider?: RecipeProvider;
+  nextToken?: string;
+  maxResults?: number;
+  domain?: Domain;
 }
 
 export interface ListRecipesResponse {
@@ -1013,9 +1013,9 @@ export interface ListRecipesResponse {
 }
 
 export interface ListRecommendersRequest {
-  datasetGroupArn?: string | null;
-  nextToken?: string | null;
-  maxResults?: number | null;
+  datasetGroupArn?: string;
+  nextToken?: string;
+  maxResults?: number;
 }
 
 export interface ListRecommendersResponse {
@@ -1024,8 +1024,8 @@ export interface ListRecommendersResponse {
 }
 
 export interface ListSchemasRequest {
-  nextToken?: string | null;
-  maxResults?: number | null;
+  nextToken?: string;
+  maxResults?: number;
 }
 
 export interface ListSchemasResponse {
@@ -1034,9 +1034,9 @@ export interface ListSchemasResponse {
 }
 
 export interface ListSolutionVersionsRequest {
-  solutionArn?: string | null;
-  nextToken?: string | null;
-  maxResults?: number | null;
+  solutionArn?: string;
+  nextToken?: string;
+  maxResults?: number;
 }
 
 export interface ListSolutionVersionsResponse {
@@ -1045,9 +1045,9 @@ export interface ListSolutionVersionsResponse {
 }
 
 export interface ListSolutionsRequest {
-  datasetGroupArn?: string | null;
-  nextToken?: string | null;
-  maxResults?: number | null;
+  datasetGroupArn?: string;
+  nextToken?: string;
+  maxResults?: number;
 }
 
 export interface ListSolutionsResponse {
@@ -1085,7 +1085,7 @@ export interface MetricAttribution {
 }
 
 export interface MetricAttributionOutput {
-  s3DataDestination?: S3DataConfig | null;
+  s3DataDestination?: S3DataConfig;
   roleArn: string;
 }
 
@@ -1105,8 +1105,8 @@ export type Metrics = Record<string, number>;
 export type ObjectiveSensitivity = "LOW" | "MEDIUM" | "HIGH" | "OFF";
 
 export interface OptimizationObjective {
-  itemAttribute?: string | null;
-  objectiveSensitivity?: ObjectiveSensitivity | null;
+  itemAttribute?: string;
+  objectiveSensitivity?: ObjectiveSensitivity;
 }
 
 export type RankingInfluence = Record<string, number>;
@@ -1153,10 +1153,10 @@ export interface Recommender {
 }
 
 export interface RecommenderConfig {
-  itemExplorationConfig?: HyperParameters | null;
-  minRecommendationRequestsPerSecond?: number | null;
-  trainingDataConfig?: TrainingDataConfig | null;
-  enableMetadataWithRecommendations?: boolean | null;
+  itemExplorationConfig?: HyperParameters;
+  minRecommendationRequestsPerSecond?: number;
+  trainingDataConfig?: TrainingDataConfig;
+  enableMetadataWithRecommendations?: boolean;
 }
 
 export interface RecommenderSummary {
@@ -1184,7 +1184,7 @@ export type ResourceConfig = Record<string, string>;
 
 export interface S3DataConfig {
   path: string;
-  kmsKeyArn?: string | null;
+  kmsKeyArn?: string;
 }
 
 export type Schemas = DatasetSchemaSummary[];
@@ -1209,15 +1209,15 @@ export interface Solution {
 }
 
 export interface SolutionConfig {
-  eventValueThreshold?: string | null;
-  hpoConfig?: HPOConfig | null;
-  algorithmHyperParameters?: HyperParameters | null;
-  featureTransformationParameters?: FeatureTransformationParameters | null;
-  autoMLConfig?: AutoMLConfig | null;
-  eventsConfig?: EventsConfig | null;
-  optimizationObjective?: OptimizationObjective | null;
-  trainingDataConfig?: TrainingDataConfig | null;
-  autoTrainingConfig?: AutoTrainingConfig | null;
+  eventValueThreshold?: string;
+  hpoConfig?: HPOConfig;
+  algorithmHyperParameters?: HyperParameters;
+  featureTransformationParameters?: FeatureTransformationParameters;
+  autoMLConfig?: AutoMLConfig;
+  eventsConfig?: EventsConfig;
+  optimizationObjective?: OptimizationObjective;
+  trainingDataConfig?: TrainingDataConfig;
+  autoTrainingConfig?: AutoTrainingConfig;
 }
 
 export interface SolutionSummary {
@@ -1230,8 +1230,8 @@ export interface SolutionSummary {
 }
 
 export interface SolutionUpdateConfig {
-  autoTrainingConfig?: AutoTrainingConfig | null;
-  eventsConfig?: EventsConfig | null;
+  autoTrainingConfig?: AutoTrainingConfig;
+  eventsConfig?: EventsConfig;
 }
 
 export interface SolutionUpdateSummary {
@@ -1320,8 +1320,8 @@ export interface ThemeGenerationConfig {
 }
 
 export interface TrainingDataConfig {
-  excludedDatasetColumns?: ExcludedDatasetColumns | null;
-  includedDatasetColumns?: IncludedDatasetColumns | null;
+  excludedDatasetColumns?: ExcludedDatasetColumns;
+  includedDatasetColumns?: IncludedDatasetColumns;
 }
 
 export type TrainingMode = "FULL" | "UPDATE" | "AUTOTRAIN";
@@ -1341,9 +1341,9 @@ export type UntagResourceResponse = Record<string, never>;
 
 export interface UpdateCampaignRequest {
   campaignArn: string;
-  solutionVersionArn?: string | null;
-  minProvisionedTPS?: number | null;
-  campaignConfig?: CampaignConfig | null;
+  solutionVersionArn?: string;
+  minProvisionedTPS?: number;
+  campaignConfig?: CampaignConfig;
 }
 
 export interface UpdateCampaignResponse {
@@ -1360,10 +1360,10 @@ export interface UpdateDatasetResponse {
 }
 
 export interface UpdateMetricAttributionRequest {
-  addMetrics?: MetricAttributes | null;
-  removeMetrics?: MetricAttributesNamesList | null;
-  metricsOutputConfig?: MetricAttributionOutput | null;
-  metricAttributionArn?: string | null;
+  addMetrics?: MetricAttributes;
+  removeMetrics?: MetricAttributesNamesList;
+  metricsOutputConfig?: MetricAttributionOutput;
+  metricAttributionArn?: string;
 }
 
 export interface UpdateMetricAttributionResponse {
@@ -1381,9 +1381,9 @@ export interface UpdateRecommenderResponse {
 
 export interface UpdateSolutionRequest {
   solutionArn: string;
-  performAutoTraining?: boolean | null;
-  performIncrementalUpdate?: boolean | null;
-  solutionUpdateConfig?: SolutionUpdateConfig | null;
+  performAutoTraining?: boolean;
+  performIncrementalUpdate?: boolean;
+  solutionUpdateConfig?: SolutionUpdateConfig;
 }
 
 export interface UpdateSolutionResponse {

@@ -98,8 +98,9 @@ class Checker {
         this.problems.push(`Value at '${prefix + name}' failed to satisfy constraint: Member is not a known member of this structure`);
         continue;
       }
-      // JSON null for an optional member means "not set", as the AWS SDKs treat it.
-      if (member !== null && member !== undefined) this.check(ref.shape, member, prefix + name);
+      // JSON null for an optional member means "not set", as the AWS SDKs treat it: handlers see it absent.
+      if (member === null) delete obj[name];
+      else if (member !== undefined) this.check(ref.shape, member, prefix + name);
     }
   }
 

@@ -58,8 +58,7 @@ export function dataDeletionJobOperations(
       if (await deps.catalog.get(arn)) throw alreadyExists(`A data deletion job with the ARN ${arn} already exists.`);
       if (!hasStatus(DATASET_GROUP_STATUSES, group, 'ACTIVE'))
         throw inUse(`Dataset group ${group.arn} is in state ${group.status}; data can be deleted once it is ACTIVE.`);
-      // Optional members may arrive as JSON null; every use below treats null like absent.
-      const objects = await checkUserListLocation(deps, input.dataSource?.dataLocation ?? undefined);
+      const objects = await checkUserListLocation(deps, input.dataSource?.dataLocation);
       await checkUserListHeader(objects[0]);
 
       await deps.catalog.transaction(async (tx) => {
@@ -78,7 +77,7 @@ export function dataDeletionJobOperations(
           );
         }
         const body: DataDeletionJobBody = {
-          dataSource: { dataLocation: input.dataSource?.dataLocation ?? undefined },
+          dataSource: { dataLocation: input.dataSource?.dataLocation },
           roleArn: input.roleArn,
         };
         await insertQueuedJob(deps, tx, ctx, { kind: DATA_DELETION_JOB_KIND, arn, name: input.jobName!, parentArn: group.arn, body, tags });

@@ -68,10 +68,9 @@ export function datasetGroupOperations(
             `Cannot create a dataset group. More than ${deps.quotas.datasetGroups} resources in ACTIVE state. Please delete some and try again.`,
           );
         }
-        // roleArn/kmsKeyArn may arrive as JSON null, which describe() would drop like absent ones.
         const body: DatasetGroupBody = {
-          roleArn: input.roleArn ?? undefined,
-          kmsKeyArn: input.kmsKeyArn ?? undefined,
+          roleArn: input.roleArn,
+          kmsKeyArn: input.kmsKeyArn,
           domain: input.domain as Domain | undefined,
         };
         const transitions = schedule(

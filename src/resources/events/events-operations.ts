@@ -45,23 +45,19 @@ export interface EventsDeps {
 /** rules.md rule 77/79: an event (as sent) is at most 10 KB. */
 const MAX_EVENT_BYTES = 10 * 1024;
 
-// Optional members may arrive as JSON null, which validateInput passes on as "not set". The
-// mapping has always taken them as they came: a null member becomes the cell "null", a null
-// properties is refused as not a JSON object, a null impression fails (500). Kept as is, to be
-// changed deliberately; hence the looser record type here and the casts in store() and joined().
 interface ApiRecord {
   where: string;
-  fixed: Record<string, string | number | null | undefined>;
-  properties?: string | null;
+  fixed: Record<string, string | number | undefined>;
+  properties?: string;
 }
 
 const seconds = (t: unknown): number | undefined => {
-  if (t === undefined || t === null) return undefined;
+  if (t === undefined) return undefined;
   const n = typeof t === 'number' ? t : /^[+-]?\d+(\.\d+)?$/.test(String(t)) ? Number(t) : Date.parse(String(t)) / 1000;
   return Number.isFinite(n) ? Math.floor(n) : undefined;
 };
 
-const joined = (list: string[] | null | undefined) => (list === undefined ? undefined : list!.join('|'));
+const joined = (list: string[] | undefined) => list?.join('|');
 
 function checkEventSize(event: unknown, where: string): void {
   const bytes = Buffer.byteLength(JSON.stringify(event));

@@ -69,8 +69,7 @@ export function exportJobOperations(
         // The model documents PUT as the default ingestion mode.
         ingestionMode: (input.ingestionMode ?? 'PUT') as IngestionMode,
         roleArn: input.roleArn!,
-        // A JSON null kmsKeyArn is absent: describe() drops both alike.
-        jobOutput: { s3DataDestination: { path, kmsKeyArn: input.jobOutput!.s3DataDestination!.kmsKeyArn ?? undefined } },
+        jobOutput: { s3DataDestination: { path, kmsKeyArn: input.jobOutput!.s3DataDestination!.kmsKeyArn } },
       };
       await deps.catalog.transaction(async (tx) => {
         await insertQueuedJob(deps, tx, ctx, { kind: EXPORT_JOB_KIND, arn, name: input.jobName!, parentArn: dataset.arn, body, tags });

@@ -54,8 +54,7 @@ export function importJobOperations(
       const dataset = await loadResource(deps, deps.catalog, ctx, DATASET_KIND, input.datasetArn!);
       if (await deps.catalog.get(arn)) throw alreadyExists(`A dataset import job with the ARN ${arn} already exists.`);
       checkDatasetAcceptsImport(dataset, importMode);
-      // Optional members may arrive as JSON null; every use below treats null like absent.
-      await checkPublishAttribution(deps.catalog, dataset, input.publishAttributionMetricsToS3 ?? undefined);
+      await checkPublishAttribution(deps.catalog, dataset, input.publishAttributionMetricsToS3);
       const schema = parsedSchemaOf(
         await loadResource(deps, deps.catalog, ctx, SCHEMA_KIND, (dataset.body as unknown as DatasetBody).schemaArn),
       );
@@ -83,7 +82,7 @@ export function importJobOperations(
           dataSource: { dataLocation: input.dataSource?.dataLocation ?? undefined },
           roleArn: input.roleArn ?? undefined,
           importMode,
-          publishAttributionMetricsToS3: input.publishAttributionMetricsToS3 ?? undefined,
+          publishAttributionMetricsToS3: input.publishAttributionMetricsToS3,
         };
         await insertQueuedJob(deps, tx, ctx, { kind: IMPORT_JOB_KIND, arn, name: input.jobName!, parentArn: dataset.arn, body, tags });
       });

@@ -109,8 +109,7 @@ export function checkMetricCount(count: number): void {
 
 export function toStoredOutput(o: MetricAttributionOutput): MetricAttributionBody['metricsOutputConfig'] {
   const s3 = o.s3DataDestination;
-  // A JSON null kmsKeyArn is absent: describe() drops both alike.
-  return { roleArn: o.roleArn!, s3DataDestination: s3 ? { path: s3.path!, kmsKeyArn: s3.kmsKeyArn ?? undefined } : undefined };
+  return { roleArn: o.roleArn!, s3DataDestination: s3 ? { path: s3.path!, kmsKeyArn: s3.kmsKeyArn } : undefined };
 }
 
 /**

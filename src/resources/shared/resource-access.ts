@@ -80,25 +80,20 @@ export interface Page {
 
 /**
  * One page of a listing. The token is bound to the operation, caller and filter (scope), so it
- * cannot be replayed elsewhere. The arguments are as the request gave them: an optional member
- * may be JSON null, which the pipeline passes on.
+ * cannot be replayed elsewhere.
  */
 export async function listPage(
   deps: ServiceDeps,
   ctx: RequestContext,
   operation: string,
-  query: Omit<ListQuery, 'account' | 'region' | 'after' | 'limit' | 'parentArn'> & { parentArn?: string | null },
-  nextToken: string | null | undefined,
-  maxResults: number | null | undefined,
+  query: Omit<ListQuery, 'account' | 'region' | 'after' | 'limit'>,
+  nextToken: string | undefined,
+  maxResults: number | undefined,
 ): Promise<Page> {
   const scope = JSON.stringify([operation, ctx.account, ctx.region, query.kind, query.parentArn ?? null, query.statusIn ?? null]);
   const after = nextToken ? deps.tokens.read(scope, nextToken) : undefined;
   const limit = maxResults ?? DEFAULT_PAGE_SIZE;
-  // A null parent filter reaches the catalog as it always has: `parent_arn = NULL` matches no
-  // row, so e.g. ListDatasets {"datasetGroupArn": null} lists nothing, while AWS would take null
-  // as "not set" and list everything. Kept as is here; to change deliberately.
-  const parentArn = query.parentArn as string | undefined;
-  const rows = await deps.catalog.list({ ...query, parentArn, account: ctx.account, region: ctx.region, after, limit: limit + 1 });
+  const rows = await deps.catalog.list({ ...query, account: ctx.account, region: ctx.region, after, limit: limit + 1 });
   const records = rows.slice(0, limit).map((r) => settle(r, deps.now()));
   const last = records[records.length - 1];
   return {
