@@ -11,8 +11,11 @@ import {
   DescribeDataDeletionJobCommand,
   DescribeDatasetImportJobCommand,
 } from '@aws-sdk/client-personalize';
-import { schemas, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
-import { activeDataset, csv, exportLines, localBucket } from '../testkit/import-fixtures.ts';
+import { startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
+import { exportLines, localBucket } from '../testkit/import-fixtures.ts';
+import { activeDataset } from '../testkit/resources.ts';
+import { csv } from '../testkit/rows.ts';
 
 describe('data deletion job racing an import', () => {
   let svc: TestService;
@@ -37,7 +40,7 @@ describe('data deletion job racing an import', () => {
       ).datasetImportJobArn!;
     const importStatus = async (datasetImportJobArn: string) =>
       (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob!.status;
-    const { datasetArn, datasetGroupArn } = await activeDataset(client, schemas.users, 'Users');
+    const { datasetArn, datasetGroupArn } = await activeDataset(client, minimalSchemas.users, 'Users');
     await bucket.put('race/users.csv', csv('USER_ID,AGE', ['u1,1', 'u2,2', 'u3,3']));
     const first = await importJob('race/users.csv', 'FULL');
     await svc.runner.drain();

@@ -17,6 +17,7 @@ import {
 import { errorOf, startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
 import { minimalSchemas } from '../testkit/schemas.ts';
 import { activeGroup, datasetIn } from '../testkit/resources.ts';
+import { testClock } from '../testkit/test-clock.ts';
 
 /** The harness's Interactions schema with a nullable EVENT_VALUE added: a replacement the field rules would allow. */
 const interactionsPlusValue = JSON.stringify({
@@ -37,6 +38,8 @@ describe('dataset groups and datasets', () => {
   let svc: TestService;
   let client: PersonalizeClient;
   // A second service whose provisioning takes long enough to observe the intermediate states.
+  // Its clock moves only when a test advances it: the intermediate states are seen, never slept through.
+  const clock = testClock();
   let slowSvc: TestService;
   let slow: PersonalizeClient;
   const schemaArns: Record<string, string> = {};
@@ -44,7 +47,7 @@ describe('dataset groups and datasets', () => {
   before(async () => {
     svc = await startTestService();
     client = svc.client();
-    slowSvc = await startTestService({ OPENPERSONALIZE_PROVISIONING_MS: '1500' });
+    slowSvc = await startTestService({ OPENPERSONALIZE_PROVISIONING_MS: '1500' }, { now: clock.now });
     slow = slowSvc.client();
     for (const [k, schema] of Object.entries(minimalSchemas)) {
       schemaArns[k] = (await client.send(new CreateSchemaCommand({ name: uniqueName(k), schema }))).schemaArn!;
@@ -61,13 +64,14 @@ describe('dataset groups and datasets', () => {
     assert.equal(created.datasetGroupArn, `arn:aws:personalize:us-east-1:000000000000:dataset-group/${name}`);
     const first = await slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn: created.datasetGroupArn }));
     assert.equal(first.datasetGroup?.status, 'CREATE PENDING');
-    const seen = new Set<string>();
-    await waitFor(async () => {
-      const g = (await slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn: created.datasetGroupArn }))).datasetGroup!;
-      seen.add(g.status!);
-      return g.status === 'ACTIVE';
-    });
-    assert.ok(seen.has('CREATE IN_PROGRESS') && seen.has('ACTIVE'), [...seen].join());
+    const status = async () =>
+      (await slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn: created.datasetGroupArn }))).datasetGroup!.status;
+    clock.advance(749);
+    assert.equal(await status(), 'CREATE PENDING');
+    clock.advance(1);
+    assert.equal(await status(), 'CREATE IN_PROGRESS');
+    clock.advance(750);
+    assert.equal(await status(), 'ACTIVE');
     const g = (await slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn: created.datasetGroupArn }))).datasetGroup!;
     assert.equal(g.name, name);
     assert.ok(g.lastUpdatedDateTime!.getTime() > g.creationDateTime!.getTime(), 'lastUpdatedDateTime moves with the status');
@@ -100,7 +104,7 @@ describe('dataset groups and datasets', () => {
       slow.send(new CreateDatasetCommand({ name: uniqueName('d'), datasetGroupArn, schemaArn, datasetType: 'Interactions' })),
     );
     assert.equal(e.name, 'ResourceInUseException');
-    // Provisioning takes 1.5 s here and CREATE PENDING its first half (as the first test shows).
+    // Provisioning takes 1.5 s on this service's clock, which has not moved.
     assert.equal(e.message, `Dataset group ${datasetGroupArn} is in state CREATE PENDING; datasets can be added once it is ACTIVE.`);
   });
 

@@ -312,6 +312,30 @@ describe('event trackers and the personalize-events API', () => {
     }
   });
 
+  it('takes JSON null for an optional member as not set (raw HTTP: the SDK never sends null)', async () => {
+    const { datasetArn, datasetGroupArn } = await activeDataset(client, typedFieldSchemas.interactions, 'Interactions');
+    const { trackingId } = await activeTracker(client, datasetGroupArn);
+    const event = {
+      eventType: 'click',
+      sentAt: 1_700_000_000,
+      itemId: 'i9',
+      eventId: null,
+      eventValue: null,
+      impression: null,
+      properties: null,
+      recommendationId: null,
+    };
+    const res = await fetch(`${svc.endpoint}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ trackingId, userId: 'u9', sessionId: 's9', eventList: [event] }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    const [row] = await stored(datasetArn);
+    assert.equal(row.ITEM_ID, 'i9');
+    assert.ok(!Object.values(row).includes('null'), JSON.stringify(row));
+  });
+
   it('labels the events operations in the request-latency metric', async () => {
     const text = await (await fetch(`${svc.endpoint}/metrics`)).text();
     assert.match(text, /openpersonalize_request_duration_seconds_count\{operation="PutEvents",code="200"\} [1-9]/);

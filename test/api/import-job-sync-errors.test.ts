@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  CreateDatasetGroupCommand,
   CreateDatasetImportJobCommand,
   DescribeDatasetImportJobCommand,
   ListDatasetImportJobsCommand,
@@ -19,6 +20,7 @@ import { minimalSchemas } from '../testkit/schemas.ts';
 import { localBucket, type Bucket } from '../testkit/import-fixtures.ts';
 import { activeDataset, activeGroup, DATASET_KINDS, datasetIn, fiveDatasets } from '../testkit/resources.ts';
 import { csv, INTERACTIONS_HEADER_4, interactionRows4 } from '../testkit/rows.ts';
+import { testClock } from '../testkit/test-clock.ts';
 
 const OTHER_ACCOUNT = '111122223333';
 
@@ -85,15 +87,12 @@ describe('CreateDatasetImportJob: synchronous errors', () => {
   let fresh: string;
   /** A file that fits the Interactions schema. */
   let good: string;
-  // A service whose datasets take 3 s to become ACTIVE; its group is made while the others run.
-  let slow: Promise<{ svc: TestService; group: string }>;
+  // A service whose datasets take 3 s to become ACTIVE, on a clock that moves only when told.
+  const clock = testClock();
+  let slow: TestService;
 
   before(async () => {
-    slow = (async () => {
-      const s = await startTestService({ OPENPERSONALIZE_PROVISIONING_MS: '3000' });
-      return { svc: s, group: await activeGroup(s.client()) };
-    })();
-    slow.catch(() => {}); // awaited (and reported) by its test
+    slow = await startTestService({ OPENPERSONALIZE_PROVISIONING_MS: '3000' }, { now: clock.now });
     svc = await startTestService();
     client = svc.client();
     other = svc.client({ accessKeyId: OTHER_ACCOUNT });
@@ -104,7 +103,7 @@ describe('CreateDatasetImportJob: synchronous errors', () => {
   });
   after(async () => {
     await svc.close();
-    await (await slow).svc.close();
+    await slow.close();
   });
 
   it('ResourceNotFoundException: a dataset that does not exist, or that is in another account', async () => {
@@ -304,16 +303,18 @@ describe('CreateDatasetImportJob: synchronous errors', () => {
   });
 
   it('ResourceInUseException: a dataset that is not ACTIVE yet', async () => {
-    const { svc: s, group } = await slow;
+    const s = slow;
     const c = s.client();
+    const { datasetGroupArn: group } = await c.send(new CreateDatasetGroupCommand({ name: uniqueName('slow') }));
+    clock.advance(3000); // the group is ACTIVE; the dataset made next stays CREATE PENDING
     const b = localBucket(s.dataDir);
     await b.put('i.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1000)));
-    const datasetArn = await datasetIn(c, group, DATASET_KINDS[0].schema, DATASET_KINDS[0].type, { wait: false });
+    const datasetArn = await datasetIn(c, group!, DATASET_KINDS[0].schema, DATASET_KINDS[0].type, { wait: false });
     await refused(
       c,
       { jobName: uniqueName('early'), datasetArn, dataSource: { dataLocation: `s3://${b.name}/i.csv` } },
       'ResourceInUseException',
-      [new RegExp(`Dataset ${datasetArn} is in state CREATE (PENDING|IN_PROGRESS)`), /once it is ACTIVE/],
+      [new RegExp(`Dataset ${datasetArn} is in state CREATE PENDING`), /once it is ACTIVE/],
     );
   });
 });

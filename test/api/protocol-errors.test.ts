@@ -26,6 +26,28 @@ describe('protocol errors', () => {
     assert.equal(r.text, JSON.stringify(JSON.parse(r.text)), 'no whitespace in the body');
   });
 
+  it('JSON null for an optional member is "not set": a null filter lists everything, a null tag list is none', async () => {
+    const group = await call(
+      'AmazonPersonalize.CreateDatasetGroup',
+      JSON.stringify({ name: `nulls-${Date.now()}`, roleArn: null, tags: null }),
+    );
+    assert.equal(group.status, 200, group.text);
+    const arns = (r: { json: unknown }) =>
+      (r.json as { datasetGroups: { datasetGroupArn: string }[] }).datasetGroups.map((g) => g.datasetGroupArn);
+    const all = await call('AmazonPersonalize.ListDatasetGroups', '{}');
+    const withNull = await call('AmazonPersonalize.ListDatasetGroups', '{"nextToken": null, "maxResults": null}');
+    assert.deepEqual(arns(withNull), arns(all));
+    assert.ok(arns(all).includes((group.json as { datasetGroupArn: string }).datasetGroupArn));
+    const datasets = await call('AmazonPersonalize.ListDatasets', '{"datasetGroupArn": null}');
+    assert.equal(datasets.status, 200);
+    assert.deepEqual(datasets.json, (await call('AmazonPersonalize.ListDatasets', '{}')).json);
+    const described = await call(
+      'AmazonPersonalize.DescribeDatasetGroup',
+      JSON.stringify({ datasetGroupArn: (group.json as { datasetGroupArn: string }).datasetGroupArn }),
+    );
+    assert.equal((described.json as { datasetGroup: { roleArn?: string } }).datasetGroup.roleArn, undefined);
+  });
+
   it('malformed JSON -> 400 SerializationException', async () => {
     const r = await call('AmazonPersonalize.CreateSchema', '{"name": ');
     assert.equal(r.status, 400);

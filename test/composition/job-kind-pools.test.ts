@@ -5,8 +5,11 @@ import { after, before, describe, it } from 'node:test';
 import { CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand } from '@aws-sdk/client-personalize';
 import { loadConfig } from '../../src/config/config.ts';
 import { ROLES } from '../../src/composition/roles.ts';
-import { schemas, startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
-import { activeDataset, csv, localBucket } from '../testkit/import-fixtures.ts';
+import { startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
+import { localBucket } from '../testkit/import-fixtures.ts';
+import { activeDataset } from '../testkit/resources.ts';
+import { csv } from '../testkit/rows.ts';
 
 describe('job kind pools', () => {
   let exporter: TestService;
@@ -26,7 +29,7 @@ describe('job kind pools', () => {
   it('runs only the configured kinds', async () => {
     const client = exporter.client();
     const bucket = localBucket(exporter.dataDir);
-    const { datasetArn } = await activeDataset(client, schemas.items, 'Items');
+    const { datasetArn } = await activeDataset(client, minimalSchemas.items, 'Items');
     await bucket.put('items.csv', csv('ITEM_ID,GENRES', ['i1,Drama']));
     const { datasetImportJobArn } = await client.send(
       new CreateDatasetImportJobCommand({

@@ -8,8 +8,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { blobCreatedAt, ORPHAN_MIN_AGE_MS } from '../../src/object-store/blob-area.ts';
 import { LocalDirStore } from '../../src/object-store/local-dir-store.ts';
-import { schemas, startTestService, type TestService } from '../testkit/service-harness.ts';
-import { activeDataset, csv, exportLines, importAndWait, localBucket } from '../testkit/import-fixtures.ts';
+import { startTestService, type TestService } from '../testkit/service-harness.ts';
+import { minimalSchemas } from '../testkit/schemas.ts';
+import { exportLines, importAndWait, localBucket } from '../testkit/import-fixtures.ts';
+import { activeDataset } from '../testkit/resources.ts';
+import { csv } from '../testkit/rows.ts';
 
 describe('orphan part sweep', () => {
   let svc: TestService;
@@ -25,7 +28,7 @@ describe('orphan part sweep', () => {
   it('deletes old unreferenced parts only', async () => {
     const client = svc.client();
     const bucket = localBucket(svc.dataDir);
-    const { datasetArn } = await activeDataset(client, schemas.items, 'Items');
+    const { datasetArn } = await activeDataset(client, minimalSchemas.items, 'Items');
     await bucket.put('items.csv', csv('ITEM_ID,GENRES', ['i1,Drama', 'i2,Comedy']));
     assert.equal((await importAndWait(client, datasetArn, `s3://${bucket.name}/items.csv`)).status, 'ACTIVE');
     const [committed] = await svc.parts.listKeys();

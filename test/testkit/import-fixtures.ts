@@ -13,10 +13,6 @@ import {
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { uniqueName, waitFor } from './service-harness.ts';
 
-// Re-exported for files that still import them from here; new code takes them from rows.ts and resources.ts.
-export { csv } from './rows.ts';
-export { activeDataset } from './resources.ts';
-
 /** Where test data is put: the service's local buckets folder, or an S3 bucket (moto). */
 export interface Bucket {
   name: string;

@@ -72,9 +72,6 @@ export async function errorOf(fn: () => Promise<unknown>): Promise<Error & { nam
   throw new Error('expected an error, but the call succeeded');
 }
 
-/** @deprecated The harness's schema set is minimalSchemas in ./schemas.ts; this name stays for files that still import it. */
-export { minimalSchemas as schemas } from './schemas.ts';
-
 let counter = 0;
 /** A name unique within the test run. */
 export const uniqueName = (prefix: string) => `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter++}`;

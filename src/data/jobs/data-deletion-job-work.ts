@@ -9,11 +9,12 @@
 // generation and the commit retried, so the job never drops an import's data (rule 76 makes
 // this no API error). Individual records live in the same database and are removed in that same
 // transaction, so per dataset the users' bulk rows and records go together or not at all.
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { type CatalogOps, type QueuedJob, type ResourceRecord } from '../../catalog/catalog.ts';
 import { JobFailure } from '../../jobs/job-failure.ts';
+import { withWorkDir } from '../../jobs/work-dir.ts';
 import { jobLogFields, type JobContext, type JobKind } from '../../jobs/job-runner.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { setJobState } from '../../jobs/job-state.ts';
@@ -130,82 +131,81 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
     const group = await deps.catalog.get(record.parentArn!);
     if (!group) throw new JobFailure(`The dataset group ${record.parentArn} no longer exists.`);
 
-    mkdirSync(join(deps.config.dataDir, 'work'), { recursive: true });
-    const workDir = mkdtempSync(join(deps.config.dataDir, 'work', `${record.name}-`));
     const written: PartRef[] = [];
-    try {
-      const objects = await resolveDataLocation(
-        body.dataSource.dataLocation,
-        deps.objects,
-        deps.config.httpAllowHosts,
-        DELETION_FOLDER,
-      ).catch((e: unknown) => {
-        throw e instanceof DataLocationError ? new JobFailure(e.message) : e;
-      });
-      const sources = await stageSources(objects, workDir, ctx.signal);
-      // Sizes of http(s) objects are known only once read.
-      const tooBig = totalSizeProblem(objects.map((o, i) => ({ ...o, size: o.size ?? statSync(sources[i].path).size })));
-      if (tooBig) throw new JobFailure(tooBig);
-      const engine = engineOptions(deps.config, workDir);
-      const { usersPath, users } = await readUserList(sources, workDir, engine).catch((e: unknown) => {
-        throw e instanceof IngestError ? new JobFailure(e.message) : e;
-      });
-      ctx.signal.throwIfAborted();
-      await setJobState(deps.catalog, DATA_DELETION_JOB_STATUSES, job.arn, deps.now(), 'IN_PROGRESS', {
-        progress: { phase: 'deleting', users },
-      });
-      phase('deleting', { users });
+    await withWorkDir(deps.config.dataDir, record.name, async (workDir) => {
+      try {
+        const objects = await resolveDataLocation(
+          body.dataSource.dataLocation,
+          deps.objects,
+          deps.config.httpAllowHosts,
+          DELETION_FOLDER,
+        ).catch((e: unknown) => {
+          throw e instanceof DataLocationError ? new JobFailure(e.message) : e;
+        });
+        const sources = await stageSources(objects, workDir, ctx.signal);
+        // Sizes of http(s) objects are known only once read.
+        const tooBig = totalSizeProblem(objects.map((o, i) => ({ ...o, size: o.size ?? statSync(sources[i].path).size })));
+        if (tooBig) throw new JobFailure(tooBig);
+        const engine = engineOptions(deps.config, workDir);
+        const { usersPath, users } = await readUserList(sources, workDir, engine).catch((e: unknown) => {
+          throw e instanceof IngestError ? new JobFailure(e.message) : e;
+        });
+        ctx.signal.throwIfAborted();
+        await setJobState(deps.catalog, DATA_DELETION_JOB_STATUSES, job.arn, deps.now(), 'IN_PROGRESS', {
+          progress: { phase: 'deleting', users },
+        });
+        phase('deleting', { users });
 
-      const datasets = (
-        await deps.catalog.list({ account: group.account, region: group.region, kind: DATASET_KIND.kind, parentArn: group.arn })
-      ).filter((d) => hasUserId(d));
-      const prepared = new Map<string, Prepared>();
-      let tag = 0;
-      const prepareOne = async (arn: string) => {
-        const p = await prepare(arn, usersPath, workDir, String(tag++), engine);
-        if (p) written.push(...p.written);
-        if (p) prepared.set(arn, p);
-        else prepared.delete(arn);
-      };
-      for (const d of datasets) await prepareOne(d.arn);
-      ctx.signal.throwIfAborted();
-      const datasetArns = datasets.map((d) => d.arn);
-      const records = await findRecordUsers(datasetArns, usersPath, workDir, engine);
+        const datasets = (
+          await deps.catalog.list({ account: group.account, region: group.region, kind: DATASET_KIND.kind, parentArn: group.arn })
+        ).filter((d) => hasUserId(d));
+        const prepared = new Map<string, Prepared>();
+        let tag = 0;
+        const prepareOne = async (arn: string) => {
+          const p = await prepare(arn, usersPath, workDir, String(tag++), engine);
+          if (p) written.push(...p.written);
+          if (p) prepared.set(arn, p);
+          else prepared.delete(arn);
+        };
+        for (const d of datasets) await prepareOne(d.arn);
+        ctx.signal.throwIfAborted();
+        const datasetArns = datasets.map((d) => d.arn);
+        const records = await findRecordUsers(datasetArns, usersPath, workDir, engine);
 
-      for (let attempt = 1; ; attempt++) {
-        const numDeleted = await countDistinctUsers([...[...prepared.values()].map((p) => p.foundPath), records.foundPath], engine);
-        try {
-          await ctx.finish(async (tx) => {
-            for (const p of prepared.values()) await commitRewrite(tx, p);
-            // Same database, same transaction: bulk data and individual records go together.
-            await deps.records.deleteUsers(datasetArns, records.found, tx);
-            await setJobState(tx, DATA_DELETION_JOB_STATUSES, job.arn, deps.now(), 'COMPLETED', { numDeleted, progress: undefined });
-          });
-          phase('done', { users, numDeleted });
-          break;
-        } catch (e) {
-          if (!(e instanceof GenerationChanged)) throw e;
-          if (attempt >= MAX_COMMIT_TRIES)
-            throw new JobFailure(
-              `The bulk data of ${e.datasetArn} kept changing (imports committed) while the job ran; ${MAX_COMMIT_TRIES} attempts to commit failed. Nothing was deleted; run the job again once the imports are done.`,
-            );
-          phase('retrying', { dataset: e.datasetArn, attempt });
-          const stale = prepared.get(e.datasetArn);
-          await deps.parts.delete(keysOf(stale?.written)).catch(() => {});
-          await prepareOne(e.datasetArn);
+        for (let attempt = 1; ; attempt++) {
+          const numDeleted = await countDistinctUsers([...[...prepared.values()].map((p) => p.foundPath), records.foundPath], engine);
+          try {
+            await ctx.finish(async (tx) => {
+              for (const p of prepared.values()) await commitRewrite(tx, p);
+              // Same database, same transaction: bulk data and individual records go together.
+              await deps.records.deleteUsers(datasetArns, records.found, tx);
+              await setJobState(tx, DATA_DELETION_JOB_STATUSES, job.arn, deps.now(), 'COMPLETED', { numDeleted, progress: undefined });
+            });
+            phase('done', { users, numDeleted });
+            break;
+          } catch (e) {
+            if (!(e instanceof GenerationChanged)) throw e;
+            if (attempt >= MAX_COMMIT_TRIES)
+              throw new JobFailure(
+                `The bulk data of ${e.datasetArn} kept changing (imports committed) while the job ran; ${MAX_COMMIT_TRIES} attempts to commit failed. Nothing was deleted; run the job again once the imports are done.`,
+              );
+            phase('retrying', { dataset: e.datasetArn, attempt });
+            const stale = prepared.get(e.datasetArn);
+            await deps.parts.delete(keysOf(stale?.written)).catch(() => {});
+            await prepareOne(e.datasetArn);
+          }
         }
+        const committed = new Set(keysOf([...prepared.values()].flatMap((p) => p.parts)));
+        const garbage = [...prepared.values()].flatMap((p) => p.replaced).filter((p) => !committed.has(p.key));
+        await deps.parts
+          .delete(keysOf(garbage))
+          .catch((e: unknown) => deps.log({ level: 'warn', msg: 'could not delete replaced parts', error: String(e) }));
+        written.length = 0;
+      } finally {
+        // Parts written for a commit that did not happen are garbage.
+        if (written.length > 0) await deps.parts.delete(keysOf(written)).catch(() => {});
       }
-      const committed = new Set(keysOf([...prepared.values()].flatMap((p) => p.parts)));
-      const garbage = [...prepared.values()].flatMap((p) => p.replaced).filter((p) => !committed.has(p.key));
-      await deps.parts
-        .delete(keysOf(garbage))
-        .catch((e: unknown) => deps.log({ level: 'warn', msg: 'could not delete replaced parts', error: String(e) }));
-      written.length = 0;
-    } finally {
-      // Parts written for a commit that did not happen are garbage.
-      if (written.length > 0) await deps.parts.delete(keysOf(written)).catch(() => {});
-      rmSync(workDir, { recursive: true, force: true });
-    }
+    });
   }
 
   /** In the commit transaction: switch one dataset to its new generation if it is still the one the job read. */

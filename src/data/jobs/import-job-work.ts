@@ -3,10 +3,10 @@
 // to the new generation of parts in the same transaction that marks the job ACTIVE. Until that
 // commit the dataset's data is untouched, so a failure or a crash at any point leaves the old data
 // as it was, and a re-run after a crash starts from scratch with a fresh part.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog, QueuedJob, ResourceRecord } from '../../catalog/catalog.ts';
 import { JobFailure } from '../../jobs/job-failure.ts';
+import { withWorkDir } from '../../jobs/work-dir.ts';
 import { jobLogFields, type JobContext, type JobKind } from '../../jobs/job-runner.ts';
 import type { Config } from '../../config/config.ts';
 import type { ObjectStore } from '../../object-store/object-store.ts';
@@ -53,9 +53,7 @@ export function importJobKind(deps: WorkerDeps): JobKind {
     const datasetBody = dataset.body as unknown as DatasetBody;
     const schema = parsedSchemaOf(await load(datasetBody.schemaArn));
 
-    mkdirSync(join(deps.config.dataDir, 'work'), { recursive: true });
-    const workDir = mkdtempSync(join(deps.config.dataDir, 'work', `${record.name}-`));
-    try {
+    await withWorkDir(deps.config.dataDir, record.name, async (workDir) => {
       let objects;
       try {
         objects = await resolveDataLocation(body.dataSource.dataLocation, deps.objects, deps.config.httpAllowHosts);
@@ -129,9 +127,7 @@ export function importJobKind(deps: WorkerDeps): JobKind {
       await deps.parts
         .delete(garbage.map((p) => p.key))
         .catch((e: unknown) => deps.log({ level: 'warn', msg: 'could not delete replaced parts', error: String(e) }));
-    } finally {
-      rmSync(workDir, { recursive: true, force: true });
-    }
+    });
   }
 
   const kind: JobKind = {

@@ -5,10 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FieldType, ParsedSchema, SchemaField } from '../../../src/data/schema/schema-model.ts';
 import type { CsvSource, EngineOptions } from '../../../src/data/engine/index.ts';
-import { csv, INTERACTIONS_HEADER_WITH_VALUE, interactionRowsWithValue } from '../../testkit/rows.ts';
-
-/** @deprecated Old names, for files that still import them from here: take csv, INTERACTIONS_HEADER_WITH_VALUE and interactionRowsWithValue from test/testkit/rows.ts. */
-export { csv, INTERACTIONS_HEADER_WITH_VALUE as INTERACTIONS_HEADER, interactionRowsWithValue as interactionLines };
 
 export function field(name: string, type: FieldType, o: Partial<SchemaField> = {}): SchemaField {
   return { name, type, nullable: false, categorical: false, textual: false, ...o };

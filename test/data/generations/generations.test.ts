@@ -14,7 +14,8 @@ import {
   type CsvSource,
 } from '../../../src/data/engine/index.ts';
 import type { ParsedSchema } from '../../../src/data/schema/schema-model.ts';
-import { csv, field, INTERACTIONS_HEADER, interactionLines, interactionsSchema, itemsSchema, query, tempDir } from '../engine/helpers.ts';
+import { field, interactionsSchema, itemsSchema, query, tempDir } from '../engine/helpers.ts';
+import { csv, INTERACTIONS_HEADER_WITH_VALUE, interactionRowsWithValue } from '../../testkit/rows.ts';
 
 const t = tempDir('gen');
 after(() => t.remove());
@@ -60,12 +61,15 @@ test('items: INCREMENTAL replaces same IDs, the last row of a part wins, FULL re
 });
 
 test('interactions: exact duplicates are kept once, within and across parts', async () => {
-  const lines = interactionLines(1000);
-  const p1 = await part(interactionsSchema, [t.write('int1.csv', csv(INTERACTIONS_HEADER, [...lines, ...lines.slice(0, 10)]))]);
+  const lines = interactionRowsWithValue(1000);
+  const p1 = await part(interactionsSchema, [t.write('int1.csv', csv(INTERACTIONS_HEADER_WITH_VALUE, [...lines, ...lines.slice(0, 10)]))]);
   // 1,000 new events plus 300 already present; a duplicate with one property changed is new.
   const changed = lines[0].replace('u0,', 'u0b,');
   const p2 = await part(interactionsSchema, [
-    t.write('int2.csv', csv(INTERACTIONS_HEADER, [...interactionLines(999, { start: 5000 }), changed, ...lines.slice(0, 300)])),
+    t.write(
+      'int2.csv',
+      csv(INTERACTIONS_HEADER_WITH_VALUE, [...interactionRowsWithValue(999, { start: 5000 }), changed, ...lines.slice(0, 300)]),
+    ),
   ]);
   const rows = await query(t.engine, `SELECT count(*) AS n FROM (${datasetViewSql(interactionsSchema, [p1, p2])})`);
   assert.equal(rows[0].n, '2000');
@@ -77,10 +81,10 @@ test('interactions: exact duplicates are kept once, within and across parts', as
 });
 
 test('INCREMENTAL interactions with fewer than 1,000 new records fail (rule 55)', async () => {
-  const lines = interactionLines(1500);
-  const p1 = await part(interactionsSchema, [t.write('old.csv', csv(INTERACTIONS_HEADER, lines))]);
+  const lines = interactionRowsWithValue(1500);
+  const p1 = await part(interactionsSchema, [t.write('old.csv', csv(INTERACTIONS_HEADER_WITH_VALUE, lines))]);
   const p2 = await part(interactionsSchema, [
-    t.write('new.csv', csv(INTERACTIONS_HEADER, [...lines.slice(0, 700), ...interactionLines(999, { start: 9000 })])),
+    t.write('new.csv', csv(INTERACTIONS_HEADER_WITH_VALUE, [...lines.slice(0, 700), ...interactionRowsWithValue(999, { start: 9000 })])),
   ]);
   const reason = await countNewRecords({ schema: interactionsSchema, parts: [p1], incoming: p2, engine: t.engine });
   assert.equal(
@@ -171,20 +175,23 @@ test('export -> re-import round trip keeps every value of every row', async () =
 test('interactions export of an empty generation is a header only', async () => {
   const out = t.path('empty-export.csv');
   assert.deepEqual(await exportToCsv({ schema: interactionsSchema, parts: [], outputPath: out, engine: t.engine }), { rows: 0 });
-  assert.equal(readFileSync(out, 'utf8'), INTERACTIONS_HEADER + '\n');
+  assert.equal(readFileSync(out, 'utf8'), INTERACTIONS_HEADER_WITH_VALUE + '\n');
 });
 
 test('INCREMENTAL: the distinct event types of the whole dataset stay within the column rule', async () => {
   // Schema with EVENT_TYPE and EVENT_VALUE and no custom column: at most 10 - 2 = 8 event types.
   const base = await part(interactionsSchema, [
-    t.write('types1.csv', csv(INTERACTIONS_HEADER, interactionLines(1000, { types: ['t1', 't2', 't3', 't4', 't5'] }))),
+    t.write('types1.csv', csv(INTERACTIONS_HEADER_WITH_VALUE, interactionRowsWithValue(1000, { types: ['t1', 't2', 't3', 't4', 't5'] }))),
   ]);
   const fits = await part(interactionsSchema, [
-    t.write('types2.csv', csv(INTERACTIONS_HEADER, interactionLines(1000, { start: 5000, types: ['t4', 't5', 't6'] }))),
+    t.write('types2.csv', csv(INTERACTIONS_HEADER_WITH_VALUE, interactionRowsWithValue(1000, { start: 5000, types: ['t4', 't5', 't6'] }))),
   ]);
   assert.equal(await eventTypesAfterIncrement({ schema: interactionsSchema, parts: [base], incoming: fits, engine: t.engine }), null);
   const over = await part(interactionsSchema, [
-    t.write('types3.csv', csv(INTERACTIONS_HEADER, interactionLines(1000, { start: 9000, types: ['t5', 't6', 't7', 't8', 't9'] }))),
+    t.write(
+      'types3.csv',
+      csv(INTERACTIONS_HEADER_WITH_VALUE, interactionRowsWithValue(1000, { start: 9000, types: ['t5', 't6', 't7', 't8', 't9'] })),
+    ),
   ]);
   const reason = await eventTypesAfterIncrement({ schema: interactionsSchema, parts: [base], incoming: over, engine: t.engine });
   assert.ok(reason?.includes('would hold 9 distinct event types, but its schema allows at most 8'), reason ?? 'no reason');
