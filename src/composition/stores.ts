@@ -20,17 +20,22 @@ export interface Stores {
   parts: PartStore;
 }
 
-/** The object store s3:// locations name, for a client of the service that places files where it reads them (CLI import). */
+/**
+ * The object store s3:// locations name, for a client of the service that places files where it
+ * reads them (CLI import): it may create the bucket it places them in.
+ */
 export function openDataLocations(kind: Config['objectStore'], dataDir: string, env: NodeJS.ProcessEnv): ObjectStore {
-  return openObjectStore(kind, dataDir, env);
+  return openObjectStore(kind, dataDir, env, { createBuckets: true });
 }
 
 export async function openStores(config: Config, env: NodeJS.ProcessEnv): Promise<Stores> {
   const catalog = await openCatalog(config.databaseUrl, config.dataDir);
+  // The callers' buckets are theirs: a job writing to one that is gone fails (as on AWS); the
+  // service's own storage bucket is made on first write.
   const objects = openObjectStore(config.objectStore, config.dataDir, env);
   const areas =
     config.objectStore === 's3'
-      ? storageAreas(objects, config.storageBucket)
+      ? storageAreas(openObjectStore('s3', config.dataDir, env, { createBuckets: true }), config.storageBucket)
       : storageAreas(new LocalDirStore(join(config.dataDir, 'storage')), 'parts');
   return { catalog, objects, areas, parts: new PartStore(areas.datasetParts, join(config.dataDir, 'cache')) };
 }

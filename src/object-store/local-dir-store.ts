@@ -25,7 +25,14 @@ export class LocalDirStore implements ObjectStore {
   readonly kind = 'local';
   readonly root: string;
 
-  constructor(root: string) {
+  /**
+   * createBuckets: a write to a missing bucket makes it (the service's own storage), or fails with
+   * ObjectStoreError('no-bucket') as S3 does (the callers' buckets: s3:// locations).
+   */
+  constructor(
+    root: string,
+    private readonly options: { createBuckets?: boolean } = {},
+  ) {
     this.root = resolve(root);
   }
 
@@ -219,8 +226,9 @@ export class LocalDirStore implements ObjectStore {
     const dir = dirname(target);
     // Temp name without the target's name, so a long key's name cannot exceed NAME_MAX.
     const tmp = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    if (this.options.createBuckets === false) await this.bucketDir(bucket);
     try {
-      await mkdir(dir, { recursive: true }); // creates the bucket too
+      await mkdir(dir, { recursive: true }); // creates the bucket too, where allowed
       await fill(tmp);
       await rename(tmp, target);
     } catch (err) {

@@ -5,9 +5,16 @@ import { LocalDirStore } from './local-dir-store.ts';
 import type { ObjectStore } from './object-store.ts';
 import { S3Store } from './s3-store.ts';
 
-export function openObjectStore(kind: 'local' | 's3', dataDir: string, env: NodeJS.ProcessEnv = process.env): ObjectStore {
-  if (kind === 'local') return new LocalDirStore(join(dataDir, 'buckets'));
-  return new S3Store({ client: new S3Client(s3ClientConfig(env)) });
+/** The store that s3:// data locations name. A write never creates a bucket unless `createBuckets` (the CLI placing its files). */
+export function openObjectStore(
+  kind: 'local' | 's3',
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  o: { createBuckets?: boolean } = {},
+): ObjectStore {
+  const createBuckets = o.createBuckets ?? false;
+  if (kind === 'local') return new LocalDirStore(join(dataDir, 'buckets'), { createBuckets });
+  return new S3Store({ client: new S3Client(s3ClientConfig(env)), createBuckets });
 }
 
 /**

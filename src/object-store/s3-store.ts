@@ -27,6 +27,11 @@ export interface S3StoreOptions {
   client?: S3Client;
   /** Only used when no client is given. */
   forcePathStyle?: boolean;
+  /**
+   * A write to a missing bucket creates it (default: the service's own storage bucket), or, when
+   * false, fails with ObjectStoreError('no-bucket') (the callers' buckets: s3:// locations).
+   */
+  createBuckets?: boolean;
   /** Files larger than this are uploaded in parts. Default 5 GiB, PutObject's limit. */
   multipartThreshold?: number;
   /** Part size for multipart uploads; raised when a file would need more than 10,000 parts. Default 64 MiB. */
@@ -114,7 +119,10 @@ export class S3Store implements ObjectStore {
   /** Buckets seen to exist, so that puts check (or create) each bucket once, not every time. */
   private readonly knownBuckets = new Set<string>();
 
+  private readonly createBuckets: boolean;
+
   constructor(options: S3StoreOptions = {}) {
+    this.createBuckets = options.createBuckets ?? true;
     this.client = options.client ?? new S3Client(options.forcePathStyle === undefined ? {} : { forcePathStyle: options.forcePathStyle });
     this.multipartThreshold = options.multipartThreshold ?? 5 * GiB;
     this.partSize = Math.max(options.partSize ?? 64 * MiB, 5 * MiB); // S3's minimum for all but the last part
@@ -259,13 +267,17 @@ export class S3Store implements ObjectStore {
    */
   private async put(bucket: string, key: string, op: string, upload: () => Promise<void>): Promise<void> {
     if (!this.knownBuckets.has(bucket)) {
-      if (!(await this.bucketExists(bucket))) await this.createBucket(bucket);
+      if (!(await this.bucketExists(bucket))) {
+        if (!this.createBuckets)
+          throw new ObjectStoreError('no-bucket', `S3 bucket "${bucket}" does not exist (${op} ${where(bucket, key)})`);
+        await this.createBucket(bucket);
+      }
       this.knownBuckets.add(bucket);
     }
     try {
       await upload();
     } catch (err) {
-      if (errorName(err) !== 'NoSuchBucket') throw mapS3Error(err, op, bucket, key);
+      if (errorName(err) !== 'NoSuchBucket' || !this.createBuckets) throw mapS3Error(err, op, bucket, key);
       // Deleted since we last looked: create it again, once.
       this.knownBuckets.delete(bucket);
       await this.createBucket(bucket);

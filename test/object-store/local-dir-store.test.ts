@@ -1,3 +1,4 @@
+import { ObjectStoreError } from '../../src/object-store/object-store.ts';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ runObjectStoreConformance('local-dir', async () => {
   const root = freshRoot();
   return {
     store: new LocalDirStore(root),
+    strictStore: new LocalDirStore(root, { createBuckets: false }),
     async seed(bucket, key, body) {
       const path = join(root, bucket, key);
       mkdirSync(dirname(path), { recursive: true });
@@ -127,11 +129,12 @@ describe('local-dir object store specifics', () => {
     await assert.rejects(store.list('notabucket', '', { recursive: false }), reason('no-bucket'));
   });
 
-  it('openObjectStore("local") keeps buckets under <dataDir>/buckets', async () => {
+  it('openObjectStore("local") keeps buckets under <dataDir>/buckets, creating one only when told to', async () => {
     const dataDir = freshRoot();
     const store = openObjectStore('local', dataDir, {});
     assert.equal(store.kind, 'local');
-    await store.putBytes('bkt', 'k/v.txt', 'v');
+    await assert.rejects(store.putBytes('bkt', 'k/v.txt', 'v'), (e: unknown) => e instanceof ObjectStoreError && e.reason === 'no-bucket');
+    await openObjectStore('local', dataDir, {}, { createBuckets: true }).putBytes('bkt', 'k/v.txt', 'v');
     assert.deepEqual(tree(join(dataDir, 'buckets')), ['bkt/', 'bkt/k/', 'bkt/k/v.txt']);
     assert.equal(store.localPath?.('bkt', 'k/v.txt'), join(dataDir, 'buckets', 'bkt', 'k', 'v.txt'));
   });

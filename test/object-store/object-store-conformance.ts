@@ -11,7 +11,10 @@ import { after, before, describe, it } from 'node:test';
 import { ObjectStoreError, type ObjectInfo, type ObjectStore } from '../../src/object-store/object-store.ts';
 
 export interface ObjectStoreFixture {
+  /** A store that creates missing buckets on write (the service's own storage). */
   store: ObjectStore;
+  /** The same backing store, opened with createBuckets: false (the callers' s3:// locations). */
+  strictStore: ObjectStore;
   seed(bucket: string, key: string, body: Buffer | string): Promise<void>;
   cleanup(): Promise<void>;
 }
@@ -242,6 +245,17 @@ export function runObjectStoreConformance(name: string, make: () => Promise<Obje
       assert.deepEqual(await store.list(a, '', { recursive: true }), [{ key: 'deep/folder/x.csv', size: 9 }]);
       assert.deepEqual(await store.list(b, '', { recursive: false }), [{ key: 'y.csv', size: 10 }]);
       assert.equal((await readAll(await store.read(b, 'y.csv'))).toString(), 'bytes body');
+    });
+
+    it('with createBuckets false, a put to a missing bucket is no-bucket and creates nothing', async () => {
+      const a = freshBucket();
+      await assert.rejects(f.strictStore.putFile(a, 'x.csv', localFile('file body')), reason('no-bucket', [a]));
+      await assert.rejects(f.strictStore.putBytes(a, 'y.csv', 'bytes body'), reason('no-bucket', [a]));
+      await assert.rejects(store.list(a, '', { recursive: true }), reason('no-bucket'));
+      // An existing bucket takes writes as usual.
+      await f.strictStore.putBytes(treeBucket, 'strict/y.csv', 'bytes body');
+      assert.equal((await readAll(await store.read(treeBucket, 'strict/y.csv'))).toString(), 'bytes body');
+      await store.delete(treeBucket, ['strict/y.csv']);
     });
 
     it('delete removes the named objects, ignores missing ones, and leaves the rest', async () => {

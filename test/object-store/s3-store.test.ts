@@ -1,4 +1,5 @@
 // The S3 store against a real S3 peer (moto_server, started per file). moto missing is a failure.
+import { ObjectStoreError } from '../../src/object-store/object-store.ts';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -101,7 +102,12 @@ async function sha256(stream: Readable): Promise<{ digest: string; chunks: numbe
 
 runObjectStoreConformance('s3 (moto)', async () => {
   const client = makeClient();
-  return { store: new S3Store({ client }), seed, cleanup: async () => client.destroy() };
+  return {
+    store: new S3Store({ client }),
+    strictStore: new S3Store({ client, createBuckets: false }),
+    seed,
+    cleanup: async () => client.destroy(),
+  };
 });
 
 describe('S3 object store specifics', () => {
@@ -281,7 +287,11 @@ describe('S3 object store specifics', () => {
     assert.equal(store.kind, 's3');
     assert.equal(store.client.config.forcePathStyle, true);
     const bucket = freshBucket();
-    await store.putBytes(bucket, 'via-env.txt', 'hello');
+    await assert.rejects(
+      store.putBytes(bucket, 'via-env.txt', 'hello'),
+      (e: unknown) => e instanceof ObjectStoreError && e.reason === 'no-bucket',
+    );
+    await (openObjectStore('s3', dir, moto.env, { createBuckets: true }) as S3Store).putBytes(bucket, 'via-env.txt', 'hello');
     const got = await raw.send(new GetObjectCommand({ Bucket: bucket, Key: 'via-env.txt' }));
     assert.equal(await got.Body?.transformToString(), 'hello', 'the object is in the moto this test started');
     store.client.destroy();
