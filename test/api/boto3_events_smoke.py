@@ -45,6 +45,21 @@ wait_active(lambda: control.describe_event_tracker(eventTrackerArn=tracker["even
 r = events.put_events(trackingId=tracker["trackingId"], userId="u1", sessionId="s1",
                       eventList=[{"eventType": "click", "itemId": "i1", "sentAt": time.time()}])
 assert r["ResponseMetadata"]["HTTPStatusCode"] == 200, r
+# The getting-started notebook 2's cell, as written: the item only in properties.
+session_dict = {}
+def send_movie_click(USER_ID, ITEM_ID, EVENT_TYPE):
+    if USER_ID not in session_dict:
+        session_dict[USER_ID] = str(uuid.uuid1())
+    session_ID = session_dict[USER_ID]
+    event = {"itemId": str(ITEM_ID)}
+    event_json = json.dumps(event)
+    events.put_events(
+        trackingId=tracker["trackingId"],
+        userId=str(USER_ID),
+        sessionId=session_ID,
+        eventList=[{"sentAt": int(time.time()), "eventType": str(EVENT_TYPE), "properties": event_json}],
+    )
+send_movie_click(USER_ID="7", ITEM_ID="270", EVENT_TYPE="Watch")
 r = events.put_users(datasetArn=ds, users=[{"userId": "u1", "properties": json.dumps({"age": 30})}])
 assert r["ResponseMetadata"]["HTTPStatusCode"] == 200, r
 

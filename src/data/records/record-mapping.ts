@@ -1,7 +1,8 @@
 // From an API record (an event, item, user, action or action interaction) to the raw cells of a
 // dataset row (rules.md rule 78): dedicated members fill their columns (itemId -> ITEM_ID,
 // sentAt -> TIMESTAMP, ...) and `properties`, a JSON string, fills the other columns by the
-// camelCase form of their names (CREATION_TIMESTAMP -> creationTimestamp, GENRES -> genres).
+// camelCase form of their names (CREATION_TIMESTAMP -> creationTimestamp, GENRES -> genres), and
+// may also hold a column that has a member (itemId), as long as it does not contradict the member.
 // Values become the text a CSV cell would hold, so the bulk cell rules then judge them alike.
 import { createHash } from 'node:crypto';
 import { invalidInput } from '../../protocol/service-error.ts';
@@ -50,14 +51,22 @@ export function cellsOf(schema: ParsedSchema, fixed: Fixed, properties: string |
   for (const [key, value] of Object.entries(parsed)) {
     const field = byKey.get(key);
     if (!field) {
-      const allowed = schema.fields.filter((f) => !(f.name in fixed)).map((f) => camelCase(f.name));
+      const allowed = schema.fields.map((f) => camelCase(f.name));
       throw invalidInput(
         `${where}: properties has the key '${key}', which is not a field of the dataset's schema in camelCase (expected keys: ${allowed.join(', ') || 'none'}).`,
       );
     }
-    if (field in fixed)
-      throw invalidInput(`${where}: '${key}' cannot be given in properties; ${field} comes from the record's own member.`);
-    cells[field] = cellText(value, where, key);
+    const text = cellText(value, where, key);
+    // A column with a member of its own may come in properties too, as AWS's own samples send an
+    // event's itemId (the API had no itemId member at first): used when the member is absent,
+    // refused only when both are given and differ.
+    const given = fixed[field];
+    if (given !== undefined && text !== String(given)) {
+      throw invalidInput(
+        `${where}: properties gives '${key}' as ${JSON.stringify(text)}, but the record's own member gives ${field} as ${JSON.stringify(String(given))}; give it once, or the same value.`,
+      );
+    }
+    if (given === undefined) cells[field] = text;
   }
   return cells;
 }
