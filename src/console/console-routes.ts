@@ -35,7 +35,7 @@ import { kindDefinition, type ResourceKindDefinition } from '../resources/shared
 import { parsedSchemaOf, SCHEMA_KIND } from '../resources/schemas/schema-record.ts';
 import { defaultAssetsDir, SECURITY_HEADERS, serveAsset } from './console-assets.ts';
 import type { DatasetDetail, DatasetSummary, GroupDetail, GroupSummary, ImportJobDetail, JobSummary, WhoAmI } from './console-api-types.ts';
-import { ConsoleError, ConsoleSessions, isRegion, type ConsoleCaller } from './console-session.ts';
+import { ConsoleError, ConsoleSessions, isRegion, SignInLimiter, type ConsoleCaller } from './console-session.ts';
 import { DatasetInsightsEngine, type DatasetData } from './dataset-insights.ts';
 import { failureLines } from './failure-lines.ts';
 
@@ -82,6 +82,7 @@ function jobSummary(r: ResourceRecord): JobSummary {
 
 export function consoleRoute(deps: ConsoleDeps): Route {
   const sessions = new ConsoleSessions(deps.config, deps.secret, deps.now);
+  const limiter = new SignInLimiter(deps.now);
   const insights = new DatasetInsightsEngine(deps.config, deps.reader, deps.now);
   const individualCount = (datasetArn: string) => deps.records?.count(datasetArn) ?? Promise.resolve(0);
   const assets = deps.assetsDir ?? defaultAssetsDir();
@@ -232,8 +233,20 @@ export function consoleRoute(deps: ConsoleDeps): Route {
     if (typeof input.accessKeyId !== 'string' || typeof input.secretAccessKey !== 'string')
       throw new ConsoleError(400, 'accessKeyId and secretAccessKey are required.');
     const secure = call.headers['x-forwarded-proto'] === 'https';
+    const wait = limiter.waitMs(input.accessKeyId);
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      return json(
+        429,
+        { error: 'TooManyRequests', message: `Too many wrong secrets for this access key: try again in ${seconds} s.` },
+        { 'retry-after': String(seconds) },
+      );
+    }
     const signedIn = sessions.signIn(input.accessKeyId, input.secretAccessKey, region, secure);
-    if (!signedIn) throw new ConsoleError(401, 'The access key id or the secret access key is wrong.');
+    if (!signedIn) {
+      limiter.failed(input.accessKeyId);
+      throw new ConsoleError(401, 'The access key id or the secret access key is wrong.');
+    }
     const who: WhoAmI = { mode: 'credentials', ...signedIn.caller };
     return json(200, who, { 'set-cookie': signedIn.cookie });
   }

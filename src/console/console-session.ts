@@ -36,6 +36,42 @@ export class ConsoleError extends Error {
 
 const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
+/** Wrong secrets for one access key id within the window before sign-in waits (brute force). */
+export const SIGN_IN_MAX_FAILURES = 5;
+export const SIGN_IN_WINDOW_MS = 60_000;
+
+/**
+ * Failed sign-ins per access key id: after SIGN_IN_MAX_FAILURES within SIGN_IN_WINDOW_MS, every
+ * attempt for that key, right or wrong, waits until the oldest of them leaves the window. Per key
+ * (not per address) so that spreading guesses over addresses gains nothing; memory is bounded by
+ * dropping keys whose failures all left the window.
+ */
+export class SignInLimiter {
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  private recent(accessKeyId: string): number[] {
+    const since = this.now() - SIGN_IN_WINDOW_MS;
+    const kept = (this.failures.get(accessKeyId) ?? []).filter((t) => t > since);
+    if (kept.length > 0) this.failures.set(accessKeyId, kept);
+    else this.failures.delete(accessKeyId);
+    return kept;
+  }
+
+  /** Milliseconds the key must wait before its next attempt; 0 when it may try now. */
+  waitMs(accessKeyId: string): number {
+    const recent = this.recent(accessKeyId);
+    if (recent.length < SIGN_IN_MAX_FAILURES) return 0;
+    return recent[recent.length - SIGN_IN_MAX_FAILURES] + SIGN_IN_WINDOW_MS - this.now();
+  }
+
+  failed(accessKeyId: string): void {
+    this.failures.set(accessKeyId, [...this.recent(accessKeyId), this.now()]);
+    if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value!);
+  }
+}
+
 export class ConsoleSessions {
   private readonly key: Buffer;
 

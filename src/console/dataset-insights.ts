@@ -67,6 +67,8 @@ export class DatasetInsightsEngine {
     private readonly now: () => number = Date.now,
   ) {
     this.workDir = join(config.dataDir, 'work', 'console');
+    // Record parts a previous process wrote before it crashed or was killed: nothing reads them.
+    rmSync(this.workDir, { recursive: true, force: true });
   }
 
   private merges(d: DatasetData): boolean {

@@ -6,10 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import type { WhoAmI } from '../../src/console/console-api-types.ts';
-import { ConsoleSessions } from '../../src/console/console-session.ts';
+import { ConsoleSessions, SIGN_IN_MAX_FAILURES } from '../../src/console/console-session.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import type { IncomingCall } from '../../src/protocol/http-server.ts';
 import { startTestService, type TestService } from '../testkit/service-harness.ts';
+import { testClock } from '../testkit/test-clock.ts';
 
 const KEY = 'AKIDCONSOLE';
 const SECRET = 'console-secret';
@@ -117,5 +118,37 @@ describe('console sessions', () => {
     assert.throws(() => otherService.caller(call(cookie), new URLSearchParams()), /Sign in/);
     const removed = new ConsoleSessions(loadConfig({ OPENPERSONALIZE_CREDENTIALS: 'AKIDELSE:x' }), 'service-secret', () => now);
     assert.throws(() => removed.caller(call(cookie), new URLSearchParams()), /Sign in/);
+  });
+});
+
+describe('console sign-in rate limit', () => {
+  const clock = testClock();
+  let svc: TestService;
+  const signIn = (accessKeyId: string, secretAccessKey: string) =>
+    fetch(`${svc.endpoint}/console/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accessKeyId, secretAccessKey }),
+    });
+  before(async () => {
+    svc = await startTestService({ OPENPERSONALIZE_CREDENTIALS: `${KEY}:${SECRET}:${ACCOUNT},AKIDOTHER:other-secret` }, { now: clock.now });
+  });
+  after(() => svc.close());
+
+  it('makes a key wait after five wrong secrets in a minute, right or wrong, and only that key', async () => {
+    for (let i = 0; i < SIGN_IN_MAX_FAILURES; i++) {
+      assert.equal((await signIn(KEY, `wrong-${i}`)).status, 401);
+      clock.advance(1000);
+    }
+    const blocked = await signIn(KEY, SECRET);
+    assert.equal(blocked.status, 429);
+    // The first failure was 5 s ago: it leaves the window in 55 s.
+    assert.equal(blocked.headers.get('retry-after'), '55');
+    assert.match(((await blocked.json()) as { message: string }).message, /Too many wrong secrets for this access key: try again in 55 s/);
+    assert.equal((await signIn('AKIDOTHER', 'other-secret')).status, 200, 'another key signs in');
+    clock.advance(54_000);
+    assert.equal((await signIn(KEY, SECRET)).status, 429);
+    clock.advance(1000);
+    assert.equal((await signIn(KEY, SECRET)).status, 200, 'the oldest failure left the window');
   });
 });
