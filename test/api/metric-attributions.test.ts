@@ -411,6 +411,31 @@ describe('metric attributions', () => {
     }
   });
 
+  it('fails an import that brings more than 100 distinct event attribution sources into a group with an attribution', async () => {
+    const { datasetGroupArn: groupArn, datasetArns } = await groupWithDatasets(client, { Interactions: interactionsWithSource });
+    const { metricAttributionArn } = await client.send(new CreateMetricAttributionCommand(request(groupArn, [clicks])));
+    await waitFor(async () => (await status(metricAttributionArn!)) === 'ACTIVE');
+    const header = 'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE,EVENT_ATTRIBUTION_SOURCE';
+    const rowsWith = (sources: number, from = 0) =>
+      Array.from(
+        { length: 1000 },
+        (_, i) => `u${(i + from) % 50},i${i % 60},${1_700_000_000 + i + from},click,,${i % 10 === 0 ? '' : `src-${Math.floor(i / 10) % sources}`}`,
+      );
+    // 100 sources (plus rows without one, SOURCE_NAME_UNDEFINED): at the limit.
+    assert.equal(
+      (await importJob(datasetArns.Interactions, 'sources/100.csv', csv(header, rowsWith(100)), 'FULL', false)).status,
+      'ACTIVE',
+    );
+    // One more, in an INCREMENTAL import: the dataset would hold 101.
+    const extra = rowsWith(100, 5000).map((r, i) => (i === 1 ? r.replace(/src-\d+$/, 'src-new') : r));
+    const more = await importJob(datasetArns.Interactions, 'sources/101.csv', csv(header, extra), 'INCREMENTAL', false);
+    assert.equal(more.status, 'CREATE FAILED');
+    assert.equal(
+      more.failureReason,
+      'With a metric attribution, at most 100 distinct event attribution sources (EVENT_ATTRIBUTION_SOURCE) can be imported, but the dataset would hold 101 (e.g. src-0, src-1, src-10, src-11, src-12).',
+    );
+  });
+
   it('reports only the rows of its own job, SOURCE_NAME_UNDEFINED without the source column', async () => {
     const { datasetGroupArn: groupArn, datasetArns } = await groupWithDatasets(client, { Interactions: minimalSchemas.interactions });
     await client.send(new CreateMetricAttributionCommand(request(groupArn, [clicks], `s3://${bucket.name}/own/`)));

@@ -53,6 +53,7 @@ export {
   datasetViewSql,
   countNewRecords,
   eventTypesAfterIncrement,
+  attributionSourcesAfterImport,
   newRecordCount,
   shouldCompact,
   compactParts,

@@ -118,6 +118,33 @@ export async function eventTypesAfterIncrement(o: {
   });
 }
 
+/** At most this many distinct event attribution sources may be imported (developer guide, "Recording events": "You can import at most 100 event attribution sources"). */
+export const MAX_ATTRIBUTION_SOURCES = 100;
+
+/**
+ * Why the Interactions data after this import would hold too many distinct EVENT_ATTRIBUTION_SOURCE
+ * values (empty ones are SOURCE_NAME_UNDEFINED, not a source), or null. `parts` is the generation
+ * the import adds to: [] for FULL.
+ */
+export async function attributionSourcesAfterImport(o: {
+  schema: ParsedSchema;
+  parts: string[];
+  incoming: string;
+  engine: EngineOptions;
+}): Promise<string | null> {
+  if (!o.schema.fields.some((f) => f.name === 'EVENT_ATTRIBUTION_SOURCE')) return null;
+  return withDuck(o.engine, async (c) => {
+    const files = [...o.parts, o.incoming].map(sqlString).join(', ');
+    const sources = `SELECT DISTINCT "EVENT_ATTRIBUTION_SOURCE" AS s FROM read_parquet([${files}], union_by_name = true) WHERE coalesce("EVENT_ATTRIBUTION_SOURCE", '') <> ''`;
+    const [r] = await rows(c, `SELECT count(*) AS n FROM (${sources})`);
+    const n = Number(r.n);
+    if (n <= MAX_ATTRIBUTION_SOURCES) return null;
+    const some = await rows(c, `SELECT s FROM (${sources}) ORDER BY s LIMIT 5`);
+    const where = o.parts.length > 0 ? 'the dataset would hold' : 'the import holds';
+    return `With a metric attribution, at most ${MAX_ATTRIBUTION_SOURCES} distinct event attribution sources (EVENT_ATTRIBUTION_SOURCE) can be imported, but ${where} ${n} (e.g. ${some.map((x) => String(x.s)).join(', ')}).`;
+  });
+}
+
 /** Writes the generation's current rows into one part (same content, fewer files). */
 export async function compactParts(o: {
   schema: ParsedSchema;

@@ -4,25 +4,31 @@
 // commit the dataset's data is untouched, so a failure or a crash at any point leaves the old data
 // as it was, and a re-run after a crash starts from scratch with a fresh part.
 import { join } from 'node:path';
-import type { Catalog, QueuedJob, ResourceRecord } from '../../catalog/catalog.ts';
+import type { QueuedJob, ResourceRecord } from '../../catalog/catalog.ts';
 import { JobFailure } from '../../jobs/job-failure.ts';
 import { withWorkDir } from '../../jobs/work-dir.ts';
 import { jobLogFields, type JobContext, type JobKind } from '../../jobs/job-runner.ts';
-import type { Config } from '../../config/config.ts';
-import type { ObjectStore } from '../../object-store/object-store.ts';
 import { setJobState } from '../../jobs/job-state.ts';
 import type { DatasetBody } from '../../resources/datasets/dataset-record.ts';
 import { IMPORT_JOB_KIND, IMPORT_JOB_STATUSES, type ImportJobBody } from '../../resources/import-jobs/import-job-record.ts';
 import { parsedSchemaOf } from '../../resources/schemas/schema-record.ts';
+import { attributionOfGroup } from '../../resources/metric-attributions/metric-attribution-record.ts';
 import { publishAttributionReport } from './attribution-report-work.ts';
 import { DataLocationError, resolveDataLocation } from '../sources/data-location.ts';
-import { compactParts, countNewRecords, eventTypesAfterIncrement, shouldCompact, validateToParquet } from '../engine/index.ts';
+import {
+  attributionSourcesAfterImport,
+  compactParts,
+  countNewRecords,
+  eventTypesAfterIncrement,
+  shouldCompact,
+  validateToParquet,
+} from '../engine/index.ts';
 import type { PartRef } from '../generations/part-store.ts';
 import { switchGeneration, type GenerationChange } from '../generations/generation-switch.ts';
 import { stageSources } from '../sources/staging.ts';
 import { engineOptions } from '../engine/engine-options.ts';
 import type { WorkerDeps } from './work-deps.ts';
-import { IngestError, type EngineOptions } from '../engine/types.ts';
+import { IngestError } from '../engine/types.ts';
 
 export function importJobKind(deps: WorkerDeps): JobKind {
   async function load(arn: string): Promise<ResourceRecord> {
@@ -78,11 +84,15 @@ export function importJobKind(deps: WorkerDeps): JobKind {
       ctx.signal.throwIfAborted();
 
       const existing = body.importMode === 'INCREMENTAL' ? (datasetBody.bulk?.parts ?? []) : [];
+      const parts = await deps.parts.localPaths(existing.map((p) => p.key));
       if (body.importMode === 'INCREMENTAL') {
-        const parts = await deps.parts.localPaths(existing.map((p) => p.key));
         const problem =
           (await countNewRecords({ schema, parts, incoming: output, engine })) ??
           (await eventTypesAfterIncrement({ schema, parts, incoming: output, engine }));
+        if (problem) throw new JobFailure(problem);
+      }
+      if (schema.datasetType === 'INTERACTIONS' && (await attributionOfGroup(deps.catalog, { ...dataset, arn: dataset.parentArn! }))) {
+        const problem = await attributionSourcesAfterImport({ schema, parts, incoming: output, engine });
         if (problem) throw new JobFailure(problem);
       }
       // Before the commit, so a report that cannot be published fails the job with the dataset untouched.
