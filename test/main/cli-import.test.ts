@@ -3,7 +3,7 @@
 // shows the offending lines of the local file, --infer-schema on a sample, and one-line errors.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -112,6 +112,32 @@ describe('openpersonalize import', () => {
       /^CREATE FAILED: 2 of 1200 rows are invalid\. First errors: s3:\/\/openpersonalize-imports\/cli-bad-ts-csv-\d+\/bad-ts\.csv line 2, column TIMESTAMP: 'yesterday' is not a whole number \(long\)/,
     );
     assert.deepEqual(rest, [`offending lines of ${bad}:`, '  2 | u1,i1,yesterday,click', '502 | u1,i1,2024-01-01T00:00:00Z,click']);
+  });
+
+  it('--json prints one object with the outcome; the placed copy is deleted after the job', async () => {
+    const good = file('good-json.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1100)));
+    const ok = await cli([good, '--dataset-group', group, '--type', 'Interactions', '--json', '--job-name', 'cli-json-ok', ...common]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    const outcome = JSON.parse(ok.stdout) as Record<string, unknown>;
+    assert.equal(outcome.status, 'ACTIVE');
+    assert.equal(outcome.jobName, 'cli-json-ok');
+    assert.equal(outcome.rows, 1100);
+    assert.equal(outcome.location, 's3://openpersonalize-imports/cli-json-ok/good-json.csv');
+    assert.match(String(outcome.datasetImportJobArn), /dataset-import-job\/cli-json-ok$/);
+    assert.equal(existsSync(join(svc.dataDir, 'buckets', 'openpersonalize-imports', 'cli-json-ok', 'good-json.csv')), false);
+
+    const c = badFile('bad-ts');
+    const bad = file('bad-json.csv', c.files[0][1]);
+    const failed = await cli([bad, '--dataset-group', group, '--type', 'Interactions', '--json', '--job-name', 'cli-json-bad', ...common]);
+    assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+    const f = JSON.parse(failed.stdout) as { status: string; failureReason: string; offendingLines: { line: number; text: string }[] };
+    assert.equal(f.status, 'CREATE FAILED');
+    assert.match(f.failureReason, /line 2, column TIMESTAMP: 'yesterday' is not a whole number/);
+    assert.deepEqual(f.offendingLines, [
+      { line: 2, text: 'u1,i1,yesterday,click' },
+      { line: 502, text: 'u1,i1,2024-01-01T00:00:00Z,click' },
+    ]);
+    assert.equal(existsSync(join(svc.dataDir, 'buckets', 'openpersonalize-imports', 'cli-json-bad', 'bad-json.csv')), false);
   });
 
   it('--infer-schema proposes a schema from the header and the data, prints it and imports with it', async () => {

@@ -17,6 +17,7 @@ import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { openDataLocations } from '../../composition/stores.ts';
+import { parseS3Url, type ObjectStore } from '../../object-store/object-store.ts';
 import { IMPORT_JOB_STATUSES } from '../../resources/import-jobs/import-job-record.ts';
 import { hasStatus, isFinal } from '../../resources/shared/status-table.ts';
 import { CliError, loadSchemaFile, mb, parseCommandArgs, parseDatasetType, parseDomain, ProgressLine, type Io } from './cli-common.ts';
@@ -43,6 +44,9 @@ Options:
   --data-dir DIR         with local: the service's data dir, default $OPENPERSONALIZE_DATA_DIR
                          or ./openpersonalize-data (FILE is copied to DIR/buckets/BUCKET/...)
   --bucket B             where FILE is placed; default openpersonalize-imports (local), required with s3
+  --json                 print one JSON object with the outcome instead of text (no progress line)
+
+The placed copy of a local FILE is deleted once the job has ended.
 
 Credentials: the AWS SDK's usual chain when AWS_ACCESS_KEY_ID or AWS_PROFILE is set, else test/test
 (accepted by a service without OPENPERSONALIZE_CREDENTIALS). Exit status: 0 ACTIVE, 1 failed, 2 usage.
@@ -61,6 +65,7 @@ const OPTIONS = {
   'object-store': { type: 'string' },
   'data-dir': { type: 'string' },
   bucket: { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -190,7 +195,9 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
   const endpoint = v.endpoint ?? io.env.OPENPERSONALIZE_ENDPOINT ?? 'http://127.0.0.1:4580';
   const region = v.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const log = (s: string) => io.err(`${s}\n`);
-  const progress = new ProgressLine(io);
+  // With --json the outcome is one object on stdout and nothing draws on the terminal.
+  const progress = new ProgressLine(v.json ? { ...io, tty: false } : io);
+  const objects = openDataLocations(storeKind, dataDir, io.env);
 
   // Read the schema before touching the service: a bad file fails fast with nothing created.
   const given = v.schema ? (await loadSchemaFile(v.schema, type, domain)).json : undefined;
@@ -232,68 +239,116 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
       .slice(0, 30)}-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
   let location = source;
   let rows: number | undefined;
-  if (!remote) {
+  let placed: { bucket: string; key: string } | undefined;
+  if (remote) size = await remoteSize(objects, source);
+  else {
     rows = await countRows(source, size, progress);
     const key = `${jobName}/${basename(source)}`;
     location = `s3://${bucket}/${key}`;
     if (storeKind === 'local') mkdirSync(join(dataDir, 'buckets', bucket!), { recursive: true });
     progress.update(`placing ${location}`, null, { bytes: size }, true);
-    await openDataLocations(storeKind, dataDir, io.env)
-      .putFile(bucket!, key, source)
-      .finally(() => progress.done());
+    await objects.putFile(bucket!, key, source).finally(() => progress.done());
+    placed = { bucket: bucket!, key };
+  }
+  try {
+    return await runJob();
+  } finally {
+    // The copy was only for the job to read; the job has ended (or never started).
+    if (placed)
+      await objects
+        .delete(placed.bucket, [placed.key])
+        .catch((e: Error) => log(`could not delete the placed copy ${location}: ${e.message}`));
   }
 
-  const started = Date.now();
-  const { datasetImportJobArn } = await personalize
-    .send(
-      new CreateDatasetImportJobCommand({
-        jobName,
-        datasetArn: target.datasetArn,
-        dataSource: { dataLocation: location },
-        importMode: v.incremental ? 'INCREMENTAL' : 'FULL',
-      }),
-    )
-    .catch((e: Error) => {
-      if (!remote && / does not exist/.test(e.message)) {
-        throw new Error(
-          `the service cannot see ${location}: ${e.message} Its data dir or object store differs: pass --data-dir, or --object-store s3 --bucket B`,
-        );
-      }
-      throw new Error(`CreateDatasetImportJob: ${e.name}: ${e.message}`);
-    });
-  log(`import job ${datasetImportJobArn} started`);
-  let job;
-  for (;;) {
-    job = (await personalize.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob!;
-    if (isFinal(IMPORT_JOB_STATUSES, job.status)) break;
-    const s = (Date.now() - started) / 1000;
-    const expected = size / NOMINAL_BYTES_PER_S;
-    progress.update('importing (est.)', size > 0 ? Math.min(0.99, s / Math.max(expected, 1)) : null, {
+  async function runJob(): Promise<number> {
+    const started = Date.now();
+    const { datasetImportJobArn } = await personalize
+      .send(
+        new CreateDatasetImportJobCommand({
+          jobName,
+          datasetArn: target.datasetArn,
+          dataSource: { dataLocation: location },
+          importMode: v.incremental ? 'INCREMENTAL' : 'FULL',
+        }),
+      )
+      .catch((e: Error) => {
+        if (!remote && / does not exist/.test(e.message)) {
+          throw new Error(
+            `the service cannot see ${location}: ${e.message} Its data dir or object store differs: pass --data-dir, or --object-store s3 --bucket B`,
+          );
+        }
+        throw new Error(`CreateDatasetImportJob: ${e.name}: ${e.message}`);
+      });
+    log(`import job ${datasetImportJobArn} started`);
+    let job;
+    for (;;) {
+      job = (await personalize.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob!;
+      if (isFinal(IMPORT_JOB_STATUSES, job.status)) break;
+      const s = (Date.now() - started) / 1000;
+      const expected = size / NOMINAL_BYTES_PER_S;
+      progress.update('importing (est.)', size > 0 ? Math.min(0.99, s / Math.max(expected, 1)) : null, {
+        rows,
+        bytes: size || undefined,
+        etaSeconds: size > 0 && s < expected ? expected - s : undefined,
+      });
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    progress.done();
+    const seconds = (Date.now() - started) / 1000;
+    const outcome = {
+      status: job.status,
+      jobName,
+      datasetImportJobArn,
+      datasetArn: target.datasetArn,
+      location,
       rows,
       bytes: size || undefined,
-      etaSeconds: size > 0 && s < expected ? expected - s : undefined,
-    });
-    await new Promise((r) => setTimeout(r, POLL_MS));
+      seconds,
+    };
+    if (v.json) {
+      const ok = hasStatus(IMPORT_JOB_STATUSES, job, 'ACTIVE');
+      const reason = job.failureReason;
+      const numbers = !ok && !remote && reason ? lineNumbers(reason) : [];
+      const lines = numbers.length > 0 ? await readLines(source, numbers) : new Map<number, string>();
+      const offendingLines = numbers.map((n) => ({ line: n, text: lines.get(n) ?? null }));
+      io.out(`${JSON.stringify(ok ? outcome : { ...outcome, failureReason: reason ?? 'no reason given', offendingLines })}\n`);
+      return ok ? 0 : 1;
+    }
+    if (hasStatus(IMPORT_JOB_STATUSES, job, 'ACTIVE')) {
+      const what =
+        rows === undefined ? location : `${rows.toLocaleString('en-US')} rows (${mb(size)}, ${mb(size / Math.max(seconds, 0.001))}/s)`;
+      io.out(`ACTIVE: imported ${what} into ${target.datasetArn} in ${seconds.toFixed(1)}s (job ${jobName})\n`);
+      return 0;
+    }
+    const reason = job.failureReason ?? 'no reason given';
+    io.out(`${job.status}: ${reason}\n`);
+    if (!remote) {
+      // The reason names the placed copy; its line numbers are the local file's.
+      const numbers = lineNumbers(reason);
+      if (numbers.length > 0) {
+        const lines = await readLines(source, numbers);
+        io.out(`offending lines of ${source}:\n`);
+        const w = String(Math.max(...numbers)).length;
+        for (const n of numbers) io.out(`${String(n).padStart(w)} | ${lines.has(n) ? cut(lines.get(n)!) : '(end of file)'}\n`);
+      }
+    }
+    return 1;
   }
-  progress.done();
-  const seconds = (Date.now() - started) / 1000;
-  if (hasStatus(IMPORT_JOB_STATUSES, job, 'ACTIVE')) {
-    const what =
-      rows === undefined ? location : `${rows.toLocaleString('en-US')} rows (${mb(size)}, ${mb(size / Math.max(seconds, 0.001))}/s)`;
-    io.out(`ACTIVE: imported ${what} into ${target.datasetArn} in ${seconds.toFixed(1)}s (job ${jobName})\n`);
+}
+
+/** The line numbers a failureReason names (the first SHOWN_LINES). */
+function lineNumbers(reason: string): number[] {
+  return [...new Set([...reason.matchAll(/\bline (\d+)\b/g)].map((m) => Number(m[1])))].slice(0, SHOWN_LINES);
+}
+
+/** Bytes at an s3:// location (an object, or the first level of a folder) as this CLI's store sees it; 0 when it cannot tell (no bar then). */
+async function remoteSize(objects: ObjectStore, location: string): Promise<number> {
+  const at = parseS3Url(location);
+  if (!at) return 0;
+  try {
+    if (at.key !== '' && !at.key.endsWith('/')) return (await objects.head(at.bucket, at.key))?.size ?? 0;
+    return (await objects.list(at.bucket, at.key, { recursive: false })).reduce((n, o) => n + (o.size ?? 0), 0);
+  } catch {
     return 0;
   }
-  const reason = job.failureReason ?? 'no reason given';
-  io.out(`${job.status}: ${reason}\n`);
-  if (!remote) {
-    // The reason names the placed copy; its line numbers are the local file's.
-    const numbers = [...new Set([...reason.matchAll(/\bline (\d+)\b/g)].map((m) => Number(m[1])))].slice(0, SHOWN_LINES);
-    if (numbers.length > 0) {
-      const lines = await readLines(source, numbers);
-      io.out(`offending lines of ${source}:\n`);
-      const w = String(Math.max(...numbers)).length;
-      for (const n of numbers) io.out(`${String(n).padStart(w)} | ${lines.has(n) ? cut(lines.get(n)!) : '(end of file)'}\n`);
-    }
-  }
-  return 1;
 }
