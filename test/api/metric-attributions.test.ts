@@ -419,7 +419,8 @@ describe('metric attributions', () => {
     const rowsWith = (sources: number, from = 0) =>
       Array.from(
         { length: 1000 },
-        (_, i) => `u${(i + from) % 50},i${i % 60},${1_700_000_000 + i + from},click,,${i % 10 === 0 ? '' : `src-${Math.floor(i / 10) % sources}`}`,
+        (_, i) =>
+          `u${(i + from) % 50},i${i % 60},${1_700_000_000 + i + from},click,,${i % 10 === 0 ? '' : `src-${Math.floor(i / 10) % sources}`}`,
       );
     // 100 sources (plus rows without one, SOURCE_NAME_UNDEFINED): at the limit.
     assert.equal(
