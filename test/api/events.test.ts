@@ -243,6 +243,27 @@ describe('event trackers and the personalize-events API', () => {
     );
     assert.equal(badPrice.name, 'InvalidInputException');
     assert.match(badPrice.message, /items\[1\] \(itemId 'i3'\), column PRICE: 'cheap' is not a decimal number \(float\)/);
+    // Values no cell may hold, in a record as in a CSV row: a NUL character, a reserved keyword.
+    const never = await errorOf(() =>
+      events.send(
+        new PutItemsCommand({
+          datasetArn: items.datasetArn,
+          items: [
+            { itemId: 'i3', properties: JSON.stringify({ genres: 'Drama\u0000' }) },
+            { itemId: 'i4', properties: JSON.stringify({ genres: 'Drama|CREATION_TIMESTAMP' }) },
+          ],
+        }),
+      ),
+    );
+    assert.equal(never.name, 'InvalidInputException');
+    assert.match(
+      never.message,
+      /^2 of 2 records are invalid: items\[1\] \(itemId 'i3'\), column GENRES: 'Drama\\x00' contains a NUL character/,
+    );
+    assert.match(
+      never.message,
+      /items\[2\] \(itemId 'i4'\), column GENRES: 'Drama\|CREATION_TIMESTAMP' holds the value 'CREATION_TIMESTAMP', which is a reserved keyword/,
+    );
     const idInProps = await errorOf(() =>
       events.send(new PutItemsCommand({ datasetArn: items.datasetArn, items: [{ itemId: 'i3', properties: '{"itemId":"i4"}' }] })),
     );

@@ -10,7 +10,14 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCommand, type Io } from '../../src/main/cli/cli-common.ts';
 import { validateCommand } from '../../src/main/cli/cli-validate.ts';
-import { assertReason, BAD_FILES, MISSING_COLUMN_FILE, MISSING_COLUMN_MESSAGE, TRICKY_ITEMS } from '../testkit/bad-file-corpus.ts';
+import {
+  assertReason,
+  BAD_FILES,
+  GOOD_FILES,
+  MISSING_COLUMN_FILE,
+  MISSING_COLUMN_MESSAGE,
+  TRICKY_ITEMS,
+} from '../testkit/bad-file-corpus.ts';
 import { csv, INTERACTIONS_HEADER_4, interactionRows4 } from '../testkit/rows.ts';
 import { minimalSchemas } from '../testkit/schemas.ts';
 
@@ -62,6 +69,20 @@ describe("validate: the import jobs' bad-file corpus, same verdicts", () => {
         if (e.column !== undefined) assert.equal(p.column, e.column);
       }
       if (e.rows) assert.deepEqual([report.badRows, report.rows], e.rows, 'bad rows and rows');
+    });
+  }
+
+  for (const g of GOOD_FILES) {
+    it(`good: ${g.id} would import, all its rows`, async () => {
+      const paths = g.files.map(([key, body]) => put(`good/${key}`, body));
+      const schema = put(`good/${g.id}.json`, g.schema.avro);
+      const r = await validate([...paths, '--schema', schema, '--type', g.datasetType, '--json']);
+      assert.equal(r.code, 0, `the import would succeed: ${r.out}${r.err}`);
+      const report = JSON.parse(r.out) as Report;
+      assert.deepEqual(
+        { ok: report.ok, rows: report.rows, badRows: report.badRows, items: report.distinct.items, problems: report.problems },
+        { ok: true, rows: g.rows, badRows: 0, items: g.rows, problems: [] },
+      );
     });
   }
 

@@ -3,8 +3,10 @@
 // and the engine's (test/data/engine/bad-files.test.ts), so all three judge the very same files by
 // the very same expectations. Files are named by keys relative to where a test puts them;
 // messages name files as each test shows them (`at(key)`: s3://bucket/key for the API and the
-// engine, the local path for the validator), so expectations are functions of `at`.
+// engine, the local path for the validator), so expectations are functions of `at`. GOOD_FILES are
+// files the three must accept, each with its own schema and the data an export then shows.
 import assert from 'node:assert/strict';
+import type { ParsedSchema } from '../../src/data/schema/schema-model.ts';
 import { csv, INTERACTIONS_HEADER_4, interactionRows4 } from './rows.ts';
 
 export interface Expect {
@@ -283,6 +285,155 @@ export const BAD_FILES: BadFileCase[] = [
       rule: 'Length cannot be more than 1000 characters for GENRES (this value has 1001)',
       rows: [1, 2],
     }),
+  },
+  {
+    // rule 39a: a NUL byte is no text, in any column.
+    id: 'nul-character',
+    dataset: 'interactions',
+    location: 'nul.csv',
+    failing: 'nul.csv',
+    files: [['nul.csv', patched({ 30: 'u1,i\u00001,1700000000,click', 31: 'u\u0000,i1,1700000000,click' })]],
+    expect: () => ({
+      line: 32,
+      column: 'ITEM_ID',
+      value: 'i\\x001',
+      rule: "'i\\x001' contains a NUL character (\\x00); values must be text without NUL characters",
+      rows: [2, 1200],
+      also: ["line 33, column USER_ID: 'u\\x00' contains a NUL character"],
+    }),
+  },
+  {
+    // rule 17: reserved keywords cannot be values, e.g. a header line pasted into the data.
+    id: 'reserved-keyword',
+    dataset: 'interactions',
+    location: 'keyword.csv',
+    failing: 'keyword.csv',
+    files: [['keyword.csv', patched({ 40: 'u1,i1,1700000000,EVENT_TYPE', 600: INTERACTIONS_HEADER_4 })]],
+    expect: () => ({
+      line: 42,
+      column: 'EVENT_TYPE',
+      value: 'EVENT_TYPE',
+      rule: "'EVENT_TYPE' is a reserved keyword; reserved keywords cannot be used as values",
+      rows: [2, 1200],
+      also: ["line 602, column TIMESTAMP: 'TIMESTAMP' is not a whole number (long)"],
+    }),
+  },
+  {
+    // rule 42a: in an Items file metadata may be empty, the ID may not.
+    id: 'items-empty-id',
+    dataset: 'items',
+    location: 'items-empty-id.csv',
+    failing: 'items-empty-id.csv',
+    files: [['items-empty-id.csv', csv('ITEM_ID,GENRES', ['i1,Drama', 'i2,', ',Comedy', 'i4,Horror'])]],
+    expect: () => ({ line: 4, column: 'ITEM_ID', rule: 'empty value, but ITEM_ID is required', rows: [1, 4], absent: ['line 3'] }),
+  },
+];
+
+/** A file the import job, the CLI validator and the engine must all accept. */
+export interface GoodFileCase {
+  id: string;
+  datasetType: 'Items';
+  /** The Avro schema as CreateSchema gets it, and the same schema parsed (the engine's input). */
+  schema: { avro: string; parsed: ParsedSchema };
+  files: [key: string, body: string][];
+  location: string;
+  rows: number;
+  /** What an export of the dataset then holds: the header, then the rows sorted. */
+  exported: string[];
+}
+
+const avro = (name: string, fields: unknown[]) =>
+  JSON.stringify({ type: 'record', name, namespace: 'com.amazonaws.personalize.schema', fields, version: '1.0' });
+const parsedField = (name: string, type: 'string' | 'int', o: { categorical?: boolean; textual?: boolean; nullable?: boolean } = {}) => ({
+  name,
+  type,
+  nullable: o.nullable ?? false,
+  categorical: o.categorical ?? false,
+  textual: o.textual ?? false,
+});
+
+const MOVIELENS_GENRES = ['Action', 'Adventure', 'Animation', 'Children', 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy'];
+
+/**
+ * The Items file of AWS's POC-in-a-box notebook 02 in shape: MovieLens movies as ITEM_ID, GENRE
+ * (pipe-separated) and YEAR, the year taken from the title with the notebook's regex, so that 12
+ * titles without a year give an empty YEAR and a series gives `2006–2007` (en dash), which an int
+ * cannot hold. AWS imported the notebook's file ACTIVE (rules.md rule 42a).
+ */
+function pocInABoxItems(n = 400): { body: string; exported: string[] } {
+  const noYear = new Set([7, 41, 97, 133, 178, 201, 229, 260, 288, 311, 350, 389]);
+  const rows: string[] = [];
+  const stored: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = String(1 + i * 7);
+    const genre =
+      i % 50 === 49
+        ? '(no genres listed)'
+        : [0, 1, 2]
+            .slice(0, 1 + (i % 3))
+            .map((k) => MOVIELENS_GENRES[(i + 4 * k) % MOVIELENS_GENRES.length])
+            .join('|');
+    const year = noYear.has(i) ? '' : i === 300 ? '2006–2007' : String(1902 + ((i * 37) % 117));
+    rows.push(`${id},${genre},${year}`);
+    stored.push(`${id},${genre},${/^\d+$/.test(year) ? year : ''}`);
+  }
+  return { body: csv('ITEM_ID,GENRE,YEAR', rows), exported: ['ITEM_ID,GENRE,YEAR', ...stored.sort()] };
+}
+
+function textualItems(): { body: string; exported: string[] } {
+  const ja = 'これは日本語の説明です。'.repeat(700); // 8,400 characters, Japanese
+  const en = 'An English description. '.repeat(300); // 7,200 characters
+  const mixed = `${'Mostly English text. '.repeat(400)}日本語`; // 8,403 characters, mostly Latin letters
+  return {
+    body: csv('ITEM_ID,DESCRIPTION', [`t1,"${ja}"`, `t2,"${en}"`, `t3,"${mixed}"`, `t4,${'字'.repeat(7001)}`]),
+    exported: ['ITEM_ID,DESCRIPTION', `t1,${ja.slice(0, 7000)}`, `t2,${en}`, `t3,${mixed}`, `t4,${'字'.repeat(7000)}`],
+  };
+}
+
+const POC = pocInABoxItems();
+const TEXTUAL = textualItems();
+
+export const GOOD_FILES: GoodFileCase[] = [
+  {
+    id: 'poc-in-a-box-items',
+    datasetType: 'Items',
+    schema: {
+      // The notebook's schema as written: YEAR is a plain (non-nullable) int.
+      avro: avro('Items', [
+        { name: 'ITEM_ID', type: 'string' },
+        { name: 'GENRE', type: 'string', categorical: true },
+        { name: 'YEAR', type: 'int' },
+      ]),
+      parsed: {
+        recordName: 'Items',
+        datasetType: 'ITEMS',
+        fields: [parsedField('ITEM_ID', 'string'), parsedField('GENRE', 'string', { categorical: true }), parsedField('YEAR', 'int')],
+      },
+    },
+    files: [['item-meta.csv', POC.body]],
+    location: 'item-meta.csv',
+    rows: 400,
+    exported: POC.exported,
+  },
+  {
+    // rule 43: Chinese and Japanese textual values are cut at 7,000 characters, others at 20,000.
+    id: 'textual-cjk',
+    datasetType: 'Items',
+    schema: {
+      avro: avro('Items', [
+        { name: 'ITEM_ID', type: 'string' },
+        { name: 'DESCRIPTION', type: ['null', 'string'], textual: true },
+      ]),
+      parsed: {
+        recordName: 'Items',
+        datasetType: 'ITEMS',
+        fields: [parsedField('ITEM_ID', 'string'), parsedField('DESCRIPTION', 'string', { textual: true, nullable: true })],
+      },
+    },
+    files: [['textual.csv', TEXTUAL.body]],
+    location: 'textual.csv',
+    rows: 4,
+    exported: TEXTUAL.exported,
   },
 ];
 

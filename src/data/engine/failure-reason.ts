@@ -1,7 +1,7 @@
 // Wording of row errors and of the job's failureReason. Values are shown cut to ~40 characters
 // with control characters made visible, so a failureReason stays one readable line.
 import type { SchemaField } from '../schema/schema-model.ts';
-import { ID_MAX_CHARS, STRING_MAX_CHARS } from './cell-rules.ts';
+import { ALL_RESERVED_KEYWORDS, ID_MAX_CHARS, STRING_MAX_CHARS } from './cell-rules.ts';
 import type { RowError } from './types.ts';
 
 export const SHOWN_ERRORS = 5;
@@ -41,6 +41,14 @@ export function valueRule(code: string, f: SchemaField, value: string | null): s
       return RANGES[f.type] ? `${v} is out of range for ${f.type} (${RANGES[f.type]})` : `${v} is out of range for ${f.type}`;
     case 'not_boolean':
       return `${v} is not a boolean (true or false)`;
+    case 'nul_character':
+      return `${v} contains a NUL character (\\x00); values must be text without NUL characters`;
+    case 'reserved_keyword': {
+      const parts = (value ?? '').split('|');
+      const keyword = parts.find((p) => ALL_RESERVED_KEYWORDS.has(p)) ?? value ?? '';
+      const what = parts.length > 1 ? `${v} holds the value '${keyword}', which is` : `${v} is`;
+      return `${what} a reserved keyword; reserved keywords cannot be used as values`;
+    }
     default:
       return `${v} is invalid (${code})`;
   }

@@ -1,7 +1,10 @@
-// The cell rules of bulk rows (src/data/engine/cell-rules.ts: diagExpr), applied to individual records. The
-// rules are DuckDB SQL over raw text cells, so records are checked by the very same expressions
-// in one long-lived in-memory DuckDB instance; concurrent API calls are checked together in one
-// query (Batcher), which keeps the cost per call far below the 1,000 calls/s of PutEvents.
+// The cell rules of bulk rows (src/data/engine/cell-rules.ts: diagExpr), applied to individual records
+// in their 'record' mode: unlike a bulk row (rule 42a), a record keeps the schema's nullability and
+// an unreadable value is refused, since AWS documents nothing lenient for the record APIs and the
+// caller gets the answer at once. The rules are DuckDB SQL over raw text cells, so records are
+// checked by the very same expressions in one long-lived in-memory DuckDB instance; concurrent API
+// calls are checked together in one query (Batcher), which keeps the cost per call far below the
+// 1,000 calls/s of PutEvents.
 import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { diagExpr } from '../engine/cell-rules.ts';
 import type { ParsedSchema, SchemaField } from '../schema/schema-model.ts';
@@ -62,7 +65,7 @@ export class CellValidator {
     if (!query) {
       if (this.prepared.size >= 1000) this.prepared.clear();
       const cols = schema.fields.map((_, k) => `r[${k + 2}] AS c${k}`).join(', ');
-      const codes = schema.fields.map((f, k) => `${diagExpr(f, `c${k}`, schema)} AS e${k}`).join(', ');
+      const codes = schema.fields.map((f, k) => `${diagExpr(f, `c${k}`, schema, 'record')} AS e${k}`).join(', ');
       const anyProblem = schema.fields.map((_, k) => `e${k} IS NOT NULL`).join(' OR ');
       query = await c.prepare(
         `SELECT * FROM (SELECT n, ${codes} FROM (SELECT CAST(r[1] AS INTEGER) AS n, ${cols}

@@ -3,7 +3,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateToParquet, type CsvSource } from '../../../src/data/engine/index.ts';
 import type { ParsedSchema } from '../../../src/data/schema/schema-model.ts';
-import { interactionsSchema, itemsSchema, parquetRows, query, tempDir } from './helpers.ts';
+import { field, interactionsSchema, itemsSchema, parquetRows, query, tempDir } from './helpers.ts';
 import { csv, INTERACTIONS_HEADER_WITH_VALUE, interactionRowsWithValue } from '../../testkit/rows.ts';
 
 const t = tempDir('good');
@@ -65,6 +65,51 @@ test('textual values are truncated to 20,000 characters, not failed', async () =
   const { rows } = await importOk([s], itemsSchema);
   assert.equal(rows[0].DESCRIPTION, 'ü'.repeat(20000));
   assert.equal(rows[1].DESCRIPTION, 'x'.repeat(20000));
+});
+
+test('Chinese and Japanese textual values are truncated to 7,000 characters (rule 43), others to 20,000', async () => {
+  const ja = 'これは日本語の説明です。'.repeat(700); // 8,400 characters, 12 of them punctuation
+  const zh = `${'这是中文描述'.repeat(1200)} with some English`; // 7,218 characters, mostly Han
+  const en = `${'English with 漢字 inside. '.repeat(400)}`; // 9,600 characters, mostly Latin
+  const s = t.write(
+    'textual-cjk.csv',
+    csv(ITEMS_HEADER, [`i1,a,"${ja}",,,1,`, `i2,a,"${zh}",,,1,`, `i3,a,"${en}",,,1,`, `i4,a,${'日'.repeat(7000)},,,1,`]),
+  );
+  const { rows } = await importOk([s], itemsSchema);
+  assert.deepEqual(
+    rows.map((x) => String(x.DESCRIPTION).length),
+    [7000, 7000, en.length, 7000],
+  );
+  assert.equal(rows[0].DESCRIPTION, ja.slice(0, 7000));
+  assert.equal(rows[1].DESCRIPTION, zh.slice(0, 7000));
+});
+
+test('bulk rows (rule 42a): empty cells of non-nullable metadata and values their type cannot read are stored as null', async () => {
+  const schema: ParsedSchema = {
+    recordName: 'Items',
+    datasetType: 'ITEMS',
+    fields: [...itemsSchema.fields, field('YEAR', 'int'), field('RATING', 'float')],
+  };
+  const h = `${ITEMS_HEADER},YEAR,RATING`;
+  const s = t.write(
+    'lenient.csv',
+    csv(h, [
+      'i1,a,d,1.5,3000000000,1,true,2006–2007,high',
+      'i2,a,d,1.5,3,1,yes,,',
+      'i3,a,d,1e999,3.5,,FALSE,1995,4.5',
+      'i4,a,d,,, 12,,0x10,1_0',
+    ]),
+  );
+  const { rows } = await importOk([s], schema);
+  assert.deepEqual(
+    rows.map((x) => [x.ITEM_ID, x.PRICE, x.STOCK, x.CREATION_TIMESTAMP, x.ADULT, x.YEAR, x.RATING]),
+    [
+      ['i1', 1.5, null, '1', true, null, null],
+      ['i2', 1.5, 3, '1', null, null, null],
+      ['i3', null, null, null, false, 1995, 4.5],
+      ['i4', null, null, null, null, null, null],
+    ],
+  );
 });
 
 test('nullable empty cells become NULL; numbers and booleans typed; any column order; extra columns ignored', async () => {
