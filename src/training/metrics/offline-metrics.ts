@@ -1,0 +1,151 @@
+// AWS's offline evaluation (training-rules §4 rules 54–58), as GetSolutionMetrics reports it.
+//
+// The holdout (rule 54): 10 % of the users are test users; the model is trained on the other 90 %
+// of users and all their interactions (the "training set" — the test users' data is NOT trained
+// on); each test user's oldest 90 % of interactions is then given to the model as input (the
+// request's history) and its top 25 is compared with the distinct items of the newest 10 %.
+// Choice of test users (rule 55): among the users with at least 2 interactions, the
+// max(1, round(10 %)) with the lowest hash of (seed, USER_ID), so a rerun on the same data gives
+// the same figures and adding users moves few others. A test user with n interactions gives the
+// first min(n − 1, ⌈0.9·n⌉) as input. Nothing is excluded from the request (rule 55), so a model
+// decides itself whether already-seen items are worth recommending.
+// Related-items recipes (SIMS, Similar-Items, Semantic-Similarity) are asked for the neighbours of
+// the test user's newest input item. USER_SEGMENTATION recipes use their own split and metrics
+// (segmentation-metrics.ts).
+import type { Trainer, TrainingData } from '../trainer.ts';
+import { rankingMetrics } from './ranking-metrics.ts';
+import { isSegmentationRecipe, segmentationMetrics } from './segmentation-metrics.ts';
+
+export const RELATED_ITEMS_RECIPES = new Set(['aws-sims', 'aws-similar-items', 'aws-semantic-similarity']);
+export const TOP_K = 25;
+
+export interface TestUser {
+  userId: string;
+  /** The oldest part of the user's interactions, oldest first. */
+  input: string[];
+  /** Distinct items of the newest part. */
+  relevant: Set<string>;
+}
+
+export interface EvaluationSplit {
+  /** The training users with all their interactions (user indexes renumbered, items unchanged). */
+  train: TrainingData;
+  tests: TestUser[];
+  /** Distinct items of the datasets (Interactions ∪ Items): coverage's denominator. */
+  catalogSize: number;
+}
+
+/** FNV-1a of the seed and the ID, then murmur3's finalizer: a well-mixed 32-bit hash. */
+export function userHash(seed: number, id: string): number {
+  let h = 0x811c9dc5 ^ (seed >>> 0);
+  h = Math.imul(h, 0x01000193);
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Row indexes of every user, in data order (which is time order). */
+function rowsByUser(data: TrainingData): Int32Array[] {
+  const count = new Int32Array(data.userIds.length);
+  for (let r = 0; r < data.user.length; r++) count[data.user[r]]++;
+  const rows = Array.from(count, (c) => new Int32Array(c));
+  const fill = new Int32Array(data.userIds.length);
+  for (let r = 0; r < data.user.length; r++) rows[data.user[r]][fill[data.user[r]]++] = r;
+  return rows;
+}
+
+export function catalogSize(data: TrainingData): number {
+  const ids = new Set(data.itemIds);
+  if (data.items) for (const id of data.items.keys()) ids.add(id);
+  return ids.size;
+}
+
+/** Keeps the rows of the users with keep[u] set, renumbering those users. */
+export function subsetUsers(data: TrainingData, keep: Uint8Array): TrainingData {
+  const newIndex = new Int32Array(data.userIds.length).fill(-1);
+  const userIds: string[] = [];
+  data.userIds.forEach((id, u) => {
+    if (keep[u]) newIndex[u] = userIds.push(id) - 1;
+  });
+  let n = 0;
+  for (let r = 0; r < data.user.length; r++) if (keep[data.user[r]]) n++;
+  const out: TrainingData = {
+    userIds,
+    itemIds: data.itemIds,
+    user: new Int32Array(n),
+    item: new Int32Array(n),
+    time: new Float64Array(n),
+    weight: new Float32Array(n),
+    eventType: new Int32Array(n),
+    eventTypes: data.eventTypes,
+    ...(data.items ? { items: data.items } : {}),
+  };
+  for (let r = 0, o = 0; r < data.user.length; r++) {
+    if (!keep[data.user[r]]) continue;
+    out.user[o] = newIndex[data.user[r]];
+    out.item[o] = data.item[r];
+    out.time[o] = data.time[r];
+    out.weight[o] = data.weight[r];
+    out.eventType[o++] = data.eventType[r];
+  }
+  return out;
+}
+
+export function evaluationSplit(data: TrainingData, seed = 0): EvaluationSplit {
+  const rows = rowsByUser(data);
+  const eligible: { u: number; h: number }[] = [];
+  rows.forEach((r, u) => {
+    if (r.length >= 2) eligible.push({ u, h: userHash(seed, data.userIds[u]) });
+  });
+  eligible.sort((a, b) => a.h - b.h || (data.userIds[a.u] < data.userIds[b.u] ? -1 : 1));
+  const nTest = eligible.length ? Math.max(1, Math.round(eligible.length * 0.1)) : 0;
+  const testUsers = eligible
+    .slice(0, nTest)
+    .map((e) => e.u)
+    .sort((a, b) => a - b);
+  const keep = new Uint8Array(data.userIds.length).fill(1);
+  const tests: TestUser[] = [];
+  for (const u of testUsers) {
+    keep[u] = 0;
+    const r = rows[u];
+    const m = Math.min(r.length - 1, Math.max(1, Math.ceil(0.9 * r.length)));
+    tests.push({
+      userId: data.userIds[u],
+      input: Array.from(r.subarray(0, m), (x) => data.itemIds[data.item[x]]),
+      relevant: new Set(Array.from(r.subarray(m), (x) => data.itemIds[data.item[x]])),
+    });
+  }
+  return { train: subsetUsers(data, keep), tests, catalogSize: catalogSize(data) };
+}
+
+export async function offlineMetrics(
+  trainer: Trainer,
+  data: TrainingData,
+  hyperParameters: Record<string, string>,
+  o: { seed?: number; signal?: AbortSignal } = {},
+): Promise<Record<string, number>> {
+  if (isSegmentationRecipe(trainer.recipe)) return segmentationMetrics(trainer, data, hyperParameters, o);
+  const split = evaluationSplit(data, o.seed ?? 0);
+  if (split.tests.length === 0) return rankingMetrics([], [], split.catalogSize);
+  const model = await trainer.train(split.train, hyperParameters, o.signal);
+  const related = RELATED_ITEMS_RECIPES.has(trainer.recipe);
+  const lists: string[][] = [];
+  for (let t = 0; t < split.tests.length; t++) {
+    if (t % 64 === 0 && o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
+    const { input } = split.tests[t];
+    const recs = model.recommend({ history: input, k: TOP_K, ...(related ? { itemId: input[input.length - 1] } : {}) });
+    lists.push(recs.map((s) => s.item));
+  }
+  return rankingMetrics(
+    lists,
+    split.tests.map((t) => t.relevant),
+    split.catalogSize,
+  );
+}

@@ -1,0 +1,23 @@
+// The built-in recipes' trainers by recipe name (the part of the recipe ARN after "recipe/").
+import type { Trainer } from '../trainer.ts';
+import { popularityCountTrainer } from './popularity-count.ts';
+import { simsTrainer } from './sims.ts';
+import { trendingNowTrainer } from './trending-now.ts';
+import {
+  personalizedRankingTrainer,
+  personalizedRankingV2Trainer,
+  userPersonalizationTrainer,
+  userPersonalizationV2Trainer,
+} from './user-personalization.ts';
+
+export const BUILT_IN_TRAINERS: ReadonlyMap<string, Trainer> = new Map(
+  [
+    popularityCountTrainer,
+    trendingNowTrainer,
+    simsTrainer,
+    userPersonalizationTrainer,
+    userPersonalizationV2Trainer,
+    personalizedRankingTrainer,
+    personalizedRankingV2Trainer,
+  ].map((t) => [t.recipe, t]),
+);
