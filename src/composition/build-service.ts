@@ -4,13 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog.ts';
 import { sqlAccessOf } from '../catalog/sql/sql-catalog.ts';
 import { holdCatalogLock } from '../catalog/sqlite/sqlite-process-lock.ts';
 import { authPolicyOf, ConfigError, type Config } from '../config/config.ts';
 import { consoleRoute } from '../console/console-routes.ts';
 import type { PartStore } from '../data/generations/part-store.ts';
-import type { WorkerDeps } from '../data/jobs/work-deps.ts';
 import { DatasetReader } from '../data/reader.ts';
 import { CellValidator } from '../data/records/cell-validator.ts';
 import { SqlRecordStore } from '../data/records/sql-record-store.ts';
@@ -27,7 +27,11 @@ import { RestJsonService } from '../protocol/rest-json-protocol.ts';
 import { loadServiceModel } from '../protocol/service-model.ts';
 import { eventsOperations } from '../resources/events/events-operations.ts';
 import { quotasFor } from '../resources/shared/quotas.ts';
+import { runAutoTraining as autoTrainingRound } from '../resources/solutions/auto-training.ts';
 import type { ServiceDeps } from '../resources/shared/service-deps.ts';
+import { ModelStore } from '../training/model-store.ts';
+import { BUILT_IN_TRAINERS } from '../training/models/built-in-trainers.ts';
+import type { TrainingDeps } from '../training/solution-version-job-work.ts';
 import { FAMILIES, type Family } from './families.ts';
 import { sweepAllAreas, type SweepResult } from './orphan-sweeper.ts';
 import { ROLES, type RouteName } from './roles.ts';
@@ -41,6 +45,8 @@ export interface RunningService {
   parts: PartStore;
   /** Runs the orphan sweep of every storage area now (as if at `now`). */
   sweepOrphans(now?: number): Promise<SweepResult>;
+  /** Creates the automatic solution versions due (as if at `now`); returns their ARNs. */
+  runAutoTraining(now?: number): Promise<string[]>;
   /** e.g. http://127.0.0.1:4580 */
   endpoint: string;
   close(): Promise<void>;
@@ -52,6 +58,9 @@ export interface ServiceOptions {
   /** The job runner claims nothing by itself; jobs run when a test calls runner.drain(). */
   manualJobs?: boolean;
 }
+
+/** How often a node that runs jobs looks for automatic trainings that are due. */
+const AUTO_TRAINING_POLL_MS = 60_000;
 
 export type Logger = (fields: Record<string, unknown>) => void;
 
@@ -85,7 +94,22 @@ export async function startService(
     () => runner.activeJobs,
     (method, path) => events.resolve(method, path),
   );
-  const workerDeps: WorkerDeps = { catalog, config, objects, parts, reader, records, now, log, observe: metrics };
+  // Trained models' artifacts: the modelArtifacts area, cached beside the dataset parts when remote.
+  const models = new ModelStore(areas.modelArtifacts, join(config.dataDir, 'cache'));
+  const workerDeps: TrainingDeps = {
+    catalog,
+    config,
+    objects,
+    parts,
+    reader,
+    records,
+    now,
+    log,
+    observe: metrics,
+    models,
+    // Built-in recipe ARNs are arn:aws:personalize:::recipe/<name>.
+    trainerFor: (recipeArn) => BUILT_IN_TRAINERS.get(recipeArn.slice(recipeArn.lastIndexOf('/') + 1)),
+  };
   const allKinds = (FAMILIES as readonly Family[]).flatMap((f) => f.jobs?.(workerDeps) ?? []);
   const unknown = config.jobKinds?.filter((k) => !allKinds.some((j) => j.kind === k)) ?? [];
   if (unknown.length > 0) {
@@ -111,6 +135,7 @@ export async function startService(
     config,
     objects,
     parts,
+    models,
     now,
     tokens: new PageTokens(Buffer.from(secret)),
     quotas: quotasFor(config.quotas, config.maxPendingImports),
@@ -159,13 +184,23 @@ export async function startService(
       },
       (e: unknown) => log({ level: 'warn', msg: 'orphan sweep failed', error: String(e) }),
     );
+  const runAutoTraining = (at = now()) => autoTrainingRound(deps, (datasetArn) => records.count(datasetArn), at);
   let sweeper: NodeJS.Timeout | undefined;
+  let autoTrainer: NodeJS.Timeout | undefined;
   if (role.runsJobs) {
     await runner.start();
     // Nodes that run jobs also sweep what crashed jobs left behind: at start, then hourly.
     sweeper = setInterval(sweep, ORPHAN_MIN_AGE_MS);
     sweeper.unref();
     void sweep();
+    // And create the solutions' automatic versions when due; with manual jobs only when a test asks.
+    if (!options.manualJobs) {
+      autoTrainer = setInterval(
+        () => void runAutoTraining().catch((e: unknown) => log({ level: 'warn', msg: 'automatic training failed', error: String(e) })),
+        AUTO_TRAINING_POLL_MS,
+      );
+      autoTrainer.unref();
+    }
   }
   log({
     level: 'info',
@@ -182,10 +217,12 @@ export async function startService(
     runner,
     parts,
     sweepOrphans,
+    runAutoTraining,
     endpoint: `http://${host}:${port}`,
     async close() {
       draining = true;
       clearInterval(sweeper);
+      clearInterval(autoTrainer);
       await runner.stop(config.shutdownGraceMs);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

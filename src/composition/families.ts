@@ -3,7 +3,6 @@
 // use. A new family is one entry here; its kind (label, status table, console link) is declared
 // in its own resources/<family>/<family>-record.ts.
 import type { Catalog } from '../catalog/catalog.ts';
-import type { WorkerDeps } from '../data/jobs/work-deps.ts';
 import { dataDeletionJobKind } from '../data/jobs/data-deletion-job-work.ts';
 import { exportJobKind } from '../data/jobs/export-job-work.ts';
 import { importJobKind } from '../data/jobs/import-job-work.ts';
@@ -18,16 +17,21 @@ import { eventTrackerOperations } from '../resources/event-trackers/event-tracke
 import { exportJobOperations } from '../resources/export-jobs/export-job-operations.ts';
 import { importJobOperations } from '../resources/import-jobs/import-job-operations.ts';
 import { metricAttributionOperations } from '../resources/metric-attributions/metric-attribution-operations.ts';
+import { recipeOperations } from '../resources/recipes/recipe-operations.ts';
 import { schemaOperations } from '../resources/schemas/schema-operations.ts';
 import type { ServiceDeps } from '../resources/shared/service-deps.ts';
 import { tagOperations } from '../resources/tags/tag-operations.ts';
+import { solutionOperations } from '../resources/solutions/solution-operations.ts';
+import { solutionVersionOperations } from '../resources/solution-versions/solution-version-operations.ts';
+import { referencedModelKeys } from '../training/model-store.ts';
+import { solutionVersionJobKind, type TrainingDeps } from '../training/solution-version-job-work.ts';
 
 export interface Family {
   name: string;
   /** Its operations of the control plane (AmazonPersonalize). */
   handlers(deps: ServiceDeps): HandlerTable;
-  /** The job kinds its workers run. */
-  jobs?(deps: WorkerDeps): JobKind[];
+  /** The job kinds its workers run (TrainingDeps: the data plane's WorkerDeps and the model store). */
+  jobs?(deps: TrainingDeps): JobKind[];
   /** Blobs of a storage area its resources reference: the orphan sweep keeps them. */
   blobs?: { area: AreaName; referenced(catalog: Catalog): Promise<Set<string>> };
 }
@@ -44,4 +48,15 @@ export const FAMILIES = [
   { name: 'data deletion jobs', handlers: dataDeletionJobOperations, jobs: (d) => [dataDeletionJobKind(d)] },
   { name: 'event trackers', handlers: eventTrackerOperations },
   { name: 'metric attributions', handlers: metricAttributionOperations },
+  { name: 'recipes', handlers: recipeOperations },
+  {
+    name: 'solutions',
+    handlers: solutionOperations,
+  },
+  {
+    name: 'solution versions',
+    handlers: solutionVersionOperations,
+    jobs: (d) => [solutionVersionJobKind(d)],
+    blobs: { area: 'modelArtifacts', referenced: referencedModelKeys },
+  },
 ] as const satisfies readonly Family[];

@@ -1,6 +1,7 @@
 // Bad input over raw HTTP: every answer is a clear AWS-style error, never a 500 or a crash.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { NOT_IMPLEMENTED } from '../../src/api/personalize-handlers.ts';
 import { startTestService, type TestService } from '../testkit/service-harness.ts';
 
 describe('protocol errors', () => {
@@ -106,9 +107,12 @@ describe('protocol errors', () => {
   });
 
   it('an operation of the model not built yet -> 501 naming it', async () => {
-    const r = await call('AmazonPersonalize.CreateSolution', '{}');
+    // Any of them: the list shrinks as operations are built.
+    const [operation] = NOT_IMPLEMENTED;
+    assert.ok(operation, 'every operation is implemented: this test has nothing left to check');
+    const r = await call(`AmazonPersonalize.${operation}`, '{}');
     assert.equal(r.status, 501);
-    assert.match(r.json.message!, /CreateSolution/);
+    assert.match(r.json.message!, new RegExp(operation));
   });
 
   it('a non-object body is a SerializationException, not a crash', async () => {

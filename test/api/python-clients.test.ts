@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { startTestService, uniqueName, type TestService } from '../testkit/service-harness.ts';
 import { minimalSchemas } from '../testkit/schemas.ts';
+import { localBucket } from '../testkit/import-fixtures.ts';
+import { csv, trafficRows4 } from '../testkit/rows.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Asynchronous on purpose: the server under test runs in this process and must keep answering.
@@ -51,6 +53,37 @@ describe('python clients', () => {
     const summary = JSON.parse(r.stdout) as { ok: boolean; badValueMessage: string };
     assert.equal(summary.ok, true);
     assert.match(summary.badValueMessage, /AGE|age/);
+  });
+
+  it("boto3 runs the getting-started notebook's training calls as written", async () => {
+    const bucket = localBucket(svc.dataDir);
+    await bucket.put(
+      'notebook/interactions.csv',
+      csv(
+        'USER_ID,ITEM_ID,TIMESTAMP',
+        trafficRows4(3000).map((r) => r.split(',').slice(0, 3).join(',')),
+      ),
+    );
+    const r = await run('python3', [join(here, 'boto3_training_smoke.py'), svc.endpoint, `s3://${bucket.name}/notebook/interactions.csv`]);
+    assert.equal(r.error, undefined, `python3 could not run: ${r.error?.message}`);
+    assert.equal(r.status, 0, `boto3 training smoke failed:\n${r.stderr}`);
+    const summary = JSON.parse(r.stdout) as { ok: boolean; statuses: string[]; metrics: Record<string, number> };
+    assert.equal(summary.ok, true);
+    assert.equal(summary.statuses[summary.statuses.length - 1], 'ACTIVE');
+    assert.ok(
+      summary.statuses.every((s) => ['CREATE PENDING', 'CREATE IN_PROGRESS', 'ACTIVE'].includes(s)),
+      summary.statuses.join(', '),
+    );
+    assert.deepEqual(Object.keys(summary.metrics).sort(), [
+      'coverage',
+      'mean_reciprocal_rank_at_25',
+      'normalized_discounted_cumulative_gain_at_10',
+      'normalized_discounted_cumulative_gain_at_25',
+      'normalized_discounted_cumulative_gain_at_5',
+      'precision_at_10',
+      'precision_at_25',
+      'precision_at_5',
+    ]);
   });
 
   it('the AWS CLI creates and describes a schema (the README example)', async () => {

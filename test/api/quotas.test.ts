@@ -50,8 +50,22 @@ describe('quotas', () => {
   it("the quota table: generous values by default, AWS's defaults in aws mode; what AWS cannot raise is the same", () => {
     assert.equal(generous.config.quotas, 'generous', 'generous is the default mode');
     assert.equal(aws.config.quotas, 'aws');
-    assert.deepEqual(quotasFor('generous'), { schemas: 100_000, datasetGroups: 10_000, pendingImportJobs: 5, tagsPerResource: 50 });
-    assert.deepEqual(quotasFor('aws'), { schemas: 500, datasetGroups: AWS_DATASET_GROUPS, pendingImportJobs: 5, tagsPerResource: 50 });
+    assert.deepEqual(quotasFor('generous'), {
+      schemas: 100_000,
+      datasetGroups: 10_000,
+      pendingImportJobs: 5,
+      tagsPerResource: 50,
+      solutionsPerGroup: 10_000,
+      pendingSolutionVersions: 10_000,
+    });
+    assert.deepEqual(quotasFor('aws'), {
+      schemas: 500,
+      datasetGroups: AWS_DATASET_GROUPS,
+      pendingImportJobs: 5,
+      tagsPerResource: 50,
+      solutionsPerGroup: 10,
+      pendingSolutionVersions: 20,
+    });
     // OPENPERSONALIZE_MAX_PENDING_IMPORTS sets the pending-imports quota, whatever the mode.
     assert.equal(quotasFor('generous', 2).pendingImportJobs, 2);
     assert.equal(quotasFor('aws', 2).pendingImportJobs, 2);

@@ -13,6 +13,8 @@ import {
   CreateEventTrackerCommand,
   CreateMetricAttributionCommand,
   CreateSchemaCommand,
+  CreateSolutionCommand,
+  CreateSolutionVersionCommand,
   DescribeDataDeletionJobCommand,
   DescribeDatasetCommand,
   DescribeDatasetExportJobCommand,
@@ -21,6 +23,8 @@ import {
   DescribeEventTrackerCommand,
   DescribeMetricAttributionCommand,
   DescribeSchemaCommand,
+  DescribeSolutionCommand,
+  DescribeSolutionVersionCommand,
   UpdateDatasetCommand,
   UpdateMetricAttributionCommand,
   type PersonalizeClient,
@@ -288,6 +292,29 @@ describe('statuses through the API, in declared order', () => {
       'data-deletion-job',
       'COMPLETED',
       async () => (await client.send(new DescribeDataDeletionJobCommand({ dataDeletionJobArn }))).dataDeletionJob?.status,
+    );
+  });
+
+  it('solution: CREATE PENDING -> CREATE IN_PROGRESS -> ACTIVE; its version a job, failed without data', async () => {
+    const recipeArn = 'arn:aws:personalize:::recipe/aws-popularity-count';
+    const { solutionArn } = await slow.send(
+      new CreateSolutionCommand({ name: uniqueName('sol'), datasetGroupArn: await activeGroup(slow), recipeArn }),
+    );
+    await expectPath(
+      'solution',
+      creation('solution'),
+      async () => (await slow.send(new DescribeSolutionCommand({ solutionArn }))).solution?.status,
+    );
+
+    const { solutionArn: jobSolution } = await client.send(
+      new CreateSolutionCommand({ name: uniqueName('sol'), datasetGroupArn: await activeGroup(client), recipeArn }),
+    );
+    await waitFor(async () => (await client.send(new DescribeSolutionCommand({ solutionArn: jobSolution }))).solution?.status === 'ACTIVE');
+    const { solutionVersionArn } = await client.send(new CreateSolutionVersionCommand({ solutionArn: jobSolution }));
+    await expectJob(
+      'solution-version',
+      'CREATE FAILED',
+      async () => (await client.send(new DescribeSolutionVersionCommand({ solutionVersionArn }))).solutionVersion?.status,
     );
   });
 

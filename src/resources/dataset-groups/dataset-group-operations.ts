@@ -23,6 +23,7 @@ import { DATA_DELETION_JOB_KIND, DATA_DELETION_JOB_STATUSES, deletionLock } from
 import { DATASET_KIND } from '../datasets/dataset-record.ts';
 import { EVENT_TRACKER_KIND } from '../event-trackers/event-tracker-record.ts';
 import { METRIC_ATTRIBUTION_KIND } from '../metric-attributions/metric-attribution-record.ts';
+import { SOLUTION_KIND } from '../solutions/solution-record.ts';
 import {
   childrenLock,
   DATASET_GROUP_KIND,
@@ -126,10 +127,11 @@ export function datasetGroupOperations(
           parentArn: record.arn,
           statusIn: unfinished(DATA_DELETION_JOB_STATUSES),
         });
-        const blocking = [...children, ...trackers, ...attributions, ...deletions];
+        const solutions = await tx.list({ account: ctx.account, region: ctx.region, kind: SOLUTION_KIND.kind, parentArn: record.arn });
+        const blocking = [...children, ...trackers, ...attributions, ...deletions, ...solutions];
         if (blocking.length > 0) {
           throw inUse(
-            `Cannot delete dataset group ${record.arn}: delete its datasets, event trackers and metric attribution first, and let its data deletion jobs finish (${blocking.map((c) => c.arn).join(', ')}).`,
+            `Cannot delete dataset group ${record.arn}: delete its solutions, datasets, event trackers and metric attribution first, and let its data deletion jobs finish (${blocking.map((c) => c.arn).join(', ')}).`,
           );
         }
         await tx.delete(record.arn);

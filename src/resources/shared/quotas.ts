@@ -9,9 +9,22 @@ export interface Quotas {
   /** Dataset import jobs in CREATE PENDING / CREATE IN_PROGRESS per account and region (not adjustable). */
   pendingImportJobs: number;
   tagsPerResource: number;
+  /** Solutions per dataset group (training-rules.md §11: 10, adjustable). */
+  solutionsPerGroup: number;
+  /** Solution versions in CREATE PENDING / CREATE IN_PROGRESS / CREATE STOPPING per account and region (§11: 20, adjustable). */
+  pendingSolutionVersions: number;
 }
 
 export function quotasFor(mode: QuotaMode, pendingImportJobs = 5): Quotas {
-  const aws: Quotas = { schemas: 500, datasetGroups: 5, pendingImportJobs, tagsPerResource: 50 };
-  return mode === 'aws' ? aws : { ...aws, schemas: 100_000, datasetGroups: 10_000 };
+  const aws: Quotas = {
+    schemas: 500,
+    datasetGroups: 5,
+    pendingImportJobs,
+    tagsPerResource: 50,
+    solutionsPerGroup: 10,
+    pendingSolutionVersions: 20,
+  };
+  return mode === 'aws'
+    ? aws
+    : { ...aws, schemas: 100_000, datasetGroups: 10_000, solutionsPerGroup: 10_000, pendingSolutionVersions: 10_000 };
 }

@@ -20,8 +20,11 @@ export interface ResourceKindDefinition<S extends string = string> {
   readonly statuses: StatusTable<S>;
   /** TagResource and friends refuse the kind when false (rules.md §12: schemas, metric attributions). */
   readonly taggable: boolean;
-  /** Set for kinds whose resources are jobs that workers take from the queue (metrics count them by state). */
-  readonly job?: { readonly console: ConsoleJobKind };
+  /**
+   * Set for kinds whose resources are jobs that workers take from the queue (metrics count them by
+   * state); `console` for those the web console lists.
+   */
+  readonly job?: { readonly console?: ConsoleJobKind };
 }
 
 const DEFINED = new Map<string, ResourceKindDefinition>();
@@ -31,7 +34,7 @@ export function defineKind<S extends string>(d: {
   label: string;
   statuses: StatusTable<S>;
   taggable?: boolean;
-  job?: { console: ConsoleJobKind };
+  job?: { console?: ConsoleJobKind };
 }): ResourceKindDefinition<S> {
   if (d.statuses.kind !== d.kind) throw new Error(`The kind ${d.kind} was given the status table of ${d.statuses.kind}.`);
   if (DEFINED.has(d.kind)) throw new Error(`The kind ${d.kind} is defined twice.`);

@@ -5,6 +5,7 @@ import type { PageTokens } from '../../protocol/pagination-token.ts';
 import type { Quotas } from './quotas.ts';
 import type { ObjectStore } from '../../object-store/object-store.ts';
 import type { PartStore } from '../../data/generations/part-store.ts';
+import type { ModelStore } from '../../training/model-store.ts';
 
 export interface ServiceDeps {
   catalog: Catalog;
@@ -17,6 +18,8 @@ export interface ServiceDeps {
   objects: ObjectStore;
   /** Where datasets' bulk data (Parquet parts) is kept. */
   parts: PartStore;
+  /** Where trained models' artifacts are kept (DeleteSolution removes its versions'). */
+  models: ModelStore;
   /** Tells this process's job runner (if any) that work was queued, so it starts at once. */
   jobQueued: () => void;
 }

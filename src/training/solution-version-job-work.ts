@@ -1,0 +1,316 @@
+// What a solution version's training job does (its mechanics — claiming, leases, retries — are
+// the runner's): read the dataset group's Interactions dataset as it is when the job starts
+// (DatasetReader: bulk parts and individually put events), filter it as the solution says and
+// check there is enough of it (training-data.ts), train the recipe's model, compute the offline
+// metrics (metrics/offline-metrics.ts), write the model's artifact (model-store.ts), then record
+// ACTIVE with the artifact's key, the metrics and trainingHours in the one transaction that ends
+// the job. Until that commit nothing that serving reads changes, so a failure, a stop or a crash
+// leaves the solution's earlier versions exactly as they were; a re-run after a crash starts again
+// from scratch and writes a fresh artifact (the orphan sweep removes the one left behind).
+//
+// Stopping (StopSolutionVersionCreation moves a running version to CREATE STOPPING): the job
+// reads its version's status between its phases and every STOP_POLL_MS while it trains or
+// evaluates, aborting the trainer's signal when it sees CREATE STOPPING, and ends the version
+// CREATE STOPPED. Every status write of a version takes its lock (solutionVersionLock), so the job
+// and a Stop never overwrite each other.
+//
+// performHPO: a bounded grid search scored on the offline metrics' holdout (hpo.ts); its best
+// hyperparameters are tunedHPOParams. Not done yet [INF]: trainingMode UPDATE trains like FULL on
+// the current data (a superset of "updates the model to consider new items").
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CatalogOps, QueuedJob, ResourceRecord } from '../catalog/catalog.ts';
+import { datasetViewSql } from '../data/engine/index.ts';
+import { engineOptions } from '../data/engine/engine-options.ts';
+import type { WorkerDeps } from '../data/jobs/work-deps.ts';
+import type { DatasetSnapshot } from '../data/reader.ts';
+import { JobFailure } from '../jobs/job-failure.ts';
+import { jobLogFields, type JobContext, type JobKind } from '../jobs/job-runner.ts';
+import { withWorkDir } from '../jobs/work-dir.ts';
+import { DATASET_KIND, type DatasetBody } from '../resources/datasets/dataset-record.ts';
+import { SOLUTION_KIND } from '../resources/solutions/solution-record.ts';
+import {
+  SOLUTION_VERSION_KIND,
+  SOLUTION_VERSION_STATUSES,
+  dataStampOf,
+  solutionVersionLock,
+  type SolutionVersionBody,
+  type SolutionVersionStatus,
+} from '../resources/solution-versions/solution-version-record.ts';
+import { assertMove, isFinal } from '../resources/shared/status-table.ts';
+import { optimizeHyperParameters } from './hpo.ts';
+import { offlineMetrics } from './metrics/offline-metrics.ts';
+import type { ModelStore } from './model-store.ts';
+import { canonicalHyperParameterName, findRecipe, hyperParametersOf } from './recipes/recipe-catalog.ts';
+import type { Trainer } from './trainer.ts';
+import { loadTrainingData, NO_INTERACTIONS_TEXT, type InteractionFilter, type ItemsInput } from './training-data.ts';
+
+/** What the training work is built from: the data plane's job deps, the model store and the trainers. */
+export interface TrainingDeps extends WorkerDeps {
+  /** Where the trained models' artifacts are written. */
+  models: ModelStore;
+  /** The trainer of a recipe (by recipe ARN), or undefined when this service has none for it. */
+  trainerFor(recipeArn: string): Trainer | undefined;
+}
+
+/** How often a training job looks for a stop request while it trains or evaluates. */
+export const STOP_POLL_MS = 500;
+
+/** The version was asked to stop (its status is CREATE STOPPING). */
+class StopRequested extends Error {
+  constructor() {
+    super('the solution version is being stopped');
+  }
+}
+
+/** The hyperparameters to train with: the solution's algorithm and feature-transformation parameters, by their documented names. */
+function hyperParametersFor(body: SolutionVersionBody): Record<string, string> {
+  const given = { ...body.solutionConfig?.featureTransformationParameters, ...body.solutionConfig?.algorithmHyperParameters };
+  return Object.fromEntries(Object.entries(given).map(([k, v]) => [canonicalHyperParameterName(body.recipeArn, k), v]));
+}
+
+/** The algorithm's hyperparameters as trained: its defaults overlaid with the given ones (tunedHPOParams). */
+function algorithmHyperParameters(body: SolutionVersionBody, used: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(hyperParametersOf(body.recipeArn).map((s) => [s.name, used[s.name] ?? s.default]));
+}
+
+function filterOf(body: SolutionVersionBody): InteractionFilter {
+  const config = body.solutionConfig;
+  const threshold = config?.eventValueThreshold;
+  return {
+    ...(body.eventType !== undefined ? { eventType: body.eventType } : {}),
+    ...(threshold !== undefined ? { eventValueThreshold: Number(threshold) } : {}),
+    ...(config?.eventsConfig?.eventParametersList
+      ? {
+          events: config.eventsConfig.eventParametersList.map((p) => ({
+            eventType: p.eventType ?? '',
+            ...(p.eventValueThreshold !== undefined ? { eventValueThreshold: p.eventValueThreshold } : {}),
+            weight: p.weight ?? 1,
+          })),
+        }
+      : {}),
+  };
+}
+
+/** Columns of a dataset type that the solution's trainingDataConfig names (any spelling of the type). */
+function configColumns(map: Record<string, string[]> | undefined, type: string): string[] | undefined {
+  if (!map) return undefined;
+  const entry = Object.entries(map).find(([k]) => k.toUpperCase().replace(/_/g, '') === type.replace(/_/g, ''));
+  return entry?.[1];
+}
+
+export function solutionVersionJobKind(deps: TrainingDeps): JobKind {
+  /**
+   * Moves the version (under its lock) to `status` with `patch` merged into its document. Returns
+   * false if the version is gone or already final. A version being stopped keeps CREATE STOPPING:
+   * the move throws StopRequested instead.
+   */
+  async function move(ops: CatalogOps, arn: string, status: SolutionVersionStatus, patch: Partial<SolutionVersionBody>): Promise<boolean> {
+    await ops.lock(solutionVersionLock(arn));
+    const current = await ops.get(arn);
+    if (!current || isFinal(SOLUTION_VERSION_STATUSES, current.status)) return false;
+    if (current.status === 'CREATE STOPPING' && status !== 'CREATE STOPPED') throw new StopRequested();
+    assertMove(SOLUTION_VERSION_STATUSES, current.status, status);
+    await ops.update({ ...current, status, updatedAt: deps.now(), body: { ...current.body, ...patch } }, current.version);
+    return true;
+  }
+
+  const stopped = (ops: CatalogOps, arn: string) => move(ops, arn, 'CREATE STOPPED', { phase: undefined });
+
+  async function isStopping(arn: string): Promise<boolean> {
+    return (await deps.catalog.get(arn))?.status === 'CREATE STOPPING';
+  }
+
+  /** The group's dataset of a type, if it has one. */
+  async function datasetOf(version: ResourceRecord, group: string, type: string): Promise<ResourceRecord | undefined> {
+    const datasets = await deps.catalog.list({
+      account: version.account,
+      region: version.region,
+      kind: DATASET_KIND.kind,
+      parentArn: group,
+    });
+    return datasets.find((d) => (d.body as unknown as DatasetBody).datasetType === type);
+  }
+
+  /** The dataset now, or undefined when it is gone or holds no data. */
+  async function snapshotOf(dataset: ResourceRecord | undefined): Promise<DatasetSnapshot | undefined> {
+    if (!dataset) return undefined;
+    const snapshot = await deps.reader.open(dataset.arn, 'ALL');
+    if (typeof snapshot === 'string' || (snapshot.bulk.length === 0 && snapshot.individual === 0)) return undefined;
+    return snapshot;
+  }
+
+  async function run(job: QueuedJob, ctx: JobContext, signal: AbortSignal): Promise<void> {
+    const started = deps.now();
+    const record = await deps.catalog.get(job.arn);
+    // Deleted with its solution, or stopped before it ran: nothing to do.
+    if (!record || isFinal(SOLUTION_VERSION_STATUSES, record.status)) return ctx.finish(async () => {});
+    const body = record.body as unknown as SolutionVersionBody;
+    const phase = async (name: string, extra: Record<string, unknown> = {}, patch: Partial<SolutionVersionBody> = {}) => {
+      if (signal.aborted) throw signal.reason;
+      await deps.catalog.transaction((tx) => move(tx, job.arn, 'CREATE IN_PROGRESS', { ...patch, phase: name }));
+      deps.log({
+        level: 'info',
+        msg: 'training phase',
+        ...jobLogFields(job.arn, job.kind),
+        worker: ctx.owner,
+        solution: record.parentArn,
+        recipe: body.recipeArn,
+        phase: name,
+        durationMs: deps.now() - started,
+        ...extra,
+      });
+    };
+    await phase('reading');
+
+    if ((await deps.catalog.get(record.parentArn!))?.kind !== SOLUTION_KIND.kind) {
+      throw new JobFailure(`The solution ${record.parentArn} no longer exists.`);
+    }
+    const interactionsDataset = await datasetOf(record, body.datasetGroupArn, 'INTERACTIONS');
+    const interactions = await snapshotOf(interactionsDataset);
+    if (!interactions) throw new JobFailure(NO_INTERACTIONS_TEXT);
+    const itemsSnapshot = await snapshotOf(await datasetOf(record, body.datasetGroupArn, 'ITEMS'));
+    // Recorded whatever the outcome: automatic training retrains only when this changes.
+    await phase('loading', {}, { dataStamp: dataStampOf(interactionsDataset, interactions.individual) });
+
+    await withWorkDir(deps.config.dataDir, record.name.replace(/[^A-Za-z0-9_-]/g, '-'), async (workDir) => {
+      const dir = (name: string) => {
+        const d = join(workDir, name);
+        mkdirSync(d, { recursive: true });
+        return d;
+      };
+      const engine = engineOptions(deps.config, dir('duck'));
+      const interactionParts = await deps.reader.sources(interactions, 'ALL', dir('interactions'), engine);
+      let items: ItemsInput | undefined;
+      if (itemsSnapshot) {
+        const parts = await deps.reader.sources(itemsSnapshot, 'ALL', dir('items'), engine);
+        const dataConfig = body.solutionConfig?.trainingDataConfig;
+        items = {
+          view: datasetViewSql(itemsSnapshot.schema, parts),
+          schema: itemsSnapshot.schema,
+          excluded: configColumns(dataConfig?.excludedDatasetColumns, 'ITEMS'),
+          included: configColumns(dataConfig?.includedDatasetColumns, 'ITEMS'),
+        };
+      }
+      const loaded = await loadTrainingData({
+        engine,
+        interactions: { view: datasetViewSql(interactions.schema, interactionParts), schema: interactions.schema },
+        filter: filterOf(body),
+        items,
+        signal,
+      });
+      if (!loaded.ok) throw new JobFailure(loaded.failureReason);
+      const { data, counts } = loaded;
+      // After the data checks: too little data is the user's to fix whatever the recipe.
+      const recipe = findRecipe(body.recipeArn);
+      const trainer = recipe && deps.trainerFor(recipe.arn);
+      if (!recipe || !trainer) {
+        throw new JobFailure(`Training with the recipe ${recipe?.name ?? body.recipeArn} is not available in this service yet.`);
+      }
+
+      let hyperParameters = hyperParametersFor(body);
+      let metrics: Record<string, number> | undefined;
+      const sizes = { interactions: counts.interactions, users: counts.users, items: counts.items };
+      if (body.performHPO) {
+        // Each candidate is scored on the holdout; the best one's figures are the version's metrics.
+        await phase('tuning', sizes);
+        const tuned = await optimizeHyperParameters({
+          trainer,
+          data,
+          recipeArn: body.recipeArn,
+          hpo: body.solutionConfig?.hpoConfig,
+          base: hyperParameters,
+          signal,
+        });
+        ({ hyperParameters, metrics } = tuned);
+      }
+      await phase('training', sizes);
+      const model = await trainer.train(data, hyperParameters, signal);
+      if (!metrics) {
+        await phase('evaluating');
+        metrics = await offlineMetrics(trainer, data, hyperParameters, { signal });
+      }
+      await phase('storing');
+      const artifact = model.serialize();
+      const artifactKey = deps.models.newKey(job.arn, deps.now());
+      await deps.models.put(artifactKey, artifact);
+
+      let committed = false;
+      const hours = (deps.now() - started) / 3_600_000;
+      await ctx.finish(async (tx) => {
+        committed = await move(tx, job.arn, 'ACTIVE', {
+          phase: undefined,
+          artifactKey,
+          metrics,
+          trainingHours: Math.max(0.001, Math.round(hours * 1000) / 1000),
+          hyperParameters: algorithmHyperParameters(body, hyperParameters),
+          trainingData: { interactions: counts.interactions, users: counts.users, items: counts.items },
+        }).catch(async (e: unknown) => {
+          // Stopped while the artifact was written: the stop wins.
+          if (!(e instanceof StopRequested)) throw e;
+          await stopped(tx, job.arn);
+          return false;
+        });
+      });
+      if (!committed) await deps.models.delete([artifactKey]).catch(() => undefined);
+      deps.log({
+        level: 'info',
+        msg: 'training phase',
+        ...jobLogFields(job.arn, job.kind),
+        worker: ctx.owner,
+        phase: committed ? 'done' : 'stopped',
+        durationMs: deps.now() - started,
+        artifactBytes: artifact.length,
+      });
+    });
+  }
+
+  return {
+    kind: SOLUTION_VERSION_KIND.kind,
+    async run(job, ctx) {
+      // Aborted by the runner (lease lost, worker stopping) or by a stop request seen by the poll.
+      const stop = new AbortController();
+      const signal = AbortSignal.any([ctx.signal, stop.signal]);
+      const poll = setInterval(() => {
+        isStopping(job.arn).then(
+          (yes) => yes && stop.abort(new StopRequested()),
+          () => undefined,
+        );
+      }, STOP_POLL_MS);
+      poll.unref();
+      try {
+        await run(job, ctx, signal);
+      } catch (e) {
+        // The runner's own abort (lease lost, worker stopping) is the runner's to handle.
+        const stopping =
+          !ctx.signal.aborted &&
+          (e instanceof StopRequested || stop.signal.aborted || (e instanceof JobFailure && (await isStopping(job.arn))));
+        if (stopping) {
+          await ctx.finish(async (tx) => void (await stopped(tx, job.arn)));
+          deps.log({ level: 'info', msg: 'training phase', ...jobLogFields(job.arn, job.kind), worker: ctx.owner, phase: 'stopped' });
+          return;
+        }
+        if (e instanceof JobFailure)
+          deps.log({
+            level: 'info',
+            msg: 'training phase',
+            ...jobLogFields(job.arn, job.kind),
+            worker: ctx.owner,
+            phase: 'failed',
+            reason: e.message,
+          });
+        throw e;
+      } finally {
+        clearInterval(poll);
+      }
+    },
+    async fail(tx, arn, reason) {
+      await tx.lock(solutionVersionLock(arn));
+      const current = await tx.get(arn);
+      if (!current || isFinal(SOLUTION_VERSION_STATUSES, current.status)) return;
+      // A version being stopped ends stopped, whatever ended its job.
+      if (current.status === 'CREATE STOPPING') await stopped(tx, arn);
+      else await move(tx, arn, 'CREATE FAILED', { failureReason: reason, phase: undefined });
+    },
+  };
+}
