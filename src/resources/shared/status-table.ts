@@ -63,3 +63,14 @@ export function assertMove<S extends string>(table: StatusTable<S>, from: string
     throw new Error(`Internal error: the status table of ${table.kind} declares no move from ${from ?? '(no status)'} to ${to}.`);
   }
 }
+
+/** The record moved to `to`, checked against the table (for handlers that change a status themselves). */
+export function withStatus<S extends string, R extends { status: string | null; updatedAt: number }>(
+  table: StatusTable<S>,
+  record: R,
+  to: S,
+  now: number,
+): R {
+  assertMove(table, record.status, to);
+  return { ...record, status: to, updatedAt: now };
+}

@@ -17,7 +17,7 @@ import type { PersonalizeHandlers } from '../../api/personalize-handlers.ts';
 import { alreadyExists, inUse, tooManyTags } from '../../protocol/service-error.ts';
 import { listPage, loadResource } from '../shared/resource-access.ts';
 import type { ServiceDeps } from '../shared/service-deps.ts';
-import { hasStatus } from '../shared/status-table.ts';
+import { hasStatus, withStatus } from '../shared/status-table.ts';
 import { checkTrainingMode } from '../solutions/solution-rules.ts';
 import { SOLUTION_KIND, solutionVersionsLock, type SolutionBody } from '../solutions/solution-record.ts';
 import { insertVersion } from '../solutions/version-creation.ts';
@@ -89,11 +89,11 @@ export function solutionVersionOperations(
         const current = (await tx.get(record.arn))!;
         // Waiting for a worker: stopped at once (its job, when claimed, finds it final and ends).
         if (hasStatus(SOLUTION_VERSION_STATUSES, current, 'CREATE PENDING')) {
-          await tx.update({ ...current, status: 'CREATE STOPPED', updatedAt: now }, current.version);
+          await tx.update(withStatus(SOLUTION_VERSION_STATUSES, current, 'CREATE STOPPED', now), current.version);
           return true;
         }
         if (hasStatus(SOLUTION_VERSION_STATUSES, current, 'CREATE IN_PROGRESS')) {
-          await tx.update({ ...current, status: 'CREATE STOPPING', updatedAt: now }, current.version);
+          await tx.update(withStatus(SOLUTION_VERSION_STATUSES, current, 'CREATE STOPPING', now), current.version);
           return true;
         }
         throw inUse(
