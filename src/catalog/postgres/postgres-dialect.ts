@@ -8,5 +8,6 @@ export const postgresDialect: SqlDialect = {
   name: 'postgres',
   jsonType: 'JSONB',
   keyType: 'TEXT COLLATE "C"',
+  jsonText: (column) => `(${column} ->> ?::text)`,
   claimRowLock: 'FOR UPDATE SKIP LOCKED',
 };

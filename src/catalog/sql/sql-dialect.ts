@@ -9,6 +9,8 @@ export interface SqlDialect {
    * otherwise sort by the database's locale collation; "C" gives byte order, as SQLite does.
    */
   readonly keyType: string;
+  /** SQL for the text of the top-level key `key` (a ? parameter follows) of a JSON document column. */
+  jsonText(column: string): string;
   /** Appended to a job claim's SELECT so that concurrent claimers take different jobs (sql-job-queue.ts). */
   readonly claimRowLock: string;
 }

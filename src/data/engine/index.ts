@@ -52,7 +52,7 @@ export { validateToParquet, type ValidateInput } from './validate.ts';
 export {
   datasetViewSql,
   countNewRecords,
-  eventTypesAfterIncrement,
+  eventTypesAfterImport,
   attributionSourcesAfterImport,
   newRecordCount,
   shouldCompact,

@@ -92,29 +92,40 @@ export async function countNewRecords(o: {
 }
 
 /**
- * The Interactions column rule (custom metadata + EVENT_TYPE/EVENT_VALUE + distinct event types
- * <= 10) holds for the dataset, not only for one file: an INCREMENTAL import must not take the
- * dataset past it. Returns the failureReason, or null when the import may go ahead.
+ * Why the dataset after this import would hold more distinct event types than its schema allows
+ * (custom metadata columns + EVENT_TYPE/EVENT_VALUE + distinct event types <= the limit), or null.
+ * The dataset is the bulk generation the import adds to (`parts`, [] for FULL, whose own file the
+ * validating pass already checked alone) plus the event types of individually put events
+ * (`putTypes`), as AWS counts the Interactions dataset whatever way its events came in.
  */
-export async function eventTypesAfterIncrement(o: {
+export async function eventTypesAfterImport(o: {
   schema: ParsedSchema;
   parts: string[];
   incoming: string;
+  putTypes: string[];
   engine: EngineOptions;
 }): Promise<string | null> {
   const max = maxDistinctEventTypes(o.schema);
-  if (max === null || o.parts.length === 0) return null;
+  if (max === null || (o.parts.length === 0 && o.putTypes.length === 0)) return null;
   return withDuck(o.engine, async (c) => {
     const all = [...o.parts, o.incoming].map(sqlString).join(', ');
-    const [r] = await rows(c, `SELECT count(DISTINCT "EVENT_TYPE") AS n FROM read_parquet([${all}], union_by_name = true)`);
+    const put = o.putTypes.length > 0 ? ` UNION SELECT unnest([${o.putTypes.map(sqlString).join(', ')}]::VARCHAR[])` : '';
+    const types = `SELECT "EVENT_TYPE" AS t FROM read_parquet([${all}], union_by_name = true)${put}`;
+    const [r] = await rows(c, `SELECT count(DISTINCT t) AS n FROM (${types})`);
     const n = Number(r.n);
     if (n <= max) return null;
+    const before = [
+      ...(o.parts.length > 0
+        ? [`SELECT DISTINCT "EVENT_TYPE" FROM read_parquet([${o.parts.map(sqlString).join(', ')}], union_by_name = true)`]
+        : []),
+      ...(o.putTypes.length > 0 ? [`SELECT unnest([${o.putTypes.map(sqlString).join(', ')}]::VARCHAR[])`] : []),
+    ].join(' UNION ');
     const fresh = await rows(
       c,
-      `SELECT DISTINCT "EVENT_TYPE" AS t FROM read_parquet(${sqlString(o.incoming)})
-       EXCEPT SELECT DISTINCT "EVENT_TYPE" FROM read_parquet([${o.parts.map(sqlString).join(', ')}], union_by_name = true) ORDER BY 1 LIMIT 10`,
+      `SELECT DISTINCT "EVENT_TYPE" AS t FROM read_parquet(${sqlString(o.incoming)}) EXCEPT ${before} ORDER BY 1 LIMIT 10`,
     );
-    return `With this INCREMENTAL import the dataset would hold ${n} distinct event types, but its schema allows at most ${max} (custom metadata columns + EVENT_TYPE/EVENT_VALUE + distinct event types <= ${MAX_INTERACTION_COLUMNS_AND_TYPES}). Event types new in this import: [${fresh.map((x) => String(x.t)).join(', ')}].`;
+    const what = o.putTypes.length > 0 ? 'bulk data and individually put events' : 'bulk data';
+    return `With this ${o.parts.length > 0 ? 'INCREMENTAL ' : ''}import the dataset (${what}) would hold ${n} distinct event types, but its schema allows at most ${max} (custom metadata columns + EVENT_TYPE/EVENT_VALUE + distinct event types <= ${MAX_INTERACTION_COLUMNS_AND_TYPES}). Event types new in this import: [${fresh.map((x) => String(x.t)).join(', ')}].`;
   });
 }
 

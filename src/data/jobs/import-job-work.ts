@@ -19,7 +19,7 @@ import {
   attributionSourcesAfterImport,
   compactParts,
   countNewRecords,
-  eventTypesAfterIncrement,
+  eventTypesAfterImport,
   shouldCompact,
   validateToParquet,
 } from '../engine/index.ts';
@@ -27,6 +27,7 @@ import type { PartRef } from '../generations/part-store.ts';
 import { switchGeneration, type GenerationChange } from '../generations/generation-switch.ts';
 import { stageSources } from '../sources/staging.ts';
 import { engineOptions } from '../engine/engine-options.ts';
+import { maxDistinctEventTypes } from '../engine/cell-rules.ts';
 import type { WorkerDeps } from './work-deps.ts';
 import { IngestError } from '../engine/types.ts';
 
@@ -86,9 +87,14 @@ export function importJobKind(deps: WorkerDeps): JobKind {
       const existing = body.importMode === 'INCREMENTAL' ? (datasetBody.bulk?.parts ?? []) : [];
       const parts = await deps.parts.localPaths(existing.map((p) => p.key));
       if (body.importMode === 'INCREMENTAL') {
-        const problem =
-          (await countNewRecords({ schema, parts, incoming: output, engine })) ??
-          (await eventTypesAfterIncrement({ schema, parts, incoming: output, engine }));
+        const problem = await countNewRecords({ schema, parts, incoming: output, engine });
+        if (problem) throw new JobFailure(problem);
+      }
+      const max = maxDistinctEventTypes(schema);
+      if (max !== null) {
+        // One more than the limit is enough to know the limit is passed.
+        const putTypes = await deps.records.distinctCells(dataset.arn, 'EVENT_TYPE', max + 1);
+        const problem = await eventTypesAfterImport({ schema, parts, incoming: output, putTypes, engine });
         if (problem) throw new JobFailure(problem);
       }
       if (schema.datasetType === 'INTERACTIONS' && (await attributionOfGroup(deps.catalog, { ...dataset, arn: dataset.parentArn! }))) {

@@ -60,6 +60,9 @@ export interface RecordStore {
 
   count(datasetArn: string): Promise<number>;
 
+  /** Up to `limit` distinct non-empty values of one column over the dataset's records (in value order). */
+  distinctCells(datasetArn: string, column: string, limit: number): Promise<string[]>;
+
   /**
    * For data deletion jobs: removes every record whose USER_ID is one of `userIds` from each of
    * `datasetArns` (Users, Interactions and Action interactions datasets hold USER_IDs; Items and

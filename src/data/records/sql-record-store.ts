@@ -60,6 +60,15 @@ export class SqlRecordStore implements RecordStore {
     return Number(row.n);
   }
 
+  async distinctCells(datasetArn: string, column: string, limit: number): Promise<string[]> {
+    const value = this.db.dialect.jsonText('cells');
+    const rows = await this.db.sql.all(
+      `SELECT DISTINCT ${value} AS v FROM records WHERE dataset_arn = ? AND ${value} IS NOT NULL AND ${value} <> '' ORDER BY 1 LIMIT ?`,
+      [column, datasetArn, column, column, limit],
+    );
+    return rows.map((r) => String(r.v));
+  }
+
   async deleteUsers(datasetArns: string[], userIds: string[], within?: CatalogOps): Promise<number> {
     if (datasetArns.length === 0 || userIds.length === 0) return 0;
     const unique = [...new Set(userIds)];

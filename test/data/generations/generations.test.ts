@@ -7,7 +7,7 @@ import {
   compactParts,
   countNewRecords,
   datasetViewSql,
-  eventTypesAfterIncrement,
+  eventTypesAfterImport,
   exportToCsv,
   newRecordCount,
   validateToParquet,
@@ -186,16 +186,36 @@ test('INCREMENTAL: the distinct event types of the whole dataset stay within the
   const fits = await part(interactionsSchema, [
     t.write('types2.csv', csv(INTERACTIONS_HEADER_WITH_VALUE, interactionRowsWithValue(1000, { start: 5000, types: ['t4', 't5', 't6'] }))),
   ]);
-  assert.equal(await eventTypesAfterIncrement({ schema: interactionsSchema, parts: [base], incoming: fits, engine: t.engine }), null);
+  assert.equal(
+    await eventTypesAfterImport({ schema: interactionsSchema, parts: [base], incoming: fits, putTypes: [], engine: t.engine }),
+    null,
+  );
   const over = await part(interactionsSchema, [
     t.write(
       'types3.csv',
       csv(INTERACTIONS_HEADER_WITH_VALUE, interactionRowsWithValue(1000, { start: 9000, types: ['t5', 't6', 't7', 't8', 't9'] })),
     ),
   ]);
-  const reason = await eventTypesAfterIncrement({ schema: interactionsSchema, parts: [base], incoming: over, engine: t.engine });
+  const reason = await eventTypesAfterImport({ schema: interactionsSchema, parts: [base], incoming: over, putTypes: [], engine: t.engine });
   assert.ok(reason?.includes('would hold 9 distinct event types, but its schema allows at most 8'), reason ?? 'no reason');
   assert.ok(reason?.includes('[t6, t7, t8, t9]'), reason ?? 'no reason');
   // Each file alone is within the rule: only the dataset as a whole is not.
-  assert.equal(await eventTypesAfterIncrement({ schema: interactionsSchema, parts: [], incoming: over, engine: t.engine }), null);
+  assert.equal(
+    await eventTypesAfterImport({ schema: interactionsSchema, parts: [], incoming: over, putTypes: [], engine: t.engine }),
+    null,
+  );
+  // Individually put events count too, for a FULL import (no parts) as for an INCREMENTAL one.
+  const withPuts = await eventTypesAfterImport({
+    schema: interactionsSchema,
+    parts: [],
+    incoming: over,
+    putTypes: ['p1', 'p2', 't5', 'p3', 'p4'],
+    engine: t.engine,
+  });
+  assert.ok(withPuts?.includes('(bulk data and individually put events) would hold 9 distinct event types'), withPuts ?? 'no reason');
+  assert.ok(withPuts?.includes('[t6, t7, t8, t9]'), withPuts ?? 'no reason');
+  assert.equal(
+    await eventTypesAfterImport({ schema: interactionsSchema, parts: [], incoming: over, putTypes: ['t5', 'p1'], engine: t.engine }),
+    null,
+  );
 });

@@ -50,10 +50,15 @@ function conformance(backend: string, open: () => Promise<Catalog>): void {
           ],
         );
         assert.equal(await store.count(ds.arn), 2);
+        assert.deepEqual(await store.distinctCells(ds.arn, 'AGE', 10), ['11', '22']);
+        assert.deepEqual(await store.distinctCells(ds.arn, 'AGE', 1), ['11']);
+        await store.put(ds, [{ key: 'u3', userId: 'u3', cells: { USER_ID: 'u3', AGE: null } }, user('u4', '')], 30);
+        assert.deepEqual(await store.distinctCells(ds.arn, 'AGE', 10), ['11', '22'], 'null and empty cells are no value');
+        assert.deepEqual(await store.distinctCells(ds.arn, 'MISSING', 10), []);
         const page = await store.scan(ds.arn, { after: 'u1', limit: 5 });
         assert.deepEqual(
           page.map((r) => r.key),
-          ['u2'],
+          ['u2', 'u3', 'u4'],
         );
       } finally {
         await store.close();
