@@ -21,12 +21,43 @@ export interface TrainingData {
   eventTypes: string[];
   /** Items metadata rows by item ID (Similar-Items, Item-Attribute-Affinity); absent without an Items dataset. */
   items?: Map<string, Record<string, string | number | boolean | null>>;
+  /**
+   * The Items schema's fields behind `items` (the columns kept, ITEM_ID not among them), with their
+   * `categorical` / `textual` flags. Absent when `items` is: models then infer the kinds from the values.
+   */
+  itemFields?: ItemField[];
 }
 
-/** One recommended item and its score (undefined for recipes that do not score: SIMS, popularity). */
+/** One Items column as the schema declares it. */
+export interface ItemField {
+  name: string;
+  /** The Avro type: 'string', 'int', 'long', 'float', 'double' or 'boolean'. */
+  type: string;
+  categorical: boolean;
+  textual: boolean;
+}
+
+/**
+ * One recommended item and its score (undefined for recipes that do not score: SIMS, popularity).
+ * In a user segment (Model.segment) `item` holds a user ID.
+ */
 export interface Scored {
   item: string;
   score?: number;
+}
+
+/** An Items column and one of its values, e.g. { name: 'GENRES', value: 'Comedy' } (a categorical value is one `|` part). */
+export interface AttributeCondition {
+  name: string;
+  value: string;
+}
+
+/** What a USER_SEGMENTATION model segments users for: an item, or the items matching attribute values. */
+export interface SegmentQuery {
+  itemId?: string;
+  attribute?: AttributeCondition;
+  /** More conditions, all of which must hold together with `attribute` (the `AND` of itemAttributes). */
+  attributes?: AttributeCondition[];
 }
 
 export interface RecommendQuery {
@@ -46,6 +77,12 @@ export interface Model {
   recommend(q: RecommendQuery): Scored[];
   /** Scores of the given items for the user (Personalized-Ranking); items unknown to the model score lowest. */
   rank?(history: string[], items: string[]): Scored[];
+  /**
+   * USER_SEGMENTATION recipes: the k users most likely to interact with the queried item (or with
+   * items matching the attributes), best first, each with its score; `item` holds the user ID. An
+   * item or attribute value the model did not see at training gives an empty list.
+   */
+  segment?(query: SegmentQuery, k: number): Scored[];
   /** The artifact: everything needed to load the model again (see training/model-artifact.ts). */
   serialize(): Buffer;
 }

@@ -21,7 +21,7 @@ import { rows, withDuck } from '../data/engine/duck.ts';
 import { sqlIdent, sqlString } from '../data/engine/cell-rules.ts';
 import type { EngineOptions } from '../data/engine/types.ts';
 import type { ParsedSchema } from '../data/schema/schema-model.ts';
-import type { TrainingData } from './trainer.ts';
+import type { ItemField, TrainingData } from './trainer.ts';
 
 export const MIN_TRAINING_INTERACTIONS = 1000;
 export const MIN_USERS_WITH_TWO_INTERACTIONS = 25;
@@ -186,21 +186,22 @@ export async function loadTrainingData(o: {
       o.signal?.throwIfAborted();
     }
     if (k !== total) throw new Error(`Internal error: read ${k} interactions, expected ${total}`);
-    if (o.items) data.items = await itemsMetadata(c, o.items);
+    if (o.items) ({ rows: data.items, fields: data.itemFields } = await itemsMetadata(c, o.items));
     return { ok: true, data, counts: n };
   });
 }
 
-/** The Items rows by ITEM_ID, with the columns the solution's training data configuration keeps. */
+/** The Items rows by ITEM_ID, with the columns the solution's training data configuration keeps, and those columns' schema fields. */
 async function itemsMetadata(
   c: DuckDBConnection,
   items: ItemsInput,
-): Promise<Map<string, Record<string, string | number | boolean | null>>> {
+): Promise<{ rows: Map<string, Record<string, string | number | boolean | null>>; fields: ItemField[] }> {
   const excluded = new Set((items.excluded ?? []).map((n) => n.toUpperCase()));
   const included = items.included && new Set(items.included.map((n) => n.toUpperCase()));
-  const columns = items.schema.fields
-    .map((f) => f.name)
-    .filter((name) => name !== 'ITEM_ID' && !excluded.has(name.toUpperCase()) && (!included || included.has(name.toUpperCase())));
+  const fields: ItemField[] = items.schema.fields
+    .filter((f) => f.name !== 'ITEM_ID' && !excluded.has(f.name.toUpperCase()) && (!included || included.has(f.name.toUpperCase())))
+    .map((f) => ({ name: f.name, type: f.type, categorical: f.categorical, textual: f.textual }));
+  const columns = fields.map((f) => f.name);
   const r = await c.runAndReadAll(
     `SELECT ${[sqlIdent('ITEM_ID'), ...columns.map(sqlIdent)].join(', ')} FROM (${items.view}) WHERE ${sqlIdent('ITEM_ID')} IS NOT NULL`,
   );
@@ -213,5 +214,5 @@ async function itemsMetadata(
     });
     out.set(String(row[0]), record);
   }
-  return out;
+  return { rows: out, fields };
 }

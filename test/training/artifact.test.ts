@@ -31,6 +31,28 @@ describe('model artifact', () => {
     }
   });
 
+  it('records the offsets its sections are written at, whatever the header size (offsets crossing a digit or 8-byte boundary)', () => {
+    for (let n = 0; n < 400; n++) {
+      const ids = Array.from({ length: n }, (_, i) => `id${i}`);
+      const sizes = [n * 37, (n * 13) % 101, 0, n];
+      const sections = {
+        ids: { json: ids },
+        a: Float32Array.from({ length: sizes[0] }, (_, i) => i),
+        b: Int32Array.from({ length: sizes[1] }, (_, i) => -i),
+        empty: { json: [] },
+        none: new Int32Array(0),
+        c: Float64Array.from({ length: sizes[3] }, (_, i) => i / 3),
+      };
+      const a = readArtifact(writeArtifact('aws-x', { n }, sections), 'aws-x');
+      assert.deepEqual(jsonSection(a, 'ids'), ids);
+      assert.deepEqual(jsonSection(a, 'empty'), []);
+      assert.deepEqual(section(a, 'a', Float32Array), sections.a);
+      assert.deepEqual(section(a, 'b', Int32Array), sections.b);
+      assert.deepEqual(section(a, 'c', Float64Array), sections.c);
+      assert.equal(section(a, 'none', Int32Array).length, 0);
+    }
+  });
+
   it('refuses other recipes, wrong types, truncation and foreign bytes', () => {
     assert.throws(() => readArtifact(buf, 'aws-y'), /recipe aws-x/);
     assert.throws(() => section(readArtifact(buf), 'f32', Int32Array), /not a Int32Array/);

@@ -7,7 +7,13 @@
 // - a planted bundle of `plantedSize` otherwise unused items that a `plantedUsers` share of users
 //   take together (consecutively): the co-occurrence cluster SIMS must find;
 // - one rising item, unused until the last hour, then taken by `risingEvents` users;
-// - timestamps: each user is active over a random stretch of the `spanDays` period.
+// - timestamps: each user is active over a random stretch of the `spanDays` period;
+// - with `metadata`, an Items dataset (data.items, data.itemFields) drawn from its own random stream
+//   (the interactions stay the same): GENRE (categorical) is the item's cluster `g<c>` (a
+//   `metadataNoise` share gets a random genre instead, a fifth a second genre `g<c>|g<d>`),
+//   DESCRIPTION (textual) mixes words of the cluster's vocabulary with common words, PRICE is a
+//   number; plus `coldItems` items without interactions that share the genre `planted` and a
+//   vocabulary of their own: the metadata cluster Similar-Items must find for a cold item.
 import type { TrainingData } from '../../src/training/trainer.ts';
 
 export interface SyntheticOptions {
@@ -26,6 +32,9 @@ export interface SyntheticOptions {
   plantedUsers?: number;
   risingEvents?: number;
   spanDays?: number;
+  metadata?: boolean;
+  metadataNoise?: number;
+  coldItems?: number;
 }
 
 export interface Synthetic {
@@ -33,6 +42,11 @@ export interface Synthetic {
   planted: string[];
   rising: string;
   itemCluster: Int32Array;
+  /** Each user's first cluster and the one they drift to (the same when they do not drift). */
+  userCluster: Int32Array;
+  userDrift: Int32Array;
+  /** With `metadata`: the IDs of the items without interactions (the planted metadata cluster). */
+  cold: string[];
   /** The end of the period: the time of the newest interaction. */
   end: number;
 }
@@ -99,11 +113,14 @@ export function synthetic(o: SyntheticOptions = {}): Synthetic {
   const rising = nItems - 1;
 
   const ev: { u: number; i: number; t: number }[] = [];
+  const userCluster = new Int32Array(nUsers);
+  const userDrift = new Int32Array(nUsers);
   for (let u = 0; u < nUsers; u++) {
     const g = Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
     const len = Math.max(2, Math.round(meanHistory * Math.exp(0.8 * g - 0.32)));
     const a = Math.floor(rnd() * C);
     const b = rnd() < drift ? (a + 1 + Math.floor(rnd() * (C - 1))) % C : a;
+    ((userCluster[u] = a), (userDrift[u] = b));
     const items: number[] = [];
     const seen = new Set<number>();
     for (let t = 0; t < len; t++) {
@@ -145,5 +162,31 @@ export function synthetic(o: SyntheticOptions = {}): Synthetic {
     eventTypes: ['click'],
   };
   const itemCluster = Int32Array.from({ length: nItems }, (_, i) => (i < normal ? i % C : -1));
-  return { data, planted: planted.map((i) => `i${i}`), rising: `i${rising}`, itemCluster, end };
+  const cold = o.metadata ? addMetadata(data, itemCluster, C, o.seed ?? 1, o.metadataNoise ?? 0.1, o.coldItems ?? 6) : [];
+  return { data, planted: planted.map((i) => `i${i}`), rising: `i${rising}`, itemCluster, userCluster, userDrift, cold, end };
+}
+
+function addMetadata(data: TrainingData, itemCluster: Int32Array, C: number, seed: number, noise: number, coldItems: number): string[] {
+  const rnd = mulberry32(seed ^ 0x9e3779b9);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+  const common = Array.from({ length: 200 }, (_, k) => `common${k}`);
+  const vocab = (c: number | string) => Array.from({ length: 12 }, (_, k) => `topic${c}word${k}`);
+  const describe = (own: string[]) =>
+    [...Array.from({ length: 4 }, () => pick(own)), ...Array.from({ length: 6 }, () => pick(common))].join(' ') + '.';
+  const items = new Map<string, Record<string, string | number | boolean | null>>();
+  data.itemIds.forEach((id, i) => {
+    const c = itemCluster[i] >= 0 ? itemCluster[i] : Math.floor(rnd() * C);
+    const g = rnd() < noise ? Math.floor(rnd() * C) : c;
+    const genre = rnd() < 0.2 ? `g${g}|g${(g + 1 + Math.floor(rnd() * (C - 1))) % C}` : `g${g}`;
+    items.set(id, { GENRE: genre, DESCRIPTION: describe(vocab(c)), PRICE: Math.round(rnd() * 10000) / 100 });
+  });
+  const cold = Array.from({ length: coldItems }, (_, k) => `cold${k}`);
+  for (const id of cold) items.set(id, { GENRE: 'planted', DESCRIPTION: describe(vocab('planted')), PRICE: 1 });
+  data.items = items;
+  data.itemFields = [
+    { name: 'GENRE', type: 'string', categorical: true, textual: false },
+    { name: 'DESCRIPTION', type: 'string', categorical: false, textual: true },
+    { name: 'PRICE', type: 'double', categorical: false, textual: false },
+  ];
+  return cold;
 }

@@ -107,5 +107,9 @@ describe('training data', () => {
     const r = await load(rowsSql(1200), {}, { view, schema: itemsSchema, excluded: ['price'] });
     assert.ok(r.ok);
     assert.deepEqual(Object.fromEntries(r.data.items!), { i1: { GENRES: 'Drama|Comedy' }, i2: { GENRES: null } });
+    // The kept columns' schema fields travel along (the metadata trainers read categorical / textual from them).
+    assert.deepEqual(r.data.itemFields, [{ name: 'GENRES', type: 'string', categorical: false, textual: false }]);
+    const none = await load(rowsSql(1200));
+    assert.ok(none.ok && none.data.items === undefined && none.data.itemFields === undefined);
   });
 });

@@ -86,6 +86,7 @@ export function subsetUsers(data: TrainingData, keep: Uint8Array): TrainingData 
     eventType: new Int32Array(n),
     eventTypes: data.eventTypes,
     ...(data.items ? { items: data.items } : {}),
+    ...(data.itemFields ? { itemFields: data.itemFields } : {}),
   };
   for (let r = 0, o = 0; r < data.user.length; r++) {
     if (!keep[data.user[r]]) continue;

@@ -5,7 +5,7 @@
 //   0..3     magic "OPMA"
 //   4..7     u32 container version (1)
 //   8..11    u32 header length H in bytes
-//   12..     H bytes of UTF-8 JSON:
+//   12..     H bytes of UTF-8 JSON (trailing spaces allowed):
 //            { "recipe": string, "meta": {...model-specific JSON...},
 //              "sections": [{ "name": string, "type": "f32"|"f64"|"i32"|"u8"|"json", "offset": n, "length": n }] }
 //   then the sections' bytes. `offset` is absolute and a multiple of 8; `length` counts elements
@@ -51,17 +51,22 @@ export function writeArtifact(recipe: string, meta: Record<string, unknown>, sec
     entries.push({ name, type, offset: 0, length });
     bodies.push(bytes);
   }
-  // The header's size depends on the offsets it records: fix the offsets, then re-measure until stable.
+  // The header's size depends on the offsets it records: place the sections after a header room
+  // of `room` bytes, and grow the room until the header fits in it (padded with spaces, which
+  // JSON.parse skips). Offsets only grow with the room, so this ends; one or two passes in practice.
   let header = Buffer.alloc(0);
-  for (let pass = 0; pass < 4; pass++) {
-    let pos = align8(12 + header.length);
+  for (let room = Buffer.byteLength(JSON.stringify({ recipe, meta, sections: entries }), 'utf8'); ;) {
+    let pos = align8(12 + room);
     for (let i = 0; i < entries.length; i++) {
       entries[i].offset = pos;
       pos = align8(pos + bodies[i].length);
     }
-    const next = Buffer.from(JSON.stringify({ recipe, meta, sections: entries }), 'utf8');
-    if (next.length === header.length) break;
-    header = next;
+    header = Buffer.from(JSON.stringify({ recipe, meta, sections: entries }), 'utf8');
+    if (header.length <= room) {
+      header = Buffer.concat([header, Buffer.alloc(room - header.length, 0x20)]);
+      break;
+    }
+    room = header.length;
   }
   const total = entries.length ? align8(entries[entries.length - 1].offset + bodies[bodies.length - 1].length) : 12 + header.length;
   const out = Buffer.alloc(total);

@@ -1,7 +1,9 @@
 // The built-in recipes' trainers by recipe name (the part of the recipe ARN after "recipe/").
 import type { Trainer } from '../trainer.ts';
+import { itemAffinityTrainer, itemAttributeAffinityTrainer } from './affinity.ts';
 import { popularityCountTrainer } from './popularity-count.ts';
 import { simsTrainer } from './sims.ts';
+import { similarItemsTrainer } from './similar-items.ts';
 import { trendingNowTrainer } from './trending-now.ts';
 import {
   personalizedRankingTrainer,
@@ -19,5 +21,8 @@ export const BUILT_IN_TRAINERS: ReadonlyMap<string, Trainer> = new Map(
     userPersonalizationV2Trainer,
     personalizedRankingTrainer,
     personalizedRankingV2Trainer,
+    similarItemsTrainer,
+    itemAffinityTrainer,
+    itemAttributeAffinityTrainer,
   ].map((t) => [t.recipe, t]),
 );

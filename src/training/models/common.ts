@@ -109,6 +109,13 @@ export function rankedPositive(scores: ArrayLike<number>): Int32Array {
  * O(n + k log k).
  */
 export function topK(scores: ArrayLike<number>, k: number, skip?: Uint8Array): Int32Array {
+  const out = selectTop(scores, k, skip);
+  sortByScore(out, scores);
+  return out;
+}
+
+/** The indexes topK returns, in no particular order (for callers that need the set, not the order). */
+export function selectTop(scores: ArrayLike<number>, k: number, skip?: Uint8Array): Int32Array {
   const n = scores.length;
   if (scratch.length < n) ((scratch = new Float64Array(Math.max(n, 2 * scratch.length))), (picked = new Int32Array(scratch.length)));
   let m = 0;
@@ -119,9 +126,7 @@ export function topK(scores: ArrayLike<number>, k: number, skip?: Uint8Array): I
   let c = 0;
   for (let i = 0; i < n; i++) if (scores[i] > threshold && !(skip && skip[i])) picked[c++] = i;
   for (let i = 0; i < n && c < k; i++) if (scores[i] === threshold && !(skip && skip[i])) picked[c++] = i;
-  const out = picked.slice(0, c);
-  sortByScore(out, scores);
-  return out;
+  return picked.slice(0, c);
 }
 
 /** Sorts indexes by score descending, ties by lower index: insertion sort for short lists (the usual case). */
