@@ -1,0 +1,274 @@
+"""AWS's personalized-ranking notebook next_steps/core_use_cases/personalized_ranking/
+personalize_ranking_example.ipynb (aws-samples/amazon-personalize-samples; read from the mirror
+recohut-admin/reco-amazon-personalize, same path, as the search index holds no copy of the
+aws-samples file) against a running openpersonalize: its cells that touch Personalize, as
+written, up to the trained Personalized-Ranking solution version.
+
+argv: endpoint URL, bucket name, the bucket's local folder (the service's local object store), a
+scratch folder. Credentials and region come from the environment, as in the notebook. Exits
+non-zero with the reason on stderr; prints a JSON summary on stdout.
+
+The notebook downloads the HetRec 2011 Last.FM data and reads user_taggedartists-timestamps.dat
+(tab-separated userID, artistID, tagID, timestamp in milliseconds, with a header; several rows per
+user and artist, one per tag, at the same time; and, as `original_data.describe()` shows, a
+negative timestamp, min -4.287204e+11) with pandas; here a file of that shape is generated and the
+pandas steps done with the csv module, the pandas line quoted above each. Changed from the
+notebook, and only these: endpoint_url= in boto3.client; the region (the notebook reads it from
+SageMaker's /opt/ml/metadata); the bucket (s3.create_bucket and upload_file become a folder of the
+local store and a copy); no S3 bucket policy and no IAM role (the role ARN is a constant); the
+sleeps (0.2 s instead of 60 s, 0.5 s for the IAM cell's 60 s); the data size (300 users).
+"""
+import csv
+import json
+import os
+import random
+import shutil
+import sys
+import time
+from time import sleep
+from datetime import datetime
+
+import boto3
+import numpy as np
+
+from boto3_notebook_data import fail, movielens, notebook_output_to_stderr, summary
+
+endpoint, bucket_dir_name, bucket_dir, scratch = sys.argv[1:5]
+notebook_output_to_stderr()
+os.chdir(scratch)
+
+# ---- "Choose a dataset or data source": Last.FM (hetrec2011-lastfm-2k) in shape ---------------------
+data_dir = "data"
+# !mkdir $data_dir; !cd $data_dir && wget .../hetrec2011-lastfm-2k.zip && unzip hetrec2011-lastfm-2k.zip
+os.makedirs(data_dir)
+_, listened = movielens(seed=2011, users=300, items=700, ratings_per_user=12,
+                        first_timestamp=1104537600, last_timestamp=1304941000)
+rnd = random.Random(2011)
+negative_done = False
+with open(data_dir + '/user_taggedartists-timestamps.dat', "w", newline="") as f:
+    w = csv.writer(f, delimiter="\t", lineterminator="\n")
+    w.writerow(["userID", "artistID", "tagID", "timestamp"])
+    for user, artist, _, t in listened:
+        # Tagging times are whole days (at 22:00 or 23:00 UTC) in milliseconds, one row per tag.
+        ms = (t // 86400 * 86400 - 3600 * rnd.choice([1, 2])) * 1000
+        if not negative_done and user == 7:
+            ms, negative_done = -428720400000, True
+        for tag in sorted(rnd.sample(range(1, 12648), rnd.choice([1, 1, 2, 3, 4]))):
+            w.writerow([user + 1, artist, tag, ms])
+
+# ---- "Prepare your data" ---------------------------------------------------------------------------
+# original_data = pd.read_csv(data_dir + '/user_taggedartists-timestamps.dat', delimiter='\t')
+with open(data_dir + '/user_taggedartists-timestamps.dat', newline="") as f:
+    original_data = [{k: int(v) for k, v in r.items()} for r in csv.DictReader(f, delimiter="\t")]
+
+arb_time_stamp = original_data[50]['timestamp']
+print(arb_time_stamp)
+# print(datetime.utcfromtimestamp(arb_time_stamp).strftime('%Y-%m-%d %H:%M:%S'))  -> ValueError: year is out of range
+arb_time_stamp = arb_time_stamp/1000
+print(datetime.utcfromtimestamp(arb_time_stamp).strftime('%Y-%m-%d %H:%M:%S'))
+
+# original_data.timestamp = original_data.timestamp / 1000
+for r in original_data:
+    r['timestamp'] = r['timestamp'] / 1000
+
+# interactions_df = original_data.copy(); interactions_df = interactions_df[['userID', 'artistID', 'timestamp']]
+interactions_df = [{k: r[k] for k in ['userID', 'artistID', 'timestamp']} for r in original_data]
+# interactions_df.astype({'timestamp': 'int64'}).dtypes   (not assigned: the column stays float64)
+# interactions_df.rename(columns = {'userID':'USER_ID', 'artistID':'ITEM_ID', 'timestamp':'TIMESTAMP'}, inplace = True)
+interactions_df = [{'USER_ID': r['userID'], 'ITEM_ID': r['artistID'], 'TIMESTAMP': r['timestamp']} for r in interactions_df]
+
+interactions_filename = "interactions.csv"
+# interactions_df.to_csv((data_dir+"/"+interactions_filename), index=False, float_format='%.0f')
+with open(data_dir + "/" + interactions_filename, "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(['USER_ID', 'ITEM_ID', 'TIMESTAMP'])
+    w.writerows([r['USER_ID'], r['ITEM_ID'], '%.0f' % r['TIMESTAMP']] for r in interactions_df)
+
+# ---- "Create dataset groups and the interactions dataset" ------------------------------------------
+# Configure the SDK to Personalize:
+personalize = boto3.client('personalize', endpoint_url=endpoint)
+personalize_runtime = None  # boto3.client('personalize-runtime'): the runtime API is not built yet
+
+create_dataset_group_response = personalize.create_dataset_group(
+    name = "personalize-ranking-dsg"
+)
+
+dataset_group_arn = create_dataset_group_response['datasetGroupArn']
+print(json.dumps(create_dataset_group_response, indent=2))
+
+max_time = time.time() + 3*60*60 # 3 hours
+while time.time() < max_time:
+    describe_dataset_group_response = personalize.describe_dataset_group(
+        datasetGroupArn = dataset_group_arn
+    )
+    status = describe_dataset_group_response["datasetGroup"]["status"]
+    print("DatasetGroup: {}".format(status))
+
+    if status == "ACTIVE" or status == "CREATE FAILED":
+        break
+
+    time.sleep(0.2)
+dataset_group_status = status
+
+interactions_schema = schema = {
+    "type": "record",
+    "name": "Interactions",
+    "namespace": "com.amazonaws.personalize.schema",
+    "fields": [
+        {
+            "name": "USER_ID",
+            "type": "string"
+        },
+        {
+            "name": "ITEM_ID",
+            "type": "string"
+        },
+        {
+            "name": "TIMESTAMP",
+            "type": "long"
+        }
+    ],
+    "version": "1.0"
+}
+
+create_schema_response = personalize.create_schema(
+    name = "personalize-ranking-interactions",
+    schema = json.dumps(interactions_schema)
+)
+
+schema_arn = create_schema_response['schemaArn']
+print(json.dumps(create_schema_response, indent=2))
+
+dataset_type = "INTERACTIONS"
+create_dataset_response = personalize.create_dataset(
+    name = "personalize-ranking-ds",
+    datasetType = dataset_type,
+    datasetGroupArn = dataset_group_arn,
+    schemaArn = schema_arn
+)
+
+interactions_dataset_arn = create_dataset_response['datasetArn']
+print(json.dumps(create_dataset_response, indent=2))
+
+# ---- "Configure an S3 bucket and an IAM role" ------------------------------------------------------
+# with open('/opt/ml/metadata/resource-metadata.json') as notebook_info: ... region = resource_arn.split(':')[3]
+region = "us-east-1"
+print(region)
+
+suffix = str(np.random.uniform())[4:9]
+bucket_name = bucket_dir_name        # "personalize-ranking-demo-"+suffix: the bucket the test made
+print(bucket_name)
+# s3.create_bucket(Bucket=bucket_name): the bucket's folder exists
+
+interactions_file_path = data_dir + "/" + interactions_filename
+# boto3.Session().resource('s3').Bucket(bucket_name).Object(interactions_filename).upload_file(interactions_file_path)
+shutil.copy(interactions_file_path, os.path.join(bucket_dir, interactions_filename))
+interactions_s3DataPath = "s3://"+bucket_name+"/"+interactions_filename
+
+# s3.put_bucket_policy(...); iam.create_role(...), attach_role_policy(...) x 2, then:
+time.sleep(0.5) # wait for a minute to allow IAM role policy attachment to propagate
+role_name = "PersonalizeRoleRanking"
+role_arn = "arn:aws:iam::000000000000:role/" + role_name
+print(role_arn)
+
+# ---- "Import the interactions data" ----------------------------------------------------------------
+create_dataset_import_job_response = personalize.create_dataset_import_job(
+    jobName = "personalize-ranking-example",
+    datasetArn = interactions_dataset_arn,
+    dataSource = {
+        "dataLocation": "s3://{}/{}".format(bucket_name, interactions_filename)
+    },
+    roleArn = role_arn
+)
+
+dataset_import_job_arn = create_dataset_import_job_response['datasetImportJobArn']
+print(json.dumps(create_dataset_import_job_response, indent=2))
+
+max_time = time.time() + 3*60*60 # 3 hours
+while time.time() < max_time:
+    describe_dataset_import_job_response = personalize.describe_dataset_import_job(
+        datasetImportJobArn = dataset_import_job_arn
+    )
+    status = describe_dataset_import_job_response["datasetImportJob"]['status']
+    print("DatasetImportJob: {}".format(status))
+
+    if status == "ACTIVE" or status == "CREATE FAILED":
+        break
+
+    time.sleep(0.2)
+import_status = status
+if import_status != "ACTIVE":
+    fail(f"the import ended {import_status}: {describe_dataset_import_job_response['datasetImportJob'].get('failureReason')}")
+
+# ---- "Create solutions" ----------------------------------------------------------------------------
+list_recipes_output = personalize.list_recipes()
+print(list_recipes_output)
+
+rerank_recipe_arn = "arn:aws:personalize:::recipe/aws-personalized-ranking"
+
+rerank_create_solution_response = personalize.create_solution(
+    name = "personalize-ranking",
+    datasetGroupArn = dataset_group_arn,
+    recipeArn = rerank_recipe_arn
+)
+
+rerank_solution_arn = rerank_create_solution_response['solutionArn']
+print(json.dumps(rerank_create_solution_response, indent=2))
+
+rerank_create_solution_version_response = personalize.create_solution_version(
+    solutionArn = rerank_solution_arn
+)
+
+rerank_solution_version_arn = rerank_create_solution_version_response['solutionVersionArn']
+print(json.dumps(rerank_create_solution_version_response, indent=2))
+
+# "View solution creation status"
+built = {}
+in_progress_solution_versions = [
+    rerank_solution_version_arn
+]
+
+max_time = time.time() + 3*60*60 # 3 hours
+while time.time() < max_time:
+    for solution_version_arn in in_progress_solution_versions:
+        version_response = personalize.describe_solution_version(
+            solutionVersionArn = solution_version_arn
+        )
+        status = version_response["solutionVersion"]["status"]
+
+        if status == "ACTIVE":
+            print("Build succeeded for {}".format(solution_version_arn))
+            in_progress_solution_versions.remove(solution_version_arn)
+            built[solution_version_arn] = version_response["solutionVersion"]
+        elif status == "CREATE FAILED":
+            print("Build failed for {}".format(solution_version_arn))
+            in_progress_solution_versions.remove(solution_version_arn)
+            built[solution_version_arn] = version_response["solutionVersion"]
+
+    if len(in_progress_solution_versions) <= 0:
+        break
+    else:
+        print("At least one solution build is still in progress")
+
+    time.sleep(0.2)
+
+# The notebook goes on with "Create campaigns" (create_campaign, minProvisionedTPS = 1), "Interact
+# with campaigns" (personalize_runtime.get_personalized_ranking) and "Clean up": not built yet.
+
+# (not in the notebook, which reads no metrics: the version's metrics, as notebook 03 reads them)
+metrics = personalize.get_solution_metrics(solutionVersionArn = rerank_solution_version_arn)['metrics']
+version = built[rerank_solution_version_arn]
+with open(data_dir + "/" + interactions_filename) as f:
+    lines = f.read().splitlines()[1:]
+summary({
+    "ok": True,
+    "datasetGroup": dataset_group_status,
+    "datasetImportJob": import_status,
+    "rows": len(lines),
+    "distinctRows": len(set(lines)),
+    "negativeTimestamps": sum(1 for l in lines if l.split(",")[2].startswith("-")),
+    "recipes": [r['recipeArn'] for r in list_recipes_output['recipes']],
+    "version": {"status": version["status"], "failureReason": version.get("failureReason"),
+                "recipeArn": version.get("recipeArn"), "trainingMode": version.get("trainingMode")},
+    "metrics": metrics,
+})

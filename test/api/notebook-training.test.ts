@@ -1,0 +1,235 @@
+// The training cells of AWS's own sample notebooks (aws-samples/amazon-personalize-samples), their
+// boto3 code as written, run by the machine's python3 against the service: the getting-started
+// notebook, POC-in-a-box 03 (after 01-02), the two related-items notebooks (SIMS + HPO; SIMS and
+// Similar-Items with a textual item description) and the personalized-ranking notebook. Each script (test/api/boto3_notebook_*.py) generates data of the
+// notebook's download's shape, prepares it as the notebook does, puts it in a local bucket of the
+// service, runs the notebook's Personalize cells up to the trained solution versions and their
+// metrics (campaigns are not built yet) and prints a JSON summary, asserted here.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { startTestService, type TestService } from '../testkit/service-harness.ts';
+import { localBucket } from '../testkit/import-fixtures.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The metrics AWS's notebooks print for every solution version (GetSolutionMetrics). */
+const AWS_METRICS = [
+  'coverage',
+  'mean_reciprocal_rank_at_25',
+  'normalized_discounted_cumulative_gain_at_10',
+  'normalized_discounted_cumulative_gain_at_25',
+  'normalized_discounted_cumulative_gain_at_5',
+  'precision_at_10',
+  'precision_at_25',
+  'precision_at_5',
+];
+
+const recipe = (name: string) => `arn:aws:personalize:::recipe/${name}`;
+
+type Metrics = Record<string, number>;
+
+function assertAwsMetrics(metrics: Metrics | undefined, what: string) {
+  assert.ok(metrics, `${what}: no metrics`);
+  assert.deepEqual(Object.keys(metrics).sort(), AWS_METRICS, what);
+  for (const [name, value] of Object.entries(metrics)) {
+    assert.equal(typeof value, 'number', `${what} ${name}`);
+    assert.ok(value >= 0 && value <= 1, `${what} ${name} = ${value}`);
+  }
+}
+
+describe("AWS's sample notebooks, training cells as written (boto3)", () => {
+  let svc: TestService;
+  const scratchRoot = mkdtempSync(join(tmpdir(), 'openpersonalize-notebooks-'));
+  before(async () => {
+    svc = await startTestService();
+  });
+  after(async () => {
+    await svc.close();
+    rmSync(scratchRoot, { recursive: true, force: true });
+  });
+
+  // Asynchronous on purpose: the server under test runs in this process and must keep answering.
+  // Each notebook runs in its own account (a 12-digit access key is the account).
+  async function notebook<T>(script: string, account: string): Promise<T> {
+    const bucket = localBucket(svc.dataDir);
+    const scratch = mkdtempSync(join(scratchRoot, 'nb-'));
+    const env = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: account,
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      // The scripts import boto3_notebook_data.py: no __pycache__ left in test/api.
+      PYTHONDONTWRITEBYTECODE: '1',
+    };
+    const r = await new Promise<{ status: number | null; stdout: string; stderr: string; error?: Error }>((resolve) => {
+      execFile(
+        'python3',
+        [join(here, script), svc.endpoint, bucket.name, join(svc.dataDir, 'buckets', bucket.name), scratch],
+        { encoding: 'utf8', env, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+          resolve({ status, stdout, stderr, error: error && typeof error.code !== 'number' ? error : undefined });
+        },
+      );
+    });
+    assert.equal(r.error, undefined, `python3 could not run ${script}: ${r.error?.message}\n${r.stderr.slice(-4000)}`);
+    assert.equal(r.status, 0, `${script} failed:\n${r.stderr.slice(-4000)}`);
+    const summary = JSON.parse(r.stdout) as T & { ok: boolean };
+    assert.equal(summary.ok, true);
+    return summary;
+  }
+
+  it('getting_started/notebooks/1.Building_Your_First_Campaign: User-Personalization trained right after CreateSolution, its metrics read', async () => {
+    const s = await notebook<{
+      datasetGroup: string;
+      datasetImportJob: string;
+      rows: number;
+      recipes: string[];
+      solutionVersionArn: string;
+      statuses: string[];
+      recipeArn: string;
+      trainingMode: string;
+      failureReason: string | null;
+      metricsArn: string;
+      metrics: Metrics;
+    }>('boto3_notebook_getting_started.py', '210000000001');
+    assert.equal(s.datasetGroup, 'ACTIVE');
+    assert.equal(s.datasetImportJob, 'ACTIVE');
+    assert.ok(s.rows > 5000, `${s.rows} interactions`);
+    assert.ok(s.recipes.includes(recipe('aws-user-personalization')), s.recipes.join(', '));
+    assert.equal(s.statuses.at(-1), 'ACTIVE', `${s.statuses.join(' → ')}: ${s.failureReason}`);
+    assert.ok(
+      s.statuses.every((x) => ['CREATE PENDING', 'CREATE IN_PROGRESS', 'ACTIVE'].includes(x)),
+      s.statuses.join(' → '),
+    );
+    assert.match(
+      s.solutionVersionArn,
+      /^arn:aws:personalize:us-east-1:210000000001:solution\/personalize-demo-soln-user-personalization\/[0-9a-f]{8}$/,
+    );
+    assert.equal(s.recipeArn, recipe('aws-user-personalization'));
+    assert.equal(s.trainingMode, 'FULL');
+    assert.equal(s.metricsArn, s.solutionVersionArn);
+    assertAwsMetrics(s.metrics, 'user-personalization');
+    assert.ok(s.metrics.normalized_discounted_cumulative_gain_at_25 > 0, JSON.stringify(s.metrics));
+  });
+
+  it('POC_in_a_box 03_Creating_and_Evaluating_Solutions (after 01-02): three recipes polled together, metrics, the HPO and hyperparameter snippets', async () => {
+    const s = await notebook<{
+      dataNotebooks: { interactionsJob: string; itemsJob: string };
+      recipes: string[];
+      versions: Record<string, string>;
+      metrics: Record<string, Metrics>;
+      simsHpoSolution: { performHPO: boolean; solutionConfig: Record<string, unknown> };
+      simsSetHpSolution: { performHPO: boolean; solutionConfig: { algorithmHyperParameters?: Record<string, string> } };
+    }>('boto3_notebook_poc_03_solutions.py', '123456789012');
+    assert.equal(s.dataNotebooks.interactionsJob, 'ACTIVE');
+    assert.equal(s.dataNotebooks.itemsJob, 'ACTIVE');
+    for (const r of ['aws-user-personalization', 'aws-sims', 'aws-personalized-ranking'])
+      assert.ok(s.recipes.includes(recipe(r)), `${r} not listed: ${s.recipes.join(', ')}`);
+    assert.deepEqual(s.versions, {
+      userPersonalization: 'ACTIVE',
+      sims: 'ACTIVE',
+      rerank: 'ACTIVE',
+      simsHpo: 'ACTIVE',
+      simsSetHp: 'ACTIVE',
+    });
+    for (const [name, metrics] of Object.entries(s.metrics)) assertAwsMetrics(metrics, name);
+    assert.ok(s.metrics.userPersonalization.normalized_discounted_cumulative_gain_at_25 > 0, JSON.stringify(s.metrics));
+    assert.equal(s.simsHpoSolution.performHPO, true);
+    assert.equal(s.simsSetHpSolution.performHPO, false);
+    assert.deepEqual(s.simsSetHpSolution.solutionConfig.algorithmHyperParameters, { popularity_discount_factor: '0.7' });
+  });
+
+  it('related_items/personalize_sims_example: SIMS, then SIMS with performHPO and hpoResourceConfig 40/10', async () => {
+    const s = await notebook<{
+      datasetGroup: string;
+      datasetImportJob: string;
+      recipes: string[];
+      sims: { status: string; failureReason: string | null; recipeArn: string; metrics: Metrics };
+      hpo: {
+        status: string;
+        failureReason: string | null;
+        performHPO: boolean;
+        hpoConfig: unknown;
+        versionPerformHPO: boolean;
+        versionHpoConfig: unknown;
+        tunedHPOParams?: { algorithmHyperParameters?: Record<string, string> };
+        metrics: Metrics;
+      };
+    }>('boto3_notebook_sims_hpo.py', '210000000003');
+    assert.equal(s.datasetGroup, 'ACTIVE');
+    assert.equal(s.datasetImportJob, 'ACTIVE');
+    assert.ok(s.recipes.includes(recipe('aws-sims')), s.recipes.join(', '));
+    assert.equal(s.sims.status, 'ACTIVE', String(s.sims.failureReason));
+    assert.equal(s.sims.recipeArn, recipe('aws-sims'));
+    assertAwsMetrics(s.sims.metrics, 'sims');
+    assert.equal(s.hpo.status, 'ACTIVE', String(s.hpo.failureReason));
+    const hpoConfig = { hpoResourceConfig: { maxNumberOfTrainingJobs: '40', maxParallelTrainingJobs: '10' } };
+    assert.equal(s.hpo.performHPO, true);
+    assert.deepEqual(s.hpo.hpoConfig, hpoConfig);
+    assert.equal(s.hpo.versionPerformHPO, true);
+    assert.deepEqual(s.hpo.versionHpoConfig, hpoConfig);
+    assert.deepEqual(Object.keys(s.hpo.tunedHPOParams?.algorithmHyperParameters ?? {}).sort(), [
+      'min_cointeraction_count',
+      'popularity_discount_factor',
+    ]);
+    assertAwsMetrics(s.hpo.metrics, 'sims-hpo');
+    // "We now see if doing HPO improves things": the search starts from the default setting.
+    assert.ok(
+      s.hpo.metrics.normalized_discounted_cumulative_gain_at_25 >= s.sims.metrics.normalized_discounted_cumulative_gain_at_25,
+      `${JSON.stringify(s.hpo.metrics)} vs ${JSON.stringify(s.sims.metrics)}`,
+    );
+  });
+
+  it('related_items/aws-similar-items-with-metadata: Prime Pantry reviews and a textual DESCRIPTION, aws-sims and aws-similar-items side by side', async () => {
+    const s = await notebook<{
+      datasetGroup: string;
+      imports: { interactions: string; items: string };
+      interactionRows: number;
+      items: number;
+      recipes: string[];
+      versions: { sims: string; similarItems: string };
+      trainingHours: { sims: number; similarItems: number };
+      metrics: { sims: Metrics; similarItems: Metrics };
+    }>('boto3_notebook_similar_items_metadata.py', '210000000005');
+    assert.equal(s.datasetGroup, 'ACTIVE');
+    assert.deepEqual(s.imports, { interactions: 'ACTIVE', items: 'ACTIVE' });
+    assert.equal(s.items, 240);
+    for (const r of ['aws-sims', 'aws-similar-items']) assert.ok(s.recipes.includes(recipe(r)), `${r} not listed: ${s.recipes.join(', ')}`);
+    assert.deepEqual(s.versions, { sims: 'ACTIVE', similarItems: 'ACTIVE' });
+    // The notebook divides by the similar-items version's trainingHours.
+    assert.ok(s.trainingHours.sims > 0 && s.trainingHours.similarItems > 0, JSON.stringify(s.trainingHours));
+    assertAwsMetrics(s.metrics.sims, 'sims');
+    assertAwsMetrics(s.metrics.similarItems, 'similar-items');
+  });
+
+  it('personalized_ranking/personalize_ranking_example: Last.FM tagging data (ms timestamps / 1000, one negative), Personalized-Ranking', async () => {
+    const s = await notebook<{
+      datasetGroup: string;
+      datasetImportJob: string;
+      rows: number;
+      distinctRows: number;
+      negativeTimestamps: number;
+      recipes: string[];
+      version: { status: string; failureReason: string | null; recipeArn: string; trainingMode: string };
+      metrics: Metrics;
+    }>('boto3_notebook_personalized_ranking.py', '210000000004');
+    assert.equal(s.datasetGroup, 'ACTIVE');
+    assert.equal(s.datasetImportJob, 'ACTIVE');
+    assert.ok(s.negativeTimestamps > 0 && s.distinctRows < s.rows, JSON.stringify(s));
+    assert.ok(s.recipes.includes(recipe('aws-personalized-ranking')), s.recipes.join(', '));
+    assert.deepEqual(s.version, {
+      status: 'ACTIVE',
+      failureReason: null,
+      recipeArn: recipe('aws-personalized-ranking'),
+      trainingMode: 'FULL',
+    });
+    assertAwsMetrics(s.metrics, 'personalized-ranking');
+    assert.ok(s.metrics.normalized_discounted_cumulative_gain_at_25 > 0, JSON.stringify(s.metrics));
+  });
+});
