@@ -9,6 +9,7 @@ import {
   CreateDatasetGroupCommand,
   CreateDatasetImportJobCommand,
   DescribeDatasetImportJobCommand,
+  DescribeDatasetCommand,
   ListDatasetImportJobsCommand,
   ListTagsForResourceCommand,
   type CreateDatasetImportJobRequest,
@@ -302,7 +303,7 @@ describe('CreateDatasetImportJob: synchronous errors', () => {
     ]);
   });
 
-  it('ResourceInUseException: a dataset that is not ACTIVE yet', async () => {
+  it('a dataset still being created takes an import (rules.md 65a): the job runs and the dataset becomes ACTIVE with its data', async () => {
     const s = slow;
     const c = s.client();
     const { datasetGroupArn: group } = await c.send(new CreateDatasetGroupCommand({ name: uniqueName('slow') }));
@@ -310,11 +311,25 @@ describe('CreateDatasetImportJob: synchronous errors', () => {
     const b = localBucket(s.dataDir);
     await b.put('i.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1000)));
     const datasetArn = await datasetIn(c, group!, DATASET_KINDS[0].schema, DATASET_KINDS[0].type, { wait: false });
-    await refused(
-      c,
-      { jobName: uniqueName('early'), datasetArn, dataSource: { dataLocation: `s3://${b.name}/i.csv` } },
-      'ResourceInUseException',
-      [new RegExp(`Dataset ${datasetArn} is in state CREATE PENDING`), /once it is ACTIVE/],
+    const { datasetImportJobArn } = await c.send(
+      new CreateDatasetImportJobCommand({ jobName: uniqueName('early'), datasetArn, dataSource: { dataLocation: `s3://${b.name}/i.csv` } }),
+    );
+    await waitFor(
+      async () => (await c.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob?.status === 'ACTIVE',
+      20_000,
+      'the early import ACTIVE',
+    );
+    assert.equal((await c.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status, 'CREATE PENDING');
+    clock.advance(3000);
+    assert.equal((await c.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status, 'ACTIVE');
+    // The data is the dataset's: an INCREMENTAL import (which needs earlier bulk data) is now taken.
+    await c.send(
+      new CreateDatasetImportJobCommand({
+        jobName: uniqueName('more'),
+        datasetArn,
+        importMode: 'INCREMENTAL',
+        dataSource: { dataLocation: `s3://${b.name}/i.csv` },
+      }),
     );
   });
 });

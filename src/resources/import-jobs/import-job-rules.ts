@@ -14,9 +14,17 @@ import type { ServiceDeps } from '../shared/service-deps.ts';
 import { DATASET_STATUSES, type DatasetBody } from '../datasets/dataset-record.ts';
 import { hasStatus } from '../shared/status-table.ts';
 
+/**
+ * A dataset still being created takes an import (rules.md 65a): its ACTIVE is only a timed step
+ * (lifecycle.ts), and AWS's notebooks call CreateDatasetImportJob right after CreateDataset. The
+ * job's commit keeps the dataset's scheduled steps, so it becomes ACTIVE on time with the data.
+ * A dataset whose schema is being swapped (UPDATE*) refuses, as before.
+ */
+const ACCEPTS_IMPORT = ['CREATE PENDING', 'CREATE IN_PROGRESS', 'ACTIVE'] as const;
+
 export function checkDatasetAcceptsImport(dataset: ResourceRecord, importMode: string): void {
-  if (!hasStatus(DATASET_STATUSES, dataset, 'ACTIVE')) {
-    throw inUse(`Dataset ${dataset.arn} is in state ${dataset.status}; data can be imported once it is ACTIVE.`);
+  if (!ACCEPTS_IMPORT.some((s) => hasStatus(DATASET_STATUSES, dataset, s))) {
+    throw inUse(`Dataset ${dataset.arn} is in state ${dataset.status}; data can be imported once it is ACTIVE again.`);
   }
   if (importMode === 'INCREMENTAL' && !(dataset.body as unknown as DatasetBody).bulk) {
     throw invalidInput(
