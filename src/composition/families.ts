@@ -11,6 +11,7 @@ import type { JobKind } from '../jobs/job-runner.ts';
 import type { AreaName } from '../object-store/blob-area.ts';
 import type { HandlerTable } from '../protocol/handler-types.ts';
 import { dataDeletionJobOperations } from '../resources/data-deletion-jobs/data-deletion-job-operations.ts';
+import { campaignOperations } from '../resources/campaigns/campaign-operations.ts';
 import { datasetGroupOperations } from '../resources/dataset-groups/dataset-group-operations.ts';
 import { datasetOperations } from '../resources/datasets/dataset-operations.ts';
 import { eventTrackerOperations } from '../resources/event-trackers/event-tracker-operations.ts';
@@ -33,7 +34,7 @@ export interface Family {
   /** The job kinds its workers run (TrainingDeps: the data plane's WorkerDeps and the model store). */
   jobs?(deps: TrainingDeps): JobKind[];
   /** Blobs of a storage area its resources reference: the orphan sweep keeps them. */
-  blobs?: { area: AreaName; referenced(catalog: Catalog): Promise<Set<string>> };
+  blobs?: { area: AreaName; referenced(catalog: Catalog, now: number): Promise<Set<string>> };
 }
 
 // `satisfies`, not a type annotation: each entry keeps its handlers' precise type, so the merged
@@ -59,4 +60,5 @@ export const FAMILIES = [
     jobs: (d) => [solutionVersionJobKind(d)],
     blobs: { area: 'modelArtifacts', referenced: referencedModelKeys },
   },
+  { name: 'campaigns', handlers: campaignOperations },
 ] as const satisfies readonly Family[];

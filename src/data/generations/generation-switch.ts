@@ -3,7 +3,7 @@
 // `switchGeneration` applies it inside the job's commit transaction, under the generation lock,
 // so on PostgreSQL no commit overwrites a switch another one committed meanwhile.
 import { CatalogConflictError, type CatalogOps } from '../../catalog/catalog.ts';
-import { generationLock, type DatasetBulk, type PartRef } from './part-store.ts';
+import { generationLock, RETIRED_PART_GRACE_MS, type DatasetBulk, type PartRef, type RetiredPart } from './part-store.ts';
 
 export type GenerationChange =
   /** A FULL import: its part replaces the whole generation. */
@@ -47,24 +47,35 @@ export function nextGeneration(current: PartRef[], change: GenerationChange): Ne
 /** Writes that may change a dataset row without taking the generation lock (UpdateDataset): a commit re-reads this many times. */
 const CONFLICT_RETRIES = 3;
 
+/** The retired list after a switch at `now` that replaced `garbage`: entries past their grace are dropped. */
+export function retire(previous: RetiredPart[] | undefined, garbage: PartRef[], now: number): RetiredPart[] | undefined {
+  const kept = (previous ?? []).filter((r) => r.at + RETIRED_PART_GRACE_MS > now);
+  const all = [...kept, ...garbage.map((p) => ({ key: p.key, at: now }))];
+  return all.length > 0 ? all : undefined;
+}
+
 /**
  * Applies `change` to the dataset in the caller's transaction. 'no-dataset' when it was deleted
- * meanwhile, 'stale' for a rewrite whose base changed; otherwise what became garbage.
+ * meanwhile, 'stale' for a rewrite whose base changed; otherwise what became garbage. The garbage
+ * is not deleted here nor by the caller: it is retired (DatasetBulk.retired) and left to the
+ * orphan sweep once its grace is over, because a reader may still be reading it.
  */
 export async function switchGeneration(
   tx: CatalogOps,
   datasetArn: string,
   change: GenerationChange,
+  now: number,
 ): Promise<NextGeneration | 'no-dataset' | 'stale'> {
   await tx.lock(generationLock(datasetArn));
   for (let attempt = 1; ; attempt++) {
     const current = await tx.get(datasetArn);
     if (!current) return 'no-dataset';
-    const next = nextGeneration((current.body as { bulk?: DatasetBulk }).bulk?.parts ?? [], change);
+    const old = (current.body as { bulk?: DatasetBulk }).bulk;
+    const next = nextGeneration(old?.parts ?? [], change);
     if (next === 'stale') return next;
-    const parts = (current.body as { bulk?: DatasetBulk }).bulk?.parts ?? [];
-    if (sameKeys(keysOf(parts), keysOf(next.parts))) return next; // nothing to switch (a deletion that found no user in the bulk data)
-    const bulk: DatasetBulk = { parts: next.parts };
+    if (sameKeys(keysOf(old?.parts ?? []), keysOf(next.parts))) return next; // nothing to switch (a deletion that found no user in the bulk data)
+    const retired = retire(old?.retired, next.garbage, now);
+    const bulk: DatasetBulk = retired ? { parts: next.parts, retired } : { parts: next.parts };
     try {
       await tx.update({ ...current, body: { ...current.body, bulk } }, current.version);
       return next;

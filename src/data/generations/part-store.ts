@@ -18,7 +18,21 @@ export interface PartRef {
 /** The `bulk` field of a stored dataset document: its current generation, oldest part first. */
 export interface DatasetBulk {
   parts: PartRef[];
+  /**
+   * Parts that a switch replaced, with when (epoch ms): still readable for RETIRED_PART_GRACE_MS, so
+   * that a reader that opened the old generation just before the switch (a training job, an export,
+   * a serving cache loading it) finishes its read. The orphan sweep deletes them after that.
+   */
+  retired?: RetiredPart[];
 }
+
+export interface RetiredPart {
+  key: string;
+  at: number;
+}
+
+/** How long a replaced part stays readable: far longer than any one read of a generation takes. */
+export const RETIRED_PART_GRACE_MS = 15 * 60 * 1000;
 
 /**
  * The catalog lock (CatalogOps.lock) that every transaction switching a dataset's generation

@@ -1,18 +1,22 @@
-// Which dataset parts are in use: those of every dataset's current generation. The orphan sweep
-// (object-store/blob-area.ts) deletes the others once they are old enough: a job that died between
-// uploading its part and committing it, or after committing but before deleting the generation it
-// replaced, leaves Parquet files that no dataset references and nothing ever reads.
+// Which dataset parts are in use: those of every dataset's current generation, and the parts a
+// switch retired less than RETIRED_PART_GRACE_MS ago (a reader may still be reading them). The
+// orphan sweep (object-store/blob-area.ts) deletes the others once they are old enough: retired
+// parts past their grace, and the part of a job that died between uploading it and committing it.
 import type { Catalog } from '../../catalog/catalog.ts';
-import type { DatasetBulk } from './part-store.ts';
+import { RETIRED_PART_GRACE_MS, type DatasetBulk } from './part-store.ts';
 
 const PAGE = 500;
 
-export async function referencedPartKeys(catalog: Pick<Catalog, 'listAllOfKind'>): Promise<Set<string>> {
+export async function referencedPartKeys(catalog: Pick<Catalog, 'listAllOfKind'>, now: number): Promise<Set<string>> {
   const keys = new Set<string>();
   let after: string | undefined;
   for (;;) {
     const page = await catalog.listAllOfKind('dataset', after, PAGE);
-    for (const d of page) for (const p of (d.body as { bulk?: DatasetBulk }).bulk?.parts ?? []) keys.add(p.key);
+    for (const d of page) {
+      const bulk = (d.body as { bulk?: DatasetBulk }).bulk;
+      for (const p of bulk?.parts ?? []) keys.add(p.key);
+      for (const r of bulk?.retired ?? []) if (r.at + RETIRED_PART_GRACE_MS > now) keys.add(r.key);
+    }
     if (page.length < PAGE) return keys;
     after = page[page.length - 1].arn;
   }

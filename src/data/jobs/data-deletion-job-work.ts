@@ -51,8 +51,6 @@ interface Prepared {
   /** The part keys the job read: the commit switches only if they are still current. */
   readKeys: string[];
   parts: PartRef[];
-  /** Parts of readKeys that the new generation no longer holds (deleted after the commit). */
-  replaced: PartRef[];
   /** New parts written by the job (deleted if the commit does not happen). */
   written: PartRef[];
   foundPath: string;
@@ -83,7 +81,7 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
       parts[r.index] = part;
       written.push(part);
     }
-    return { datasetArn, readKeys: keysOf(current), parts, replaced: rewrites.map((r) => current[r.index]), written, foundPath };
+    return { datasetArn, readKeys: keysOf(current), parts, written, foundPath };
   }
 
   /** Finds which of the users have individual records; returns them and the file listing them. */
@@ -195,11 +193,8 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
             await prepareOne(e.datasetArn);
           }
         }
-        const committed = new Set(keysOf([...prepared.values()].flatMap((p) => p.parts)));
-        const garbage = [...prepared.values()].flatMap((p) => p.replaced).filter((p) => !committed.has(p.key));
-        await deps.parts
-          .delete(keysOf(garbage))
-          .catch((e: unknown) => deps.log({ level: 'warn', msg: 'could not delete replaced parts', error: String(e) }));
+        // The parts it replaced are retired by the switch (readers may still be reading them); the
+        // orphan sweep deletes them after their grace.
         written.length = 0;
       } finally {
         // Parts written for a commit that did not happen are garbage.
@@ -211,7 +206,7 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
   /** In the commit transaction: switch one dataset to its new generation if it is still the one the job read. */
   async function commitRewrite(tx: CatalogOps, p: Prepared): Promise<void> {
     // Deleted meanwhile ('no-dataset'): its data is gone anyway.
-    if ((await switchGeneration(tx, p.datasetArn, { kind: 'rewrite', baseKeys: p.readKeys, parts: p.parts })) === 'stale')
+    if ((await switchGeneration(tx, p.datasetArn, { kind: 'rewrite', baseKeys: p.readKeys, parts: p.parts }, deps.now())) === 'stale')
       throw new GenerationChanged(p.datasetArn);
   }
 

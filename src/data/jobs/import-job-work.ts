@@ -125,24 +125,19 @@ export function importJobKind(deps: WorkerDeps): JobKind {
         body.importMode === 'FULL'
           ? { kind: 'replace', part: plain }
           : { kind: 'append', part: plain, compacted: compacted && { part: compacted, base: existing } };
-      let garbage: PartRef[] = [];
       await ctx.finish(async (tx) => {
         // A data deletion job may switch the generation too: switchGeneration serialises the two.
-        const next = await switchGeneration(tx, dataset.arn, change);
+        const next = await switchGeneration(tx, dataset.arn, change, deps.now());
         if (next === 'no-dataset') throw new JobFailure('The dataset was deleted while the import ran.');
         if (next === 'stale') throw new Error('an append cannot be stale');
-        garbage = next.garbage;
         await setJobState(tx, IMPORT_JOB_STATUSES, job.arn, deps.now(), 'ACTIVE', {
           progress: { phase: 'done', rows: result.rows, bytes: result.bytesRead, totalBytes },
         });
       });
       const seconds = (deps.now() - started) / 1000;
       deps.observe?.importCommitted(result.rows, seconds);
+      // The generation it replaced is retired, not deleted: readers may still be reading it (part-store.ts).
       phase('done', { rows: result.rows, rowsPerSecond: seconds > 0 ? Math.round(result.rows / seconds) : undefined });
-      // The old generation (and an unused part) is garbage once the new one is committed.
-      await deps.parts
-        .delete(garbage.map((p) => p.key))
-        .catch((e: unknown) => deps.log({ level: 'warn', msg: 'could not delete replaced parts', error: String(e) }));
     });
   }
 

@@ -1,12 +1,14 @@
 // The one generation switch of every bulk-data commit: the pure decision for each change (FULL,
 // INCREMENTAL with and without a compaction, a compaction made stale by a deletion's switch, a
-// deletion's rewrite and its staleness) and its application in a real catalog transaction.
+// deletion's rewrite and its staleness), its application in a real catalog transaction, and the
+// retirement of replaced parts: readable for a grace period, then the orphan sweep's.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Catalog } from '../../../src/catalog/catalog.ts';
 import { openCatalog } from '../../../src/catalog/open-catalog.ts';
-import { nextGeneration, switchGeneration } from '../../../src/data/generations/generation-switch.ts';
-import type { PartRef } from '../../../src/data/generations/part-store.ts';
+import { nextGeneration, retire, switchGeneration } from '../../../src/data/generations/generation-switch.ts';
+import { RETIRED_PART_GRACE_MS, type PartRef } from '../../../src/data/generations/part-store.ts';
+import { referencedPartKeys } from '../../../src/data/generations/referenced-parts.ts';
 
 const part = (key: string): PartRef => ({ key, rows: 1, jobArn: `arn:job/${key}` });
 const [a, b, c, d, m] = ['a', 'b', 'c', 'd', 'm'].map(part);
@@ -58,21 +60,46 @@ describe('switchGeneration in a catalog transaction', () => {
     });
     const stored = async () => ((await catalog.get(arn))!.body as { bulk: { parts: PartRef[] } }).bulk.parts.map((p) => p.key);
 
-    const r = await catalog.transaction((tx) => switchGeneration(tx, arn, { kind: 'append', part: b }));
+    const r = await catalog.transaction((tx) => switchGeneration(tx, arn, { kind: 'append', part: b }, 100));
     assert.deepEqual(r, { parts: [a, b], garbage: [] });
     assert.deepEqual(await stored(), ['a', 'b']);
-    assert.equal(await catalog.transaction((tx) => switchGeneration(tx, arn, { kind: 'rewrite', baseKeys: ['a'], parts: [d] })), 'stale');
+    assert.equal(
+      await catalog.transaction((tx) => switchGeneration(tx, arn, { kind: 'rewrite', baseKeys: ['a'], parts: [d] }, 100)),
+      'stale',
+    );
     assert.deepEqual(await stored(), ['a', 'b'], 'a stale rewrite changes nothing');
     const version = (await catalog.get(arn))!.version;
-    await catalog.transaction((tx) => switchGeneration(tx, arn, { kind: 'rewrite', baseKeys: ['a', 'b'], parts: [a, b] }));
+    await catalog.transaction((tx) => switchGeneration(tx, arn, { kind: 'rewrite', baseKeys: ['a', 'b'], parts: [a, b] }, 100));
     assert.equal((await catalog.get(arn))!.version, version, 'a rewrite that changes no part writes nothing');
-    assert.deepEqual(await catalog.transaction((tx) => switchGeneration(tx, arn, { kind: 'replace', part: c })), {
+    assert.deepEqual(await catalog.transaction((tx) => switchGeneration(tx, arn, { kind: 'replace', part: c }, 100)), {
       parts: [c],
       garbage: [a, b],
     });
     assert.deepEqual(await stored(), ['c']);
+    const bulk = async () => ((await catalog.get(arn))!.body as { bulk: { retired?: unknown } }).bulk;
+    assert.deepEqual((await bulk()).retired, [
+      { key: 'a', at: 100 },
+      { key: 'b', at: 100 },
+    ]);
+    // Still referenced while a reader may be reading them, the sweep's after the grace.
+    assert.deepEqual([...(await referencedPartKeys(catalog, 100 + RETIRED_PART_GRACE_MS - 1))].sort(), ['a', 'b', 'c']);
+    assert.deepEqual([...(await referencedPartKeys(catalog, 100 + RETIRED_PART_GRACE_MS))], ['c']);
+    // A later switch drops the retired parts past their grace and retires the ones it replaces.
+    await catalog.transaction((tx) => switchGeneration(tx, arn, { kind: 'replace', part: d }, 100 + RETIRED_PART_GRACE_MS));
+    assert.deepEqual((await bulk()).retired, [{ key: 'c', at: 100 + RETIRED_PART_GRACE_MS }]);
     // The rest of the document is kept.
     assert.equal(((await catalog.get(arn))!.body as { schemaArn: string }).schemaArn, 's');
-    assert.equal(await catalog.transaction((tx) => switchGeneration(tx, 'arn:missing', { kind: 'append', part: d })), 'no-dataset');
+    assert.equal(await catalog.transaction((tx) => switchGeneration(tx, 'arn:missing', { kind: 'append', part: d }, 100)), 'no-dataset');
+  });
+});
+
+describe('retire', () => {
+  it('keeps earlier retired parts within their grace and adds the new garbage at `now`', () => {
+    assert.deepEqual(retire(undefined, [], 5), undefined);
+    assert.deepEqual(retire([{ key: 'x', at: 0 }], [a], 10), [
+      { key: 'x', at: 0 },
+      { key: 'a', at: 10 },
+    ]);
+    assert.deepEqual(retire([{ key: 'x', at: 0 }], [], RETIRED_PART_GRACE_MS), undefined);
   });
 });
