@@ -26,9 +26,11 @@ import { PageTokens } from '../protocol/pagination-token.ts';
 import { RestJsonService } from '../protocol/rest-json-protocol.ts';
 import { loadServiceModel } from '../protocol/service-model.ts';
 import { eventsOperations } from '../resources/events/events-operations.ts';
+import { runtimeOperations } from '../resources/runtime/runtime-operations.ts';
 import { quotasFor } from '../resources/shared/quotas.ts';
 import { runAutoTraining as autoTrainingRound } from '../resources/solutions/auto-training.ts';
 import type { ServiceDeps } from '../resources/shared/service-deps.ts';
+import { CampaignServing } from '../serving/campaign-serving.ts';
 import { ModelStore } from '../training/model-store.ts';
 import { BUILT_IN_TRAINERS } from '../training/models/built-in-trainers.ts';
 import type { TrainingDeps } from '../training/solution-version-job-work.ts';
@@ -59,6 +61,12 @@ export interface ServiceOptions {
   manualJobs?: boolean;
 }
 
+/** How long a node trusts what it read of a group's datasets and a solution's newest version before reading again. */
+const SERVING_REVALIDATE_MS = 1000;
+
+/** The bound of a node's loaded models (by artifact bytes). */
+const MODEL_CACHE_BYTES = 1024 * 1024 * 1024;
+
 /** How often a node that runs jobs looks for automatic trainings that are due. */
 const AUTO_TRAINING_POLL_MS = 60_000;
 
@@ -83,6 +91,7 @@ export async function startService(
   const secret = config.secret ?? (await catalog.putSettingIfAbsent('pagination-secret', randomBytes(32).toString('hex')));
   const model = loadServiceModel('personalize', '2018-05-22');
   const eventsModel = loadServiceModel('personalize-events', '2018-03-22');
+  const runtimeModel = loadServiceModel('personalize-runtime', '2018-05-22');
   // Individually put records (personalize-events), kept in the catalog database apart from bulk data.
   const records = new SqlRecordStore(sqlAccessOf(catalog));
   const reader = new DatasetReader(catalog, parts, records);
@@ -92,7 +101,7 @@ export async function startService(
     catalog,
     new Set(Object.keys(model.operations)),
     () => runner.activeJobs,
-    (method, path) => events.resolve(method, path),
+    (method, path) => events.resolve(method, path) ?? runtime.resolve(method, path),
   );
   // Trained models' artifacts: the modelArtifacts area, cached beside the dataset parts when remote.
   const models = new ModelStore(areas.modelArtifacts, join(config.dataDir, 'cache'));
@@ -145,6 +154,20 @@ export async function startService(
   const handlers: PersonalizeHandlers = mergeHandlers(...FAMILIES.map((f) => f.handlers(deps)));
   const personalize = new JsonService(model, handlers);
   const events = new RestJsonService(eventsModel, eventsOperations({ catalog, records, validator, now }));
+  // The serving plane: campaigns' models and their groups' data, cached on this node.
+  const serving = new CampaignServing({
+    catalog,
+    reader,
+    records,
+    config,
+    now,
+    log,
+    models,
+    trainerFor: workerDeps.trainerFor,
+    revalidateMs: SERVING_REVALIDATE_MS,
+    modelCacheBytes: MODEL_CACHE_BYTES,
+  });
+  const runtime = new RestJsonService(runtimeModel, runtimeOperations({ catalog, now, serving }));
 
   let draining = false;
   const probeBucket = config.objectStore === 's3' ? config.storageBucket : 'parts';
@@ -155,6 +178,7 @@ export async function startService(
     console: () => consoleRoute({ catalog, config, objects, reader, records, now, secret }),
     personalize: () => controlPlaneRoute(personalize),
     'personalize-events': () => restJsonRoute(events),
+    'personalize-runtime': () => restJsonRoute(runtime),
   };
   const routes = role.routes.map((r) => routeOf[r]());
   const server = createHttpServer({

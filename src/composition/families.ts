@@ -16,6 +16,7 @@ import { datasetGroupOperations } from '../resources/dataset-groups/dataset-grou
 import { datasetOperations } from '../resources/datasets/dataset-operations.ts';
 import { eventTrackerOperations } from '../resources/event-trackers/event-tracker-operations.ts';
 import { exportJobOperations } from '../resources/export-jobs/export-job-operations.ts';
+import { filterOperations } from '../resources/filters/filter-operations.ts';
 import { importJobOperations } from '../resources/import-jobs/import-job-operations.ts';
 import { metricAttributionOperations } from '../resources/metric-attributions/metric-attribution-operations.ts';
 import { recipeOperations } from '../resources/recipes/recipe-operations.ts';
@@ -61,4 +62,5 @@ export const FAMILIES = [
     blobs: { area: 'modelArtifacts', referenced: referencedModelKeys },
   },
   { name: 'campaigns', handlers: campaignOperations },
+  { name: 'filters', handlers: filterOperations },
 ] as const satisfies readonly Family[];

@@ -3,7 +3,7 @@
 // so a pool of workers for one kind (say, training) is a deployment choice, not a code change.
 import type { Config } from '../config/config.ts';
 
-export type RouteName = 'health' | 'ready' | 'metrics' | 'console' | 'personalize' | 'personalize-events';
+export type RouteName = 'health' | 'ready' | 'metrics' | 'console' | 'personalize' | 'personalize-events' | 'personalize-runtime';
 
 export interface RoleSpec {
   /** In the order a request is offered to them. */
@@ -12,7 +12,7 @@ export interface RoleSpec {
 }
 
 const OPS: RouteName[] = ['health', 'ready', 'metrics'];
-const API: RouteName[] = [...OPS, 'console', 'personalize', 'personalize-events'];
+const API: RouteName[] = [...OPS, 'console', 'personalize', 'personalize-events', 'personalize-runtime'];
 
 export const ROLES: Record<Config['role'], RoleSpec> = {
   all: { routes: API, runsJobs: true },

@@ -1,6 +1,7 @@
 """AWS's getting-started notebook getting_started/notebooks/1.Building_Your_First_Campaign.ipynb
 (aws-samples/amazon-personalize-samples) against a running openpersonalize: its cells that touch
-Personalize, as written, from the schema to the solution version's metrics.
+Personalize, as written, from the schema to the solution version's metrics, the campaign and the
+sample recommendations.
 
 argv: endpoint URL, bucket name, the bucket's local folder (the service's local object store), a
 scratch folder. Credentials and region come from the environment, as in the notebook. Exits
@@ -17,6 +18,7 @@ created, which is also what lets the dataset become ACTIVE); the data size (300 
 import csv
 import json
 import os
+import random
 import shutil
 import sys
 import time
@@ -31,7 +33,7 @@ os.chdir(scratch)
 
 # ---- "Configure the SDK to Personalize" ------------------------------------------------------------
 personalize = boto3.client('personalize', endpoint_url=endpoint)
-personalize_runtime = None  # boto3.client('personalize-runtime'): the runtime API is not built yet
+personalize_runtime = boto3.client('personalize-runtime', endpoint_url=endpoint)
 
 # ---- "Specify a Bucket and Data Output Location" ---------------------------------------------------
 bucket = bucket_dir_name       # replace with the name of your S3 bucket
@@ -217,11 +219,80 @@ get_solution_metrics_response = personalize.get_solution_metrics(
 
 print(json.dumps(get_solution_metrics_response, indent=2))
 
-# The notebook goes on with "Create and Wait for the Campaign" (create_campaign with
-# campaignConfig.itemExplorationConfig, describe_campaign) and "Get Sample Recommendations"
-# (personalize_runtime.get_recommendations): campaigns and the runtime API are not built yet.
+# ---- "Create Campaign" -----------------------------------------------------------------------------
+create_campaign_response = personalize.create_campaign(
+    name = "personalize-demo-camp",
+    solutionVersionArn = solution_version_arn,
+    minProvisionedTPS = 1,
+    campaignConfig = {
+        "itemExplorationConfig": {
+            "explorationWeight": "0.5"
+        }
+    }
+)
+
+campaign_arn = create_campaign_response['campaignArn']
+print(json.dumps(create_campaign_response, indent=2))
+
+# ---- "Wait for Campaign to Have ACTIVE Status" -----------------------------------------------------
+campaign_statuses = []
+max_time = time.time() + 3*60*60 # 3 hours
+while time.time() < max_time:
+    describe_campaign_response = personalize.describe_campaign(
+        campaignArn = campaign_arn
+    )
+    status = describe_campaign_response["campaign"]["status"]
+    print("Campaign: {}".format(status))
+    if not campaign_statuses or campaign_statuses[-1] != status:
+        campaign_statuses.append(status)
+
+    if status == "ACTIVE" or status == "CREATE FAILED":
+        break
+
+    time.sleep(0.2)
+
+# ---- "Get Sample Recommendations" ------------------------------------------------------------------
+# Getting a random user:
+# user_id, item_id, _ = data.sample().values[0]
+user_id, item_id, _ = random.Random(1).choice(data).values()
+print("USER: {}".format(user_id))
+
+# First load items into memory
+# items = pd.read_csv('./ml-100k/u.item', sep='|', usecols=[0,1], encoding='latin-1', names=['ITEM_ID', 'TITLE'], index_col='ITEM_ID')
+with open('./ml-100k/u.item', newline='', encoding='latin-1') as f:
+    items = [row[1] for row in csv.reader(f, delimiter='|', quoting=csv.QUOTE_NONE, escapechar='\\')]
+
+def get_movie_title(movie_id):
+    """
+    Takes in an ID, returns a title
+    """
+    movie_id = int(movie_id)
+    # return items.iloc[movie_id]['TITLE']   (positional, as the notebook has it)
+    return items[movie_id]
+
+# ---- "Call GetRecommendations" ---------------------------------------------------------------------
+get_recommendations_response = personalize_runtime.get_recommendations(
+    campaignArn = campaign_arn,
+    userId = str(user_id),
+)
+
+print("Recommendations for user: ", user_id)
+
+item_list = get_recommendations_response['itemList']
+
+recommendation_list = []
+
+for item in item_list:
+    title = get_movie_title(item['itemId'])
+    recommendation_list.append(title)
+
+# recommendations_df = pd.DataFrame(recommendation_list, columns = ['OriginalRecs'])
+recommendations_df = recommendation_list
+print(recommendations_df)
 
 version = describe_solution_version_response["solutionVersion"]
+campaign = describe_campaign_response["campaign"]
+rated = {r['ITEM_ID'] for r in data if r['USER_ID'] == user_id}
 summary({
     "ok": True,
     "datasetGroup": dataset_group_status,
@@ -236,4 +307,12 @@ summary({
     "failureReason": version.get("failureReason"),
     "metricsArn": get_solution_metrics_response.get("solutionVersionArn"),
     "metrics": get_solution_metrics_response.get("metrics"),
+    "campaignArn": campaign_arn,
+    "campaignStatuses": campaign_statuses,
+    "campaign": {k: campaign.get(k) for k in ["solutionVersionArn", "minProvisionedTPS", "campaignConfig"]},
+    "userId": user_id,
+    "recommendationId": get_recommendations_response.get("recommendationId"),
+    "itemList": item_list,
+    "titles": recommendations_df,
+    "alreadyRated": len(rated & {i['itemId'] for i in item_list}),
 })

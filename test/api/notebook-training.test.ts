@@ -4,7 +4,8 @@
 // Similar-Items with a textual item description) and the personalized-ranking notebook. Each script (test/api/boto3_notebook_*.py) generates data of the
 // notebook's download's shape, prepares it as the notebook does, puts it in a local bucket of the
 // service, runs the notebook's Personalize cells up to the trained solution versions and their
-// metrics (campaigns are not built yet) and prints a JSON summary, asserted here.
+// metrics (the getting-started notebook on to its campaign and sample recommendations) and prints a
+// JSON summary, asserted here.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -84,7 +85,7 @@ describe("AWS's sample notebooks, training cells as written (boto3)", () => {
     return summary;
   }
 
-  it('getting_started/notebooks/1.Building_Your_First_Campaign: User-Personalization trained right after CreateSolution, its metrics read', async () => {
+  it('getting_started/notebooks/1.Building_Your_First_Campaign: User-Personalization trained right after CreateSolution, its metrics read, deployed and asked for recommendations', async () => {
     const s = await notebook<{
       datasetGroup: string;
       datasetImportJob: string;
@@ -97,6 +98,14 @@ describe("AWS's sample notebooks, training cells as written (boto3)", () => {
       failureReason: string | null;
       metricsArn: string;
       metrics: Metrics;
+      campaignArn: string;
+      campaignStatuses: string[];
+      campaign: { solutionVersionArn: string; minProvisionedTPS: number; campaignConfig: unknown };
+      userId: string;
+      recommendationId: string;
+      itemList: { itemId: string; score?: number }[];
+      titles: string[];
+      alreadyRated: number;
     }>('boto3_notebook_getting_started.py', '210000000001');
     assert.equal(s.datasetGroup, 'ACTIVE');
     assert.equal(s.datasetImportJob, 'ACTIVE');
@@ -116,6 +125,28 @@ describe("AWS's sample notebooks, training cells as written (boto3)", () => {
     assert.equal(s.metricsArn, s.solutionVersionArn);
     assertAwsMetrics(s.metrics, 'user-personalization');
     assert.ok(s.metrics.normalized_discounted_cumulative_gain_at_25 > 0, JSON.stringify(s.metrics));
+    // The serving cells: the campaign as created, ACTIVE, then 25 movies with titles for a user.
+    assert.equal(s.campaignArn, 'arn:aws:personalize:us-east-1:210000000001:campaign/personalize-demo-camp');
+    assert.equal(s.campaignStatuses.at(-1), 'ACTIVE', s.campaignStatuses.join(' → '));
+    assert.deepEqual(s.campaign, {
+      solutionVersionArn: s.solutionVersionArn,
+      minProvisionedTPS: 1,
+      campaignConfig: { itemExplorationConfig: { explorationWeight: '0.5' } },
+    });
+    assert.match(s.recommendationId, /^RID-[0-9a-f-]{36}$/);
+    assert.equal(s.itemList.length, 25);
+    assert.equal(s.titles.length, 25);
+    assert.ok(
+      s.titles.every((t) => /^Movie \d+/.test(t)),
+      s.titles.join('; '),
+    );
+    // User-Personalization scores: a softmax over the catalog, descending.
+    const scores = s.itemList.map((i) => i.score!);
+    assert.ok(
+      scores.every((x, k) => x > 0 && (k === 0 || x <= scores[k - 1])),
+      scores.join(','),
+    );
+    assert.ok(s.alreadyRated <= 5, `${s.alreadyRated} of the 25 recommendations are movies user ${s.userId} already rated highly`);
   });
 
   it('POC_in_a_box 03_Creating_and_Evaluating_Solutions (after 01-02): three recipes polled together, metrics, the HPO and hyperparameter snippets', async () => {

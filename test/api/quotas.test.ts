@@ -57,6 +57,7 @@ describe('quotas', () => {
       tagsPerResource: 50,
       solutionsPerGroup: 10_000,
       pendingSolutionVersions: 10_000,
+      campaignsPerGroup: 10_000,
     });
     assert.deepEqual(quotasFor('aws'), {
       schemas: 500,
@@ -65,6 +66,7 @@ describe('quotas', () => {
       tagsPerResource: 50,
       solutionsPerGroup: 10,
       pendingSolutionVersions: 20,
+      campaignsPerGroup: 5,
     });
     // OPENPERSONALIZE_MAX_PENDING_IMPORTS sets the pending-imports quota, whatever the mode.
     assert.equal(quotasFor('generous', 2).pendingImportJobs, 2);

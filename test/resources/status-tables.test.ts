@@ -6,34 +6,40 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import {
+  CreateCampaignCommand,
   CreateDataDeletionJobCommand,
   CreateDatasetExportJobCommand,
   CreateDatasetGroupCommand,
   CreateDatasetImportJobCommand,
   CreateEventTrackerCommand,
+  CreateFilterCommand,
   CreateMetricAttributionCommand,
   CreateSchemaCommand,
   CreateSolutionCommand,
   CreateSolutionVersionCommand,
+  DescribeCampaignCommand,
   DescribeDataDeletionJobCommand,
   DescribeDatasetCommand,
   DescribeDatasetExportJobCommand,
   DescribeDatasetGroupCommand,
   DescribeDatasetImportJobCommand,
   DescribeEventTrackerCommand,
+  DescribeFilterCommand,
   DescribeMetricAttributionCommand,
   DescribeSchemaCommand,
   DescribeSolutionCommand,
   DescribeSolutionVersionCommand,
+  UpdateCampaignCommand,
   UpdateDatasetCommand,
   UpdateMetricAttributionCommand,
   type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
+import { CAMPAIGN_UPDATE_STATUSES } from '../../src/resources/campaigns/campaign-record.ts';
 import { schedule } from '../../src/resources/shared/lifecycle.ts';
 import { definedKinds, kindDefinition } from '../../src/resources/shared/resource-kind.ts';
 import { assertMove, canMove, isFinal, unfinished, type StatusTable } from '../../src/resources/shared/status-table.ts';
 import { localBucket, type Bucket } from '../testkit/import-fixtures.ts';
-import { activeGroup, datasetIn } from '../testkit/resources.ts';
+import { activeDataset, activeGroup, datasetIn } from '../testkit/resources.ts';
 import { csv, INTERACTIONS_HEADER_4, interactionRows4 } from '../testkit/rows.ts';
 import { minimalSchemas } from '../testkit/schemas.ts';
 import { startTestService, uniqueName, waitFor, type TestService } from '../testkit/service-harness.ts';
@@ -315,6 +321,57 @@ describe('statuses through the API, in declared order', () => {
       'solution-version',
       'CREATE FAILED',
       async () => (await client.send(new DescribeSolutionVersionCommand({ solutionVersionArn }))).solutionVersion?.status,
+    );
+  });
+
+  it('filter: CREATE PENDING -> CREATE IN_PROGRESS -> ACTIVE', async () => {
+    const datasetGroupArn = await activeGroup(slow);
+    await datasetIn(slow, datasetGroupArn, minimalSchemas.items, 'Items', { wait: false });
+    const { filterArn } = await slow.send(
+      new CreateFilterCommand({ name: uniqueName('f'), datasetGroupArn, filterExpression: 'EXCLUDE ItemID WHERE Items.GENRES IN ("x")' }),
+    );
+    await expectPath('filter', creation('filter'), async () => (await slow.send(new DescribeFilterCommand({ filterArn }))).filter?.status);
+  });
+
+  it('campaign: CREATE PENDING -> CREATE IN_PROGRESS -> ACTIVE (an update shows its own statuses)', async () => {
+    const { datasetGroupArn, datasetArn } = await activeDataset(slow, minimalSchemas.interactions, 'Interactions');
+    const slowBucket = localBucket(slowSvc.dataDir);
+    await slowBucket.put('interactions.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1200)));
+    const { datasetImportJobArn } = await slow.send(
+      new CreateDatasetImportJobCommand({
+        jobName: uniqueName('imp'),
+        datasetArn,
+        dataSource: { dataLocation: `s3://${slowBucket.name}/interactions.csv` },
+        roleArn: ROLE,
+      }),
+    );
+    await waitFor(
+      async () => (await slow.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob?.status === 'ACTIVE',
+      15_000,
+    );
+    const { solutionArn } = await slow.send(
+      new CreateSolutionCommand({
+        name: uniqueName('sol'),
+        datasetGroupArn,
+        recipeArn: 'arn:aws:personalize:::recipe/aws-popularity-count',
+      }),
+    );
+    const { solutionVersionArn } = await slow.send(new CreateSolutionVersionCommand({ solutionArn }));
+    await waitFor(
+      async () => (await slow.send(new DescribeSolutionVersionCommand({ solutionVersionArn }))).solutionVersion?.status === 'ACTIVE',
+      30_000,
+    );
+    const { campaignArn } = await slow.send(new CreateCampaignCommand({ name: uniqueName('c'), solutionVersionArn }));
+    await expectPath(
+      'campaign',
+      creation('campaign'),
+      async () => (await slow.send(new DescribeCampaignCommand({ campaignArn }))).campaign?.status,
+    );
+    await slow.send(new UpdateCampaignCommand({ campaignArn, minProvisionedTPS: 2 }));
+    await expectPath(
+      'campaign',
+      declaredPath(CAMPAIGN_UPDATE_STATUSES, CAMPAIGN_UPDATE_STATUSES.initial, 'ACTIVE'),
+      async () => (await slow.send(new DescribeCampaignCommand({ campaignArn }))).campaign?.latestCampaignUpdate?.status,
     );
   });
 

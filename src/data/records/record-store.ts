@@ -60,6 +60,16 @@ export interface RecordStore {
 
   count(datasetArn: string): Promise<number>;
 
+  /** The records of one USER_ID in a dataset (serving reads a user's new events per request). */
+  forUser(datasetArn: string, userId: string): Promise<StoredRecord[]>;
+
+  /**
+   * How many records the dataset has and when the newest put was (epoch ms, 0 without records):
+   * together they change whenever a put adds or replaces a record, so a reader can tell that data
+   * it cached from the records is stale.
+   */
+  stamp(datasetArn: string): Promise<{ count: number; lastPutAt: number }>;
+
   /** Up to `limit` distinct non-empty values of one column over the dataset's records (in value order). */
   distinctCells(datasetArn: string, column: string, limit: number): Promise<string[]>;
 

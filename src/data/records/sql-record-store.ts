@@ -60,6 +60,17 @@ export class SqlRecordStore implements RecordStore {
     return Number(row.n);
   }
 
+  async forUser(datasetArn: string, userId: string): Promise<StoredRecord[]> {
+    // records_user (dataset_arn, user_id) serves this.
+    const rows = await this.db.sql.all('SELECT * FROM records WHERE dataset_arn = ? AND user_id = ?', [datasetArn, userId]);
+    return rows.map(toStored);
+  }
+
+  async stamp(datasetArn: string): Promise<{ count: number; lastPutAt: number }> {
+    const [row] = await this.db.sql.all('SELECT COUNT(*) AS n, MAX(put_at) AS last FROM records WHERE dataset_arn = ?', [datasetArn]);
+    return { count: Number(row.n), lastPutAt: Number(row.last ?? 0) };
+  }
+
   async distinctCells(datasetArn: string, column: string, limit: number): Promise<string[]> {
     const value = this.db.dialect.jsonText('cells');
     const rows = await this.db.sql.all(

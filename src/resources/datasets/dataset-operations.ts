@@ -22,6 +22,7 @@ import { schedule } from '../shared/lifecycle.ts';
 import { insertResource, listPage, loadResource, toDate } from '../shared/resource-access.ts';
 import { assertMove, unfinished } from '../shared/status-table.ts';
 import { childrenLock, DATASET_GROUP_KIND } from '../dataset-groups/dataset-group-record.ts';
+import { FILTER_KIND } from '../filters/filter-record.ts';
 import { IMPORT_JOB_KIND, IMPORT_JOB_STATUSES } from '../import-jobs/import-job-record.ts';
 import { parsedSchemaOf, SCHEMA_KIND, schemaLockKey } from '../schemas/schema-record.ts';
 import type { ServiceDeps } from '../shared/service-deps.ts';
@@ -130,6 +131,13 @@ export function datasetOperations(
           statusIn: unfinished(IMPORT_JOB_STATUSES),
         });
         if (running > 0) throw inUse(`Cannot delete dataset ${record.arn} while a dataset import job on it is pending or in progress.`);
+        // "You must delete all filters before deleting any dataset" (developer guide, Deleting a dataset).
+        await tx.lock(childrenLock(record.parentArn!));
+        const filters = await tx.list({ account: ctx.account, region: ctx.region, kind: FILTER_KIND.kind, parentArn: record.parentArn! });
+        if (filters.length > 0)
+          throw inUse(
+            `Cannot delete dataset ${record.arn} while its dataset group has filters; delete them first (${filters.map((f) => f.arn).join(', ')}).`,
+          );
         parts = (record.body as unknown as DatasetBody).bulk?.parts ?? [];
         await tx.delete(record.arn);
       });

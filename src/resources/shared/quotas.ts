@@ -13,6 +13,8 @@ export interface Quotas {
   solutionsPerGroup: number;
   /** Solution versions in CREATE PENDING / CREATE IN_PROGRESS / CREATE STOPPING per account and region (§11: 20, adjustable). */
   pendingSolutionVersions: number;
+  /** Campaigns per dataset group (§11: 5 active, adjustable). */
+  campaignsPerGroup: number;
 }
 
 export function quotasFor(mode: QuotaMode, pendingImportJobs = 5): Quotas {
@@ -23,8 +25,16 @@ export function quotasFor(mode: QuotaMode, pendingImportJobs = 5): Quotas {
     tagsPerResource: 50,
     solutionsPerGroup: 10,
     pendingSolutionVersions: 20,
+    campaignsPerGroup: 5,
   };
   return mode === 'aws'
     ? aws
-    : { ...aws, schemas: 100_000, datasetGroups: 10_000, solutionsPerGroup: 10_000, pendingSolutionVersions: 10_000 };
+    : {
+        ...aws,
+        schemas: 100_000,
+        datasetGroups: 10_000,
+        solutionsPerGroup: 10_000,
+        pendingSolutionVersions: 10_000,
+        campaignsPerGroup: 10_000,
+      };
 }

@@ -42,6 +42,7 @@ import type { CatalogOps, ResourceRecord } from '../../catalog/catalog.ts';
 import type { RequestContext } from '../../protocol/handler-types.ts';
 import { alreadyExists, inUse, invalidInput, limitExceeded, tooManyTags } from '../../protocol/service-error.ts';
 import { findRecipe } from '../../training/recipes/recipe-catalog.ts';
+import { CAMPAIGN_KIND } from '../campaigns/campaign-record.ts';
 import { childrenLock, DATASET_GROUP_KIND, DATASET_GROUP_STATUSES } from '../dataset-groups/dataset-group-record.ts';
 import { groupSchemas } from '../metric-attributions/metric-attribution-rules.ts';
 import { makeArn } from '../shared/arns.ts';
@@ -281,6 +282,12 @@ export function solutionOperations(
         const body = record.body as unknown as SolutionBody;
         if (updateUnfinished(body))
           throw inUse(`Cannot delete solution ${record.arn} while its update is in state ${body.latestSolutionUpdate!.status}.`);
+        // Rule 41: not while a campaign deploys it (CreateCampaign takes the same lock).
+        const campaigns = await tx.list({ account: ctx.account, region: ctx.region, kind: CAMPAIGN_KIND.kind, parentArn: record.arn });
+        if (campaigns.length > 0)
+          throw inUse(
+            `Cannot delete solution ${record.arn} while campaigns use it (${campaigns.map((c) => c.arn).join(', ')}); delete them first.`,
+          );
         const versions = await versionsOf(tx, record);
         const running = versions.filter((v) => !isFinal(SOLUTION_VERSION_STATUSES, v.status));
         if (running.length > 0) {

@@ -1,6 +1,6 @@
 // The RecordStore contract (src/data/records/record-store.ts) on both catalog backends: durable puts
 // with group commit, replacement by key, the dataset incarnation check, the cascade with the
-// dataset row, and deleteUsers for data deletion jobs.
+// dataset row, deleteUsers for data deletion jobs, and the per-user reads and stamps of serving.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Catalog } from '../../../src/catalog/catalog.ts';
@@ -60,6 +60,29 @@ function conformance(backend: string, open: () => Promise<Catalog>): void {
           page.map((r) => r.key),
           ['u2', 'u3', 'u4'],
         );
+      } finally {
+        await store.close();
+        await catalog.close();
+      }
+    });
+
+    it("reads one user's records, and a stamp that changes with every put (serving's reads)", async () => {
+      const catalog = await open();
+      const store = new SqlRecordStore(sqlAccessOf(catalog));
+      try {
+        const ds = await dataset(catalog, `s${Date.now()}`);
+        assert.deepEqual(await store.stamp(ds.arn), { count: 0, lastPutAt: 0 });
+        await store.put(ds, [user('u1', '1'), user('u2', '2')], 10);
+        assert.deepEqual(await store.stamp(ds.arn), { count: 2, lastPutAt: 10 });
+        assert.deepEqual(
+          (await store.forUser(ds.arn, 'u2')).map((r) => [r.key, r.cells.AGE, r.putAt]),
+          [['u2', '2', 10]],
+        );
+        assert.deepEqual(await store.forUser(ds.arn, 'nobody'), []);
+        // A replacement keeps the count; the stamp still changes.
+        await store.put(ds, [user('u2', '3')], 20);
+        assert.deepEqual(await store.stamp(ds.arn), { count: 2, lastPutAt: 20 });
+        assert.equal((await store.forUser(ds.arn, 'u2'))[0].cells.AGE, '3');
       } finally {
         await store.close();
         await catalog.close();
