@@ -296,6 +296,7 @@ rated = {r['ITEM_ID'] for r in data if r['USER_ID'] == user_id}
 summary({
     "ok": True,
     "datasetGroup": dataset_group_status,
+    "datasetGroupArn": dataset_group_arn,
     "datasetImportJob": import_status,
     "rows": len(data),
     "recipes": [r['recipeArn'] for r in list_recipes_response['recipes']],

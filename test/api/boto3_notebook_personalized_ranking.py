@@ -2,7 +2,8 @@
 personalize_ranking_example.ipynb (aws-samples/amazon-personalize-samples; read from the mirror
 recohut-admin/reco-amazon-personalize, same path, as the search index holds no copy of the
 aws-samples file) against a running openpersonalize: its cells that touch Personalize, as
-written, up to the trained Personalized-Ranking solution version.
+written: the trained Personalized-Ranking solution version, its campaign, the ranking of 25 random
+artists for a random user, and the listing cells of "Clean up".
 
 argv: endpoint URL, bucket name, the bucket's local folder (the service's local object store), a
 scratch folder. Credentials and region come from the environment, as in the notebook. Exits
@@ -11,7 +12,8 @@ non-zero with the reason on stderr; prints a JSON summary on stdout.
 The notebook downloads the HetRec 2011 Last.FM data and reads user_taggedartists-timestamps.dat
 (tab-separated userID, artistID, tagID, timestamp in milliseconds, with a header; several rows per
 user and artist, one per tag, at the same time; and, as `original_data.describe()` shows, a
-negative timestamp, min -4.287204e+11) with pandas; here a file of that shape is generated and the
+negative timestamp, min -4.287204e+11), artists.dat and user_artists.dat with pandas; here files of
+that shape are generated (artists.dat lists artists nobody tagged, as the real one does) and the
 pandas steps done with the csv module, the pandas line quoted above each. Changed from the
 notebook, and only these: endpoint_url= in boto3.client; the region (the notebook reads it from
 SageMaker's /opt/ml/metadata); the bucket (s3.create_bucket and upload_file become a folder of the
@@ -55,6 +57,19 @@ with open(data_dir + '/user_taggedartists-timestamps.dat', "w", newline="") as f
             ms, negative_done = -428720400000, True
         for tag in sorted(rnd.sample(range(1, 12648), rnd.choice([1, 1, 2, 3, 4]))):
             w.writerow([user + 1, artist, tag, ms])
+# artists.dat (id, name, url, pictureURL) lists more artists than were ever tagged, as the real one
+# does; user_artists.dat (userID, artistID, weight) holds the users' listening counts.
+with open(data_dir + '/artists.dat', "w", newline="") as f:
+    w = csv.writer(f, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\")
+    w.writerow(["id", "name", "url", "pictureURL"])
+    for artist in range(1, 1001):
+        name = "Earth, Wind & Fire" if artist == 987 else f"Artist {artist}"
+        w.writerow([artist, name, "http://www.last.fm/music/" + name.replace(" ", "+"),
+                    f"http://userserve-ak.last.fm/serve/252/{artist * 7919}.jpg"])
+with open(data_dir + '/user_artists.dat', "w", newline="") as f:
+    w = csv.writer(f, delimiter="\t", lineterminator="\n")
+    w.writerow(["userID", "artistID", "weight"])
+    w.writerows(sorted({(user + 1, artist, rnd.randrange(1, 20000)) for user, artist, _, _ in listened}))
 
 # ---- "Prepare your data" ---------------------------------------------------------------------------
 # original_data = pd.read_csv(data_dir + '/user_taggedartists-timestamps.dat', delimiter='\t')
@@ -87,7 +102,7 @@ with open(data_dir + "/" + interactions_filename, "w", newline="") as f:
 # ---- "Create dataset groups and the interactions dataset" ------------------------------------------
 # Configure the SDK to Personalize:
 personalize = boto3.client('personalize', endpoint_url=endpoint)
-personalize_runtime = None  # boto3.client('personalize-runtime'): the runtime API is not built yet
+personalize_runtime = boto3.client('personalize-runtime', endpoint_url=endpoint)
 
 create_dataset_group_response = personalize.create_dataset_group(
     name = "personalize-ranking-dsg"
@@ -252,8 +267,154 @@ while time.time() < max_time:
 
     time.sleep(0.2)
 
-# The notebook goes on with "Create campaigns" (create_campaign, minProvisionedTPS = 1), "Interact
-# with campaigns" (personalize_runtime.get_personalized_ranking) and "Clean up": not built yet.
+# ---- "Create campaigns" ----------------------------------------------------------------------------
+rerank_create_campaign_response = personalize.create_campaign(
+    name = "personalize-poc-rerank",
+    solutionVersionArn = rerank_solution_version_arn,
+    minProvisionedTPS = 1
+)
+
+rerank_campaign_arn = rerank_create_campaign_response['campaignArn']
+print(json.dumps(rerank_create_campaign_response, indent=2))
+
+# "View campaign creation status"
+campaigns_built = {}
+in_progress_campaigns = [
+    rerank_campaign_arn
+]
+
+max_time = time.time() + 3*60*60 # 3 hours
+while time.time() < max_time:
+    for campaign_arn in in_progress_campaigns:
+        version_response = personalize.describe_campaign(
+            campaignArn = campaign_arn
+        )
+        status = version_response["campaign"]["status"]
+
+        if status == "ACTIVE":
+            print("Build succeeded for {}".format(campaign_arn))
+            in_progress_campaigns.remove(campaign_arn)
+            campaigns_built[campaign_arn] = status
+        elif status == "CREATE FAILED":
+            print("Build failed for {}".format(campaign_arn))
+            in_progress_campaigns.remove(campaign_arn)
+            campaigns_built[campaign_arn] = status
+
+    if len(in_progress_campaigns) <= 0:
+        break
+    else:
+        print("At least one campaign build is still in progress")
+
+    time.sleep(0.2)
+
+# ---- "Interact with campaigns" ---------------------------------------------------------------------
+# Create a dataframe for the items by reading in the correct source CSV
+# items_df = pd.read_csv(data_dir + '/artists.dat', delimiter='\t', index_col=0)
+with open(data_dir + '/artists.dat', newline='') as f:
+    items_df = {int(r['id']): r for r in csv.DictReader(f, delimiter='\t', quoting=csv.QUOTE_NONE, escapechar='\\')}
+# items_df.head(5)
+print(list(items_df.values())[:5])
+
+item_id_example = 987
+artist = items_df[item_id_example]['name']   # items_df.loc[item_id_example]['name']
+print(artist)
+
+def get_artist_by_id(artist_id, artist_df=items_df):
+    """
+    This takes in an artist_id from Personalize so it will be a string,
+    converts it to an int, and then does a lookup in a default or specified
+    dataframe.
+
+    A really broad try/except clause was added in case anything goes wrong.
+
+    Feel free to add more debugging or filtering here to improve results if
+    you hit an error.
+    """
+    try:
+        return artist_df[int(artist_id)]['name']   # artist_df.loc[int(artist_id)]['name']
+    except:
+        return "Error obtaining artist"
+
+# A known good id
+print(get_artist_by_id(artist_id="987"))
+# A bad type of value
+print(get_artist_by_id(artist_id="987.9393939"))
+# Really bad values
+print(get_artist_by_id(artist_id="Steve"))
+lookups = [get_artist_by_id(artist_id=x) for x in ("987", "987.9393939", "Steve")]
+
+# users_df = pd.read_csv(data_dir + '/user_artists.dat', delimiter='\t', index_col=0)
+with open(data_dir + '/user_artists.dat', newline='') as f:
+    users_df = [r for r in csv.DictReader(f, delimiter='\t')]
+# users_df.head(5)
+print(users_df[:5])
+
+# "Personalized Ranking"
+sample_rnd = random.Random(1303)  # DataFrame.sample
+rerank_user = int(sample_rnd.choice(users_df)['userID'])   # users_df.sample(1).index.tolist()[0]
+rerank_items = sample_rnd.sample(sorted(items_df), 25)     # items_df.sample(25).index.tolist()
+
+rerank_list = []
+for item in rerank_items:
+    artist = get_artist_by_id(item)
+    rerank_list.append(artist)
+# rerank_df = pd.DataFrame(rerank_list, columns = [rerank_user])
+print(rerank_list)
+
+# Convert user to string:
+user_id = str(rerank_user)
+rerank_item_list = []
+for item in rerank_items:
+    rerank_item_list.append(str(item))
+
+# Get recommended reranking
+get_recommendations_response_rerank = personalize_runtime.get_personalized_ranking(
+        campaignArn = rerank_campaign_arn,
+        userId = user_id,
+        inputList = rerank_item_list
+)
+
+print(get_recommendations_response_rerank)
+
+ranked_list = []
+item_list = get_recommendations_response_rerank['personalizedRanking']
+for item in item_list:
+    artist = get_artist_by_id(item['itemId'])
+    ranked_list.append(artist)
+# ranked_df = pd.DataFrame(ranked_list, columns = ['Re-Ranked']); rerank_df = pd.concat([rerank_df, ranked_df], axis=1)
+print(list(zip(rerank_list, ranked_list)))
+
+# ---- "Clean up": the listing cells (the delete cells name "INSERT ARN HERE" for the reader to fill)
+listed = {}
+paginator = personalize.get_paginator('list_campaigns')
+for paginate_result in paginator.paginate():
+    for campaign in paginate_result["campaigns"]:
+        print(campaign["campaignArn"])
+        listed.setdefault("campaigns", []).append(campaign["campaignArn"])
+
+paginator = personalize.get_paginator('list_solutions')
+for paginate_result in paginator.paginate():
+    for solution in paginate_result["solutions"]:
+        print(solution["solutionArn"])
+        listed.setdefault("solutions", []).append(solution["solutionArn"])
+
+paginator = personalize.get_paginator('list_datasets')
+for paginate_result in paginator.paginate():
+    for datasets in paginate_result["datasets"]:
+        print(datasets["datasetArn"])
+        listed.setdefault("datasets", []).append(datasets["datasetArn"])
+
+paginator = personalize.get_paginator('list_schemas')
+for paginate_result in paginator.paginate():
+    for schema in paginate_result["schemas"]:
+        print(schema["schemaArn"])
+        listed.setdefault("schemas", []).append(schema["schemaArn"])
+
+paginator = personalize.get_paginator('list_dataset_groups')
+for paginate_result in paginator.paginate():
+    for dataset_group in paginate_result["datasetGroups"]:
+        print(dataset_group["datasetGroupArn"])
+        listed.setdefault("datasetGroups", []).append(dataset_group["datasetGroupArn"])
 
 # (not in the notebook, which reads no metrics: the version's metrics, as notebook 03 reads them)
 metrics = personalize.get_solution_metrics(solutionVersionArn = rerank_solution_version_arn)['metrics']
@@ -271,4 +432,14 @@ summary({
     "version": {"status": version["status"], "failureReason": version.get("failureReason"),
                 "recipeArn": version.get("recipeArn"), "trainingMode": version.get("trainingMode")},
     "metrics": metrics,
+    "campaignArn": rerank_campaign_arn,
+    "campaigns": campaigns_built,
+    "lookups": lookups,
+    "rerankUser": user_id,
+    "userTagged": any(r['USER_ID'] == rerank_user for r in interactions_df),
+    "rerankInput": rerank_item_list,
+    "rerank": get_recommendations_response_rerank['personalizedRanking'],
+    "recommendationId": get_recommendations_response_rerank['recommendationId'],
+    "taggedArtists": sorted({str(r['ITEM_ID']) for r in interactions_df}),
+    "listed": listed,
 })

@@ -44,7 +44,7 @@ notebook_output_to_stderr()
 # "Configure the SDK to Personalize:"
 personalize = boto3.client('personalize', endpoint_url=endpoint,
                            aws_access_key_id="123456789012", aws_secret_access_key="secret", region_name="us-east-1")
-personalize_runtime = None  # boto3.client('personalize-runtime'): the runtime API is not built yet
+personalize_runtime = None  # boto3.client('personalize-runtime'): notebook 03 makes no runtime call
 
 # %store -r  (dataset_group_arn as notebook 01 stored it)
 dataset_group_arn = next(
@@ -166,8 +166,8 @@ rerank_solution_metrics_response = personalize.get_solution_metrics(
 
 print(json.dumps(rerank_solution_metrics_response, indent=2))
 
-# ---- "Storing useful variables": %store of the six ARNs; notebook 04 goes on with campaigns and
-# filters (create_campaign, create_filter), notebook 05 with the runtime API: not built yet. ---------
+# ---- "Storing useful variables": %store of the six ARNs; notebooks 04 and 05 (campaigns, filters,
+# the runtime and events APIs) read them back in boto3_notebook_poc_04_05.py. -----------------------
 
 # ---- "Hyperparameter tuning": the two snippets of the markdown cell, as written -------------------
 sims_create_solution_response = personalize.create_solution(

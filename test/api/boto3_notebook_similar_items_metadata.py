@@ -2,8 +2,9 @@
 ("using item metadata to identify stronger similarities", aws-samples/amazon-personalize-samples)
 against a running openpersonalize: its cells that touch Personalize, as written — an Interactions
 dataset with EVENT_VALUE and EVENT_TYPE, an Items dataset with a categorical BRAND, a nullable
-float PRICE and a textual DESCRIPTION, then aws-sims and aws-similar-items trained side by side and
-their trainingHours compared.
+float PRICE and a textual DESCRIPTION, then aws-sims and aws-similar-items trained side by side,
+their trainingHours compared, both deployed and asked for products like a random, a popular and
+a rarely reviewed product.
 
 argv: endpoint URL, bucket name, the bucket's local folder (the service's local object store), a
 scratch folder. Credentials and region come from the environment, as in the notebook. Exits
@@ -20,7 +21,11 @@ endpoint_url= in boto3.client; the region (the notebook reads it from SageMaker'
 and the account (sts.get_caller_identity, for the bucket name); the bucket (s3.create_bucket and
 upload_file become a folder of the local store and a copy); no S3 bucket policy and no IAM role
 (the role ARN is a constant); the sleeps (0.2 s instead of 10 s and 60 s, 0.5 s for the IAM
-cell's 20 s, and 0.5 s where a person ran the next cell 16 s later, see below); the data size (600 reviewers, 240 products, not 202K and 10K).
+cell's 20 s, and 0.5 s where a person ran the next cell 16 s later, see below); the data size (600 reviewers, 240 products, not 202K and 10K);
+the two products the notebook names (B00HZ6X8QU and B01GCT22E4) are the generated products with
+the most and the fewest positive reviews; in "Getting Recommendations", the interaction counts are
+taken from the ITEM_ID column (the notebook reads 'asin', which its own rename cell renamed: pandas
+raises KeyError there), and the two plots are not drawn.
 """
 import csv
 import gzip
@@ -74,22 +79,36 @@ for k in range(240):
         "description": [f"<b>{brand} {category}</b>", f"<p>{text}</p>", "", f"Item {k}: {category} &amp; more."],
     })
 products.append(dict(products[0]))  # meta_Prime_Pantry holds one asin twice
+by_category = {c: [p["asin"] for p in products[:240] if p["title"].split()[1].lower() == c] for c in CATEGORIES}
+reviews = []
+for u in range(600):
+    reviewer = "A%013X" % (0x2000000 + u * 7919)
+    liked = rnd.sample(list(CATEGORIES), 2)
+    n = 1 if u % 3 == 0 else rnd.randint(3, 14)  # many reviewers review once
+    day = rnd.randrange(16071, 17800)
+    for asin in rnd.sample(by_category[liked[0]] + by_category[liked[1]], n):
+        day += rnd.randrange(1, 40)
+        reviews.append({
+            "overall": rnd.choice([5, 5, 5, 4, 4, 3, 2]), "verified": True, "reviewTime": "",
+            "reviewerID": reviewer, "asin": asin, "reviewerName": "someone", "reviewText": "ok",
+            "summary": "Five Stars", "unixReviewTime": day * 86400,
+        })
+# The notebook's "Targeted examples" name two products: B00HZ6X8QU, "one of the most popular", and
+# B01GCT22E4, one with few interactions. They are the generated products with the most and the
+# fewest positive reviews.
+positive = {}
+for r in reviews:
+    if r["overall"] > 3:
+        positive[r["asin"]] = positive.get(r["asin"], 0) + 1
+ranked = sorted(positive, key=lambda a: (-positive[a], a))
+renamed_asins = {ranked[0]: "B00HZ6X8QU", ranked[-1]: "B01GCT22E4"}
+products = [{**p, "asin": renamed_asins[p["asin"]], "details": {"ASIN: ": renamed_asins[p["asin"]]}}
+            if p["asin"] in renamed_asins else p for p in products]
+reviews = [{**r, "asin": renamed_asins.get(r["asin"], r["asin"])} for r in reviews]
 with gzip.open(data_dir + '/meta_Prime_Pantry.json.gz', 'wt') as f:
     f.writelines(json.dumps(p) + "\n" for p in products)
-by_category = {c: [p["asin"] for p in products[:240] if p["title"].split()[1].lower() == c] for c in CATEGORIES}
 with gzip.open(data_dir + '/Prime_Pantry.json.gz', 'wt') as f:
-    for u in range(600):
-        reviewer = "A%013X" % (0x2000000 + u * 7919)
-        liked = rnd.sample(list(CATEGORIES), 2)
-        n = 1 if u % 3 == 0 else rnd.randint(3, 14)  # many reviewers review once
-        day = rnd.randrange(16071, 17800)
-        for asin in rnd.sample(by_category[liked[0]] + by_category[liked[1]], n):
-            day += rnd.randrange(1, 40)
-            f.write(json.dumps({
-                "overall": rnd.choice([5, 5, 5, 4, 4, 3, 2]), "verified": True, "reviewTime": "",
-                "reviewerID": reviewer, "asin": asin, "reviewerName": "someone", "reviewText": "ok",
-                "summary": "Five Stars", "unixReviewTime": day * 86400,
-            }) + "\n")
+    f.writelines(json.dumps(r) + "\n" for r in reviews)
 
 # pantry_df = pd.read_json(data_dir + '/Prime_Pantry.json.gz', lines=True, compression='infer')
 with gzip.open(data_dir + '/Prime_Pantry.json.gz', 'rt') as f:
@@ -196,7 +215,7 @@ with open(items_filename, "w", newline="") as f:
 
 # ---- "Create dataset groups and upload datasets" ---------------------------------------------------
 personalize = boto3.client('personalize', endpoint_url=endpoint)
-personalize_runtime = None  # boto3.client('personalize-runtime'): the runtime API is not built yet
+personalize_runtime = boto3.client('personalize-runtime', endpoint_url=endpoint)
 
 create_dataset_group_response = personalize.create_dataset_group(
     name = "amazon-pantry-aws-similar-items"
@@ -493,11 +512,163 @@ sims_v2_solution = {
         "solution_version_arn": similar_items_solution_version_arn
 }
 
-# The notebook goes on with create_campaign / describe_campaign for both solution versions and
-# compares personalize_runtime.get_recommendations(itemId=...) of the two campaigns for a popular,
-# a rarely interacted and a random product: campaigns and the runtime API are not built yet.
+def create_campaign(solution,name):
+    create_campaign_response = personalize.create_campaign(
+        name = "personalize-demo-" + name + "example",
+        solutionVersionArn = solution['solution_version_arn'],
+        minProvisionedTPS = 1
+    )
 
-# (not in the notebook, which reads no offline metrics: both versions' metrics)
+    campaign_arn = create_campaign_response['campaignArn']
+    print('campaign_arn:' + campaign_arn)
+    return campaign_arn
+
+campaign_statuses = {}
+def waitForCampaign(solution):
+    max_time = time.time() + 3*60*60 # 3 hours
+    while time.time() < max_time:
+        describe_campaign_response = personalize.describe_campaign(
+            campaignArn = solution['campaign_arn']
+        )
+        status = describe_campaign_response["campaign"]["status"]
+        print("Campaign: {} {}".format(solution['campaign_arn'], status))
+        campaign_statuses[solution['campaign_arn']] = status
+
+        if status == "ACTIVE" or status == "CREATE FAILED":
+            break
+
+        time.sleep(0.2)
+
+# "Create and wait for the 2 Campaigns"
+sims_solution['campaign_arn'] = create_campaign(sims_solution, 'sims')
+sims_v2_solution['campaign_arn'] = create_campaign(sims_v2_solution, 'aws-similar-items')
+
+waitForCampaign(sims_solution)
+waitForCampaign(sims_v2_solution)
+
+# ---- "Getting Recommendations" ---------------------------------------------------------------------
+# items_interacted_df = positive_reviews_df.copy()
+# # Getting unique aisns counts
+# asin_interaction_count = items_interacted_df['asin'].value_counts()
+#   (the column is ITEM_ID by now: the notebook's rename(..., inplace = True) cell renamed asin, so
+#   pandas raises KeyError: 'asin' here; the ITEM_ID column is counted instead)
+asin_interaction_count = {}
+for r in interactions_rows:
+    asin_interaction_count[r['ITEM_ID']] = asin_interaction_count.get(r['ITEM_ID'], 0) + 1
+# # Transforming panda series to df
+# asin_interaction_count_df = pd.DataFrame({'asin':asin_interaction_count.index, 'count':asin_interaction_count.values})
+asin_interaction_count_df = [{'asin': a, 'count': c} for a, c in
+                             sorted(asin_interaction_count.items(), key=lambda x: -x[1])]
+print(asin_interaction_count_df[:5])
+# asin_interaction_count_df.describe(include='int')
+counts = [r['count'] for r in asin_interaction_count_df]
+print({"count": len(counts), "mean": sum(counts) / len(counts), "min": min(counts), "max": max(counts)})
+# asin_interaction_count_df.plot(); zoom_interactions (100 < count < 300) .plot(): plots, not drawn here
+
+def one(rows, what):
+    """pandas' Series.item(): the one value, ValueError when there are none or several."""
+    if len(rows) != 1:
+        raise ValueError(f"can only convert an array of size 1 to a Python scalar ({what}: {len(rows)} rows)")
+    return rows[0]
+
+# https://www.geeksforgeeks.org/how-to-select-rows-from-a-dataframe-based-on-column-values/
+def get_item_brand(item_id):
+    """
+    Takes in an ID, returns its brand
+    """
+
+    return one([r['BRAND'] for r in items_df if r['ITEM_ID'] == item_id], item_id)   # items_df.query('ITEM_ID=="{}"'.format(item_id))['BRAND'].item()
+
+def get_item_price(item_id):
+    """
+    Takes in an ID, returns its brand
+    """
+
+    return one([r['PRICE'] for r in items_df if r['ITEM_ID'] == item_id], item_id)
+
+def get_item_description(item_id):
+    """
+    Takes in an ID, returns its brand
+    """
+
+    return one([r['DESCRIPTION'] for r in items_df if r['ITEM_ID'] == item_id], item_id)
+def get_item_df(item_id):
+    """
+    Takes in an ID, returns a title
+    """
+    temp_df = [dict(r) for r in items_df if r['ITEM_ID'] == item_id]   # items_df.query('ITEM_ID=="{}"'.format(item_id))
+
+    for r in temp_df:
+        r['INTERACTIONS_COUNT'] = get_item_count(item_id)   # temp_df['INTERACTIONS_COUNT'] = get_item_count(item_id)
+    return temp_df
+def get_item_count(item_id):
+    return one([r['count'] for r in asin_interaction_count_df if r['asin'] == item_id], item_id)   # .query('asin=="{}"')['count'].item()
+
+def get_recs_df(item_id, campaign):
+    response = personalize_runtime.get_recommendations(
+        campaignArn=campaign,
+        itemId=item_id,
+#         numResults=5
+    )
+    return clean_recs_list(response['itemList'])
+
+def clean_recs_list(rec_list):
+    items = []
+    for each in rec_list:
+        items.append([each['itemId'], get_item_brand(each['itemId']), get_item_price(each['itemId']), get_item_description(each['itemId']), get_item_count(each['itemId'])])
+    # return pd.DataFrame (items, columns = ['ITEM_ID', 'BRAND', 'PRICE','DESCRIPTION', 'INTERACTIONS_COUNT'])
+    return [dict(zip(['ITEM_ID', 'BRAND', 'PRICE', 'DESCRIPTION', 'INTERACTIONS_COUNT'], row)) for row in items]
+
+def print_descriptions(recommendations_sims_v2_df):
+    for index, row in enumerate(recommendations_sims_v2_df):   # .iterrows()
+        print('----ITEM----')
+        print('Recommendation number {index}, BRAND: {brand}, PRICE: {price}'.format(index=index+1, brand=row['BRAND'], price=row['PRICE']))
+        print('----DESCRIPTION----')
+        print(row['DESCRIPTION'])
+
+examples = {}
+sample_rnd = random.Random(1007)  # DataFrame.sample
+
+# "Lets get a random item id and explore each model recommendations"
+print(sample_rnd.choice(asin_interaction_count_df)['asin'])   # asin_interaction_count_df.sample()['asin'].item()
+
+asin = sample_rnd.choice(asin_interaction_count_df)['asin']   # asin_interaction_count_df.sample(1)['asin'].item()
+recommended_item_df = get_item_df(asin)
+recommendations_sims_df = get_recs_df(asin,sims_solution['campaign_arn'])
+recommendations_sims_v2_df = get_recs_df(asin,sims_v2_solution['campaign_arn'])
+print(recommended_item_df)
+print(one([r['DESCRIPTION'] for r in recommended_item_df], asin))   # recommended_item_df['DESCRIPTION'].item()
+print(recommendations_sims_df)
+print(recommendations_sims_v2_df)
+print_descriptions(recommendations_sims_v2_df)
+examples["random"] = (asin, recommended_item_df, recommendations_sims_df, recommendations_sims_v2_df)
+
+# "Targeted examples": "Popular item"
+asin = 'B00HZ6X8QU'
+recommended_item_df = get_item_df(asin)
+recommendations_sims_df = get_recs_df(asin,sims_solution['campaign_arn'])
+recommendations_sims_v2_df = get_recs_df(asin,sims_v2_solution['campaign_arn'])
+print(recommended_item_df)
+print(one([r['DESCRIPTION'] for r in recommended_item_df], asin))
+print(recommendations_sims_df)
+print(recommendations_sims_v2_df)
+examples["popular"] = (asin, recommended_item_df, recommendations_sims_df, recommendations_sims_v2_df)
+
+# "Unpopular item"
+# B017BGLXYC - SODA - low price - low interactions
+asin = 'B01GCT22E4'
+recommended_item_df = get_item_df(asin)
+recommendations_sims_df = get_recs_df(asin,sims_solution['campaign_arn'])
+recommendations_sims_v2_df = get_recs_df(asin,sims_v2_solution['campaign_arn'])
+print(recommended_item_df)
+print(one([r['DESCRIPTION'] for r in recommended_item_df], asin))
+print(recommendations_sims_df)
+print(recommendations_sims_v2_df)
+print_descriptions(recommendations_sims_v2_df)
+examples["unpopular"] = (asin, recommended_item_df, recommendations_sims_df, recommendations_sims_v2_df)
+
+# (not in the notebook: the product categories the generated titles name, to judge the answers)
+category_of = {p["asin"]: p["title"].split()[1].lower() for p in products}
 summary({
     "ok": True,
     "datasetGroup": dataset_group_status,
@@ -510,5 +681,17 @@ summary({
     "metrics": {
         "sims": personalize.get_solution_metrics(solutionVersionArn = sims_solution_version_arn)['metrics'],
         "similarItems": personalize.get_solution_metrics(solutionVersionArn = similar_items_solution_version_arn)['metrics'],
+    },
+    "campaigns": {arn.split('/')[-1]: status for arn, status in campaign_statuses.items()},
+    "interactionCounts": asin_interaction_count,
+    "categories": category_of,
+    "examples": {
+        name: {
+            "asin": asin,
+            "item": {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in item[0].items()},
+            "sims": [r['ITEM_ID'] for r in sims],
+            "similarItems": [r['ITEM_ID'] for r in v2],
+        }
+        for name, (asin, item, sims, v2) in examples.items()
     },
 })

@@ -1,7 +1,8 @@
 """AWS's related-items notebook next_steps/core_use_cases/related_items/personalize_sims_example.ipynb
 ("Finding similar items + HPO", aws-samples/amazon-personalize-samples) against a running
-openpersonalize: its cells that touch Personalize, as written — SIMS with default settings, then
-with performHPO and the notebook's hpoResourceConfig.
+openpersonalize: its cells that touch Personalize, as written — SIMS with default settings,
+deployed in a campaign and asked for movies like movies 5 and 2 (the smell tests), then SIMS with
+performHPO and the notebook's hpoResourceConfig, and the smell tests again.
 
 argv: endpoint URL, bucket name, the bucket's local folder (the service's local object store), a
 scratch folder. Credentials and region come from the environment, as in the notebook. Exits
@@ -41,7 +42,7 @@ filename = "DEMO-sims.csv"
 # !aws s3 mb s3://{bucket}: the bucket's folder exists
 
 personalize = boto3.client(service_name='personalize', endpoint_url=endpoint)
-personalize_runtime = None  # boto3.client(service_name='personalize-runtime'): not built yet
+personalize_runtime = boto3.client(service_name='personalize-runtime', endpoint_url=endpoint)
 
 # ---- "Download and process data": ml-1m in shape ---------------------------------------------------
 # !curl -O http://files.grouplens.org/datasets/movielens/ml-1m.zip; !unzip -o ml-1m.zip
@@ -230,10 +231,59 @@ get_metrics_response = personalize.get_solution_metrics(
 print(json.dumps(get_metrics_response, indent=2))
 sims_metrics = get_metrics_response['metrics']
 
-# ---- "Create and Wait for Campaign" (create_campaign minProvisionedTPS = 2, describe_campaign) and
-# the smell tests (personalize_runtime.get_recommendations(campaignArn, itemId = str(5)) against
-# movies.dat): campaigns and the runtime API are not built yet, so they are skipped; the HPO part
-# below needs only the solution. ---------------------------------------------------------------------
+# ---- "Create and Wait for Campaign" ---------------------------------------------------------------
+create_campaign_response = personalize.create_campaign(
+    name = "DEMO-sims-campaign-"+suffix,
+    solutionVersionArn = solution_version_arn,
+    minProvisionedTPS = 2,    
+)
+
+campaign_arn = create_campaign_response['campaignArn']
+print(json.dumps(create_campaign_response, indent=2))
+
+# "Wait for Campaign to Have ACTIVE Status"
+status = None
+max_time = time.time() + 3*60*60 # 3 hours
+while time.time() < max_time:
+    describe_campaign_response = personalize.describe_campaign(
+        campaignArn = campaign_arn
+    )
+    status = describe_campaign_response["campaign"]["status"]
+    print("Campaign: {}".format(status))
+
+    if status == "ACTIVE" or status == "CREATE FAILED":
+        break
+
+    time.sleep(0.2)
+campaign = describe_campaign_response["campaign"]
+
+# ---- "to aid in interpretation, lets look at some items" ------------------------------------------
+# movies = pd.read_csv('./ml-1m/movies.dat', sep='::', names=['ITEM_ID','title','genre'])
+# movies=movies.set_index('ITEM_ID')
+with open('./ml-1m/movies.dat') as f:
+    movies = {int(m): {'title': t, 'genre': g} for m, t, g in (line.rstrip("\n").split("::") for line in f)}
+# movies.head()
+print(list(movies.items())[:5])
+
+# "Pick a couple of items and look at if items found are generally of similar genres"
+smell_tests = {}
+rec_response = personalize_runtime.get_recommendations(
+        campaignArn = campaign_arn,
+        itemId = str(5)
+    )
+rec_items = [int(x['itemId']) for x in rec_response['itemList']]
+# movies.loc[rec_items[:5]]
+print([movies[i] for i in rec_items[:5]])
+smell_tests["5"] = rec_response['itemList']
+
+rec_response = personalize_runtime.get_recommendations(
+        campaignArn = campaign_arn,
+        itemId = str(2)
+    )
+rec_items = [int(x['itemId']) for x in rec_response['itemList']]
+# movies.loc[rec_items[:5]]
+print([movies[i] for i in rec_items[:5]])
+smell_tests["2"] = rec_response['itemList']
 
 # ---- "Do HPO" --------------------------------------------------------------------------------------
 create_solution_response = personalize.create_solution(
@@ -282,7 +332,27 @@ get_metrics_response = personalize.get_solution_metrics(
 
 print(json.dumps(get_metrics_response, indent=2))
 
-# The notebook then repeats the smell tests against the campaign (get_recommendations): skipped.
+# movies.head()
+print(list(movies.items())[:5])
+
+# The smell tests again, as the notebook writes them: against the same campaign (it deploys no
+# campaign for the HPO version).
+smell_tests_after_hpo = {}
+rec_response = personalize_runtime.get_recommendations(
+        campaignArn = campaign_arn,
+        itemId = str(5)
+    )
+rec_items = [int(x['itemId']) for x in rec_response['itemList']]
+print([movies[i] for i in rec_items[:5]])   # movies.loc[rec_items[:5]]
+smell_tests_after_hpo["5"] = rec_response['itemList']
+
+rec_response = personalize_runtime.get_recommendations(
+        campaignArn = campaign_arn,
+        itemId = str(2)
+    )
+rec_items = [int(x['itemId']) for x in rec_response['itemList']]
+print([movies[i] for i in rec_items[:5]])   # movies.loc[rec_items[:5]]
+smell_tests_after_hpo["2"] = rec_response['itemList']
 
 hpo_solution = personalize.describe_solution(solutionArn = solution_arn)['solution']
 summary({
@@ -300,4 +370,9 @@ summary({
             "versionHpoConfig": hpo_version.get("solutionConfig", {}).get("hpoConfig"),
             "tunedHPOParams": hpo_version.get("tunedHPOParams"),
             "metrics": get_metrics_response['metrics']},
+    "campaign": {k: campaign.get(k) for k in ["name", "status", "solutionVersionArn", "minProvisionedTPS"]},
+    "simsVersionArn": sims_version["solutionVersionArn"],
+    "genres": {str(m): v["genre"].split("|") for m, v in movies.items()},
+    "smellTests": smell_tests,
+    "smellTestsAfterHpo": smell_tests_after_hpo,
 })

@@ -7,7 +7,8 @@ a scratch folder. Exits non-zero with the reason on stderr; prints a JSON summar
 
 The notebooks download MovieLens ml-latest-small and shape it with pandas. Here movies.csv and
 ratings.csv of the same shape are generated (titles with and without a year in parentheses, a
-series "(2006–2007)", a title with a comma and two parentheses, "(no genres listed)"), and each
+series "(2006–2007)", a title with a comma and two parentheses, "(no genres listed)", and the
+movies 589 and 1197 that notebook 05 looks up by id), and each
 pandas step is done with the csv module, the pandas line it stands for quoted above it. What
 differs from the notebooks: the endpoint_url (no AWS), the upload (a copy into the bucket's folder
 instead of upload_file), the role (the notebook creates it with IAM), and the polling interval
@@ -48,9 +49,14 @@ dataset_dir = os.path.join(scratch, "poc_data", "ml-latest-small")
 os.makedirs(dataset_dir)
 movies = []
 no_year = set(rnd.sample([k for k in range(12, 600) if k != 300], 12))
+# Notebook 05 looks up movies 589 and 1197 by id (Terminator 2 and The Princess Bride in
+# ml-latest-small): two movies here have those ids and titles.
+NOTEBOOK_05_MOVIES = {187: (589, "Terminator 2: Judgment Day (1991)"), 381: (1197, "Princess Bride, The (1987)")}
 for k in range(600):
     movie_id = 1 + 3 * k + k // 7
-    if k == 5:
+    if k in NOTEBOOK_05_MOVIES:
+        movie_id, title = NOTEBOOK_05_MOVIES[k]
+    elif k == 5:
         title = "City of Lost Children, The (Cité des enfants perdus, La) (1995)"
     elif k == 300:
         title = "Death Note: Desu nôto (2006–2007)"

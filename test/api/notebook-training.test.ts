@@ -1,11 +1,13 @@
 // The training cells of AWS's own sample notebooks (aws-samples/amazon-personalize-samples), their
 // boto3 code as written, run by the machine's python3 against the service: the getting-started
 // notebook, POC-in-a-box 03 (after 01-02), the two related-items notebooks (SIMS + HPO; SIMS and
-// Similar-Items with a textual item description) and the personalized-ranking notebook. Each script (test/api/boto3_notebook_*.py) generates data of the
-// notebook's download's shape, prepares it as the notebook does, puts it in a local bucket of the
-// service, runs the notebook's Personalize cells up to the trained solution versions and their
-// metrics (the getting-started notebook on to its campaign and sample recommendations) and prints a
-// JSON summary, asserted here.
+// Similar-Items with a textual item description) and the personalized-ranking notebook. Each
+// script (test/api/boto3_notebook_*.py) generates data of the notebook's download's shape,
+// prepares it as the notebook does, puts it in a local bucket of the service, runs the notebook's
+// Personalize cells to the trained solution versions and their metrics, and on through the serving
+// cells the same notebook holds (its campaigns and their GetRecommendations /
+// GetPersonalizedRanking answers), and prints a JSON summary, asserted here. The notebooks whose
+// serving cells follow in a notebook of their own are in notebook-serving.test.ts.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -43,7 +45,7 @@ function assertAwsMetrics(metrics: Metrics | undefined, what: string) {
   }
 }
 
-describe("AWS's sample notebooks, training cells as written (boto3)", () => {
+describe("AWS's sample notebooks, training cells (and the serving cells of the same notebook) as written (boto3)", () => {
   let svc: TestService;
   const scratchRoot = mkdtempSync(join(tmpdir(), 'openpersonalize-notebooks-'));
   before(async () => {
@@ -176,7 +178,7 @@ describe("AWS's sample notebooks, training cells as written (boto3)", () => {
     assert.deepEqual(s.simsSetHpSolution.solutionConfig.algorithmHyperParameters, { popularity_discount_factor: '0.7' });
   });
 
-  it('related_items/personalize_sims_example: SIMS, then SIMS with performHPO and hpoResourceConfig 40/10', async () => {
+  it('related_items/personalize_sims_example: SIMS deployed and smell-tested, then SIMS with performHPO and hpoResourceConfig 40/10', async () => {
     const s = await notebook<{
       datasetGroup: string;
       datasetImportJob: string;
@@ -192,6 +194,11 @@ describe("AWS's sample notebooks, training cells as written (boto3)", () => {
         tunedHPOParams?: { algorithmHyperParameters?: Record<string, string> };
         metrics: Metrics;
       };
+      campaign: { name: string; status: string; solutionVersionArn: string; minProvisionedTPS: number };
+      simsVersionArn: string;
+      genres: Record<string, string[]>;
+      smellTests: Record<string, { itemId: string; score?: number }[]>;
+      smellTestsAfterHpo: Record<string, { itemId: string; score?: number }[]>;
     }>('boto3_notebook_sims_hpo.py', '210000000003');
     assert.equal(s.datasetGroup, 'ACTIVE');
     assert.equal(s.datasetImportJob, 'ACTIVE');
@@ -210,6 +217,28 @@ describe("AWS's sample notebooks, training cells as written (boto3)", () => {
       'popularity_discount_factor',
     ]);
     assertAwsMetrics(s.hpo.metrics, 'sims-hpo');
+    // The campaign of the first version, and the smell tests: movies like movies 5 and 2.
+    assert.deepEqual(s.campaign, {
+      name: s.campaign.name,
+      status: 'ACTIVE',
+      solutionVersionArn: s.simsVersionArn,
+      minProvisionedTPS: 2,
+    });
+    assert.match(s.campaign.name, /^DEMO-sims-campaign-\d+$/);
+    for (const [movie, items] of Object.entries(s.smellTests)) {
+      const ids = items.map((i) => i.itemId);
+      assert.equal(new Set(ids).size, 25, `movie ${movie}: ${ids.join(',')}`);
+      assert.ok(!ids.includes(movie), `SIMS recommends movie ${movie} for itself`);
+      assert.ok(
+        items.every((i) => i.score === undefined && s.genres[i.itemId]),
+        JSON.stringify(items),
+      );
+      // "look at if items found are generally of similar genres": most of the first five share one.
+      const alike = ids.slice(0, 5).filter((id) => s.genres[id].some((g) => s.genres[movie].includes(g)));
+      assert.ok(alike.length >= 3, `movie ${movie} (${s.genres[movie]}): ${ids.slice(0, 5).map((id) => s.genres[id].join('|'))}`);
+    }
+    // After HPO the notebook asks the same campaign again (it deploys no campaign for the HPO version).
+    assert.deepEqual(s.smellTestsAfterHpo, s.smellTests);
     // "We now see if doing HPO improves things": the search starts from the default setting.
     assert.ok(
       s.hpo.metrics.normalized_discounted_cumulative_gain_at_25 >= s.sims.metrics.normalized_discounted_cumulative_gain_at_25,
@@ -217,7 +246,7 @@ describe("AWS's sample notebooks, training cells as written (boto3)", () => {
     );
   });
 
-  it('related_items/aws-similar-items-with-metadata: Prime Pantry reviews and a textual DESCRIPTION, aws-sims and aws-similar-items side by side', async () => {
+  it('related_items/aws-similar-items-with-metadata: Prime Pantry reviews and a textual DESCRIPTION, aws-sims and aws-similar-items side by side, deployed and compared', async () => {
     const s = await notebook<{
       datasetGroup: string;
       imports: { interactions: string; items: string };
@@ -227,6 +256,13 @@ describe("AWS's sample notebooks, training cells as written (boto3)", () => {
       versions: { sims: string; similarItems: string };
       trainingHours: { sims: number; similarItems: number };
       metrics: { sims: Metrics; similarItems: Metrics };
+      campaigns: Record<string, string>;
+      interactionCounts: Record<string, number>;
+      categories: Record<string, string>;
+      examples: Record<
+        'random' | 'popular' | 'unpopular',
+        { asin: string; item: Record<string, unknown>; sims: string[]; similarItems: string[] }
+      >;
     }>('boto3_notebook_similar_items_metadata.py', '210000000005');
     assert.equal(s.datasetGroup, 'ACTIVE');
     assert.deepEqual(s.imports, { interactions: 'ACTIVE', items: 'ACTIVE' });
@@ -237,9 +273,41 @@ describe("AWS's sample notebooks, training cells as written (boto3)", () => {
     assert.ok(s.trainingHours.sims > 0 && s.trainingHours.similarItems > 0, JSON.stringify(s.trainingHours));
     assertAwsMetrics(s.metrics.sims, 'sims');
     assertAwsMetrics(s.metrics.similarItems, 'similar-items');
+    // Both deployed, then asked for products like a random, the most and the least reviewed one.
+    assert.deepEqual(s.campaigns, {
+      'personalize-demo-simsexample': 'ACTIVE',
+      'personalize-demo-aws-similar-itemsexample': 'ACTIVE',
+    });
+    const counts = Object.values(s.interactionCounts);
+    assert.equal(s.interactionCounts[s.examples.popular.asin], Math.max(...counts));
+    assert.equal(s.interactionCounts[s.examples.unpopular.asin], Math.min(...counts));
+    for (const [name, e] of Object.entries(s.examples)) {
+      assert.equal(e.item.ITEM_ID, e.asin);
+      assert.equal(e.item.INTERACTIONS_COUNT, s.interactionCounts[e.asin]);
+      for (const list of [e.sims, e.similarItems]) {
+        assert.equal(new Set(list).size, 25, `${name}: ${list.join(',')}`);
+        assert.ok(!list.includes(e.asin) && list.every((id) => s.categories[id]), `${name}: ${list.join(',')}`);
+      }
+    }
+    const sameCategory = (e: { asin: string }, list: string[]) => list.filter((id) => s.categories[id] === s.categories[e.asin]).length;
+    // "We see very comparable recommendations across both models" for the popular product ...
+    const { popular, unpopular } = s.examples;
+    assert.ok(
+      popular.similarItems.slice(0, 5).filter((id) => popular.sims.slice(0, 5).includes(id)).length >= 3,
+      `${popular.sims.slice(0, 5)} vs ${popular.similarItems.slice(0, 5)}`,
+    );
+    // ... and for the rarely reviewed one "SIMS will return mostly popular items, and the new
+    // aws-item-similarity recipe will return items more related to the current item metadata".
+    const mean = (list: string[]) => list.reduce((a, id) => a + s.interactionCounts[id], 0) / list.length;
+    assert.ok(mean(unpopular.sims) > mean(unpopular.similarItems), `${mean(unpopular.sims)} vs ${mean(unpopular.similarItems)}`);
+    assert.ok(
+      sameCategory(unpopular, unpopular.similarItems) >= 20 &&
+        sameCategory(unpopular, unpopular.similarItems) > sameCategory(unpopular, unpopular.sims),
+      `${s.categories[unpopular.asin]}: sims ${unpopular.sims.map((id) => s.categories[id])}, similar-items ${unpopular.similarItems.map((id) => s.categories[id])}`,
+    );
   });
 
-  it('personalized_ranking/personalize_ranking_example: Last.FM tagging data (ms timestamps / 1000, one negative), Personalized-Ranking', async () => {
+  it('personalized_ranking/personalize_ranking_example: Last.FM tagging data (ms timestamps / 1000, one negative), Personalized-Ranking deployed and asked to rank', async () => {
     const s = await notebook<{
       datasetGroup: string;
       datasetImportJob: string;
@@ -249,6 +317,16 @@ describe("AWS's sample notebooks, training cells as written (boto3)", () => {
       recipes: string[];
       version: { status: string; failureReason: string | null; recipeArn: string; trainingMode: string };
       metrics: Metrics;
+      campaignArn: string;
+      campaigns: Record<string, string>;
+      lookups: string[];
+      rerankUser: string;
+      userTagged: boolean;
+      rerankInput: string[];
+      rerank: { itemId: string; score?: number }[];
+      recommendationId: string;
+      taggedArtists: string[];
+      listed: Record<string, string[]>;
     }>('boto3_notebook_personalized_ranking.py', '210000000004');
     assert.equal(s.datasetGroup, 'ACTIVE');
     assert.equal(s.datasetImportJob, 'ACTIVE');
@@ -262,5 +340,34 @@ describe("AWS's sample notebooks, training cells as written (boto3)", () => {
     });
     assertAwsMetrics(s.metrics, 'personalized-ranking');
     assert.ok(s.metrics.normalized_discounted_cumulative_gain_at_25 > 0, JSON.stringify(s.metrics));
+    // The campaign, then 25 random artists of artists.dat ranked for a random user: all 25 come
+    // back, the tagged ones first with a softmax over them (descending, summing to 1), the artists
+    // nobody tagged last without a score, as in the notebook's saved output.
+    assert.equal(s.campaignArn, 'arn:aws:personalize:us-east-1:210000000004:campaign/personalize-poc-rerank');
+    assert.deepEqual(s.campaigns, { [s.campaignArn]: 'ACTIVE' });
+    assert.deepEqual(s.lookups, ['Earth, Wind & Fire', 'Error obtaining artist', 'Error obtaining artist']);
+    assert.equal(s.userTagged, true);
+    assert.match(s.recommendationId, /^RID-[0-9a-f-]{36}$/);
+    assert.deepEqual(s.rerank.map((i) => i.itemId).sort(), [...s.rerankInput].sort());
+    const tagged = new Set(s.taggedArtists);
+    const known = s.rerank.filter((i) => tagged.has(i.itemId));
+    assert.ok(known.length > 0 && known.length < 25, `${known.length} of the 25 were tagged`);
+    assert.deepEqual(s.rerank.slice(0, known.length), known);
+    assert.ok(
+      s.rerank.slice(known.length).every((i) => i.score === undefined),
+      JSON.stringify(s.rerank),
+    );
+    const scores = known.map((i) => i.score!);
+    assert.ok(
+      scores.every((x, k) => x > 0 && (k === 0 || x <= scores[k - 1])),
+      scores.join(','),
+    );
+    assert.ok(Math.abs(scores.reduce((a, b) => a + b, 0) - 1) < 1e-4, scores.join(','));
+    // The clean-up's listing cells, through boto3's paginators.
+    assert.deepEqual(s.listed.campaigns, [s.campaignArn]);
+    assert.equal(s.listed.datasetGroups.length, 1);
+    assert.equal(s.listed.solutions.length, 1);
+    assert.equal(s.listed.datasets.length, 1);
+    assert.equal(s.listed.schemas.length, 1);
   });
 });
