@@ -5,7 +5,7 @@
 //  * the group must be ACTIVE (ResourceInUseException), like for datasets;
 //  * the tracker goes CREATE PENDING -> CREATE IN_PROGRESS -> ACTIVE like a dataset group, and a
 //    delete takes effect at once; its events stay in the Interactions dataset.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type {
   CreateEventTrackerRequest,
   CreateEventTrackerResponse,
@@ -48,7 +48,8 @@ export function eventTrackerOperations(
   return {
     async CreateEventTracker(input: CreateEventTrackerRequest, ctx): Promise<CreateEventTrackerResponse> {
       const tags = toTags(input.tags);
-      const arn = makeArn(EVENT_TRACKER_KIND.kind, ctx.region, ctx.account, input.name!);
+      // event-tracker/<8 lowercase hex>, as AWS's notebooks show it (rules.md rule 7), not the name.
+      const arn = makeArn(EVENT_TRACKER_KIND.kind, ctx.region, ctx.account, randomBytes(4).toString('hex'));
       const trackingId = randomUUID();
       const now = deps.now();
       await deps.catalog.transaction(async (tx) => {
