@@ -14,20 +14,22 @@
 //    normalized_discounted_cumulative_gain_at_25, ties kept by the earlier candidate; segmentation
 //    recipes use hits_at_1_percent.
 import type { HPOConfig } from '../api/personalize-types.ts';
-import { offlineMetrics } from './metrics/offline-metrics.ts';
+import { evaluateModel } from './metrics/offline-metrics.ts';
 import {
   canonicalHyperParameterName,
   DEFAULT_RESOURCE_CONFIG,
   hyperParametersOf,
   type HyperParameterSpec,
 } from './recipes/recipe-catalog.ts';
-import type { Trainer, TrainingData } from './trainer.ts';
+import type { Model, Trainer, TrainingData } from './trainer.ts';
 
 export interface HpoResult {
   /** The hyperparameters to train the final model with (all of them, as given to the trainer). */
   hyperParameters: Record<string, string>;
   /** The offline metrics of that choice. */
   metrics: Record<string, number>;
+  /** Its model of the holdout's training users (see evaluateModel). */
+  model?: Model;
   candidates: number;
 }
 
@@ -100,8 +102,9 @@ export async function optimizeHyperParameters(o: {
   let best: HpoResult | undefined;
   for (const hp of candidates.slice(0, Math.max(1, max))) {
     o.signal?.throwIfAborted();
-    const metrics = await offlineMetrics(o.trainer, o.data, hp, { signal: o.signal });
-    if (!best || objective(metrics) > objective(best.metrics)) best = { hyperParameters: hp, metrics, candidates: candidates.length };
+    const { metrics, model } = await evaluateModel(o.trainer, o.data, hp, { signal: o.signal });
+    if (!best || objective(metrics) > objective(best.metrics))
+      best = { hyperParameters: hp, metrics, model, candidates: candidates.length };
   }
   return { ...best!, candidates: Math.min(candidates.length, Math.max(1, max)) };
 }

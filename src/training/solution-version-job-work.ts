@@ -15,19 +15,22 @@
 // and a Stop never overwrite each other.
 //
 // performHPO: a bounded grid search scored on the offline metrics' holdout (hpo.ts); its best
-// hyperparameters are tunedHPOParams. Not done yet [INF]: trainingMode UPDATE trains like FULL on
-// the current data (a superset of "updates the model to consider new items").
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// hyperparameters are tunedHPOParams.
+//
+// Recipes whose trainer can refit (Trainer.refit: the user models, whose tuning is most of their
+// training) are evaluated first: the holdout's model (tuned on the training users only, so the
+// metrics stay honest) gives its learned parameters to the final model, which then costs one graph
+// pass instead of a second tuning. Other recipes train the final model and the holdout's
+// independently: at once, the holdout's in a worker thread, on large data (holdout-worker.ts).
+// trainingMode UPDATE (rule 45; CreateSolutionVersion checked the recipe and that an ACTIVE FULL
+// version exists): the base is the solution's newest ACTIVE version trained FULL (or AUTOTRAIN);
+// its artifact is loaded and refit on the current data — new items included — with the base's
+// hyperparameters, for the holdout's model and for the final one alike: no tuning, no HPO.
 import type { CatalogOps, QueuedJob, ResourceRecord } from '../catalog/catalog.ts';
-import { datasetViewSql } from '../data/engine/index.ts';
-import { engineOptions } from '../data/engine/engine-options.ts';
 import type { WorkerDeps } from '../data/jobs/work-deps.ts';
-import type { DatasetSnapshot } from '../data/reader.ts';
 import { JobFailure } from '../jobs/job-failure.ts';
 import { jobLogFields, type JobContext, type JobKind } from '../jobs/job-runner.ts';
 import { withWorkDir } from '../jobs/work-dir.ts';
-import { DATASET_KIND, type DatasetBody } from '../resources/datasets/dataset-record.ts';
 import { SOLUTION_KIND } from '../resources/solutions/solution-record.ts';
 import {
   SOLUTION_VERSION_KIND,
@@ -36,14 +39,17 @@ import {
   solutionVersionLock,
   type SolutionVersionBody,
   type SolutionVersionStatus,
+  UPDATE_MODE_RULE,
 } from '../resources/solution-versions/solution-version-record.ts';
 import { assertMove, isFinal } from '../resources/shared/status-table.ts';
+import { canEvaluateInWorker, evaluateInWorker } from './holdout-worker.ts';
 import { optimizeHyperParameters } from './hpo.ts';
-import { offlineMetrics } from './metrics/offline-metrics.ts';
+import { evaluateModel, offlineMetrics } from './metrics/offline-metrics.ts';
 import type { ModelStore } from './model-store.ts';
 import { canonicalHyperParameterName, findRecipe, hyperParametersOf } from './recipes/recipe-catalog.ts';
-import type { Trainer } from './trainer.ts';
-import { loadTrainingData, NO_INTERACTIONS_TEXT, type InteractionFilter, type ItemsInput } from './training-data.ts';
+import type { Model, Trainer } from './trainer.ts';
+import { NO_INTERACTIONS_TEXT, type InteractionFilter } from './training-data.ts';
+import { datasetSnapshot, groupDataset, readTrainingData } from './training-input.ts';
 
 /** What the training work is built from: the data plane's job deps, the model store and the trainers. */
 export interface TrainingDeps extends WorkerDeps {
@@ -92,13 +98,6 @@ function filterOf(body: SolutionVersionBody): InteractionFilter {
   };
 }
 
-/** Columns of a dataset type that the solution's trainingDataConfig names (any spelling of the type). */
-function configColumns(map: Record<string, string[]> | undefined, type: string): string[] | undefined {
-  if (!map) return undefined;
-  const entry = Object.entries(map).find(([k]) => k.toUpperCase().replace(/_/g, '') === type.replace(/_/g, ''));
-  return entry?.[1];
-}
-
 export function solutionVersionJobKind(deps: TrainingDeps): JobKind {
   /**
    * Moves the version (under its lock) to `status` with `patch` merged into its document. Returns
@@ -121,23 +120,25 @@ export function solutionVersionJobKind(deps: TrainingDeps): JobKind {
     return (await deps.catalog.get(arn))?.status === 'CREATE STOPPING';
   }
 
-  /** The group's dataset of a type, if it has one. */
-  async function datasetOf(version: ResourceRecord, group: string, type: string): Promise<ResourceRecord | undefined> {
-    const datasets = await deps.catalog.list({
+  /**
+   * The version an UPDATE starts from: the solution's newest ACTIVE version trained FULL (or
+   * AUTOTRAIN), with its artifact and the hyperparameters it was trained with.
+   */
+  async function updateBase(version: ResourceRecord): Promise<{ artifactKey: string; hyperParameters: Record<string, string> }> {
+    const versions = await deps.catalog.list({
       account: version.account,
       region: version.region,
-      kind: DATASET_KIND.kind,
-      parentArn: group,
+      kind: SOLUTION_VERSION_KIND.kind,
+      parentArn: version.parentArn!,
+      statusIn: ['ACTIVE'],
     });
-    return datasets.find((d) => (d.body as unknown as DatasetBody).datasetType === type);
-  }
-
-  /** The dataset now, or undefined when it is gone or holds no data. */
-  async function snapshotOf(dataset: ResourceRecord | undefined): Promise<DatasetSnapshot | undefined> {
-    if (!dataset) return undefined;
-    const snapshot = await deps.reader.open(dataset.arn, 'ALL');
-    if (typeof snapshot === 'string' || (snapshot.bulk.length === 0 && snapshot.individual === 0)) return undefined;
-    return snapshot;
+    const full = versions
+      .filter((v) => v.arn !== version.arn)
+      .map((v) => ({ v, body: v.body as unknown as SolutionVersionBody }))
+      .filter(({ body }) => body.trainingMode !== 'UPDATE' && body.artifactKey)
+      .sort((a, b) => b.v.createdAt - a.v.createdAt)[0];
+    if (!full) throw new JobFailure(`The solution has no ACTIVE solution version trained with trainingMode FULL. ${UPDATE_MODE_RULE}`);
+    return { artifactKey: full.body.artifactKey!, hyperParameters: full.body.hyperParameters ?? {} };
   }
 
   async function run(job: QueuedJob, ctx: JobContext, signal: AbortSignal): Promise<void> {
@@ -166,37 +167,21 @@ export function solutionVersionJobKind(deps: TrainingDeps): JobKind {
     if ((await deps.catalog.get(record.parentArn!))?.kind !== SOLUTION_KIND.kind) {
       throw new JobFailure(`The solution ${record.parentArn} no longer exists.`);
     }
-    const interactionsDataset = await datasetOf(record, body.datasetGroupArn, 'INTERACTIONS');
-    const interactions = await snapshotOf(interactionsDataset);
+    const group = { arn: body.datasetGroupArn, account: record.account, region: record.region };
+    const interactionsDataset = await groupDataset(deps.catalog, group, 'INTERACTIONS');
+    const interactions = await datasetSnapshot(deps.reader, interactionsDataset);
     if (!interactions) throw new JobFailure(NO_INTERACTIONS_TEXT);
-    const itemsSnapshot = await snapshotOf(await datasetOf(record, body.datasetGroupArn, 'ITEMS'));
+    const itemsSnapshot = await datasetSnapshot(deps.reader, await groupDataset(deps.catalog, group, 'ITEMS'));
     // Recorded whatever the outcome: automatic training retrains only when this changes.
     await phase('loading', {}, { dataStamp: dataStampOf(interactionsDataset, interactions.individual) });
 
     await withWorkDir(deps.config.dataDir, record.name.replace(/[^A-Za-z0-9_-]/g, '-'), async (workDir) => {
-      const dir = (name: string) => {
-        const d = join(workDir, name);
-        mkdirSync(d, { recursive: true });
-        return d;
-      };
-      const engine = engineOptions(deps.config, dir('duck'));
-      const interactionParts = await deps.reader.sources(interactions, 'ALL', dir('interactions'), engine);
-      let items: ItemsInput | undefined;
-      if (itemsSnapshot) {
-        const parts = await deps.reader.sources(itemsSnapshot, 'ALL', dir('items'), engine);
-        const dataConfig = body.solutionConfig?.trainingDataConfig;
-        items = {
-          view: datasetViewSql(itemsSnapshot.schema, parts),
-          schema: itemsSnapshot.schema,
-          excluded: configColumns(dataConfig?.excludedDatasetColumns, 'ITEMS'),
-          included: configColumns(dataConfig?.includedDatasetColumns, 'ITEMS'),
-        };
-      }
-      const loaded = await loadTrainingData({
-        engine,
-        interactions: { view: datasetViewSql(interactions.schema, interactionParts), schema: interactions.schema },
+      const loaded = await readTrainingData(deps, {
+        workDir,
+        interactions,
+        items: itemsSnapshot,
         filter: filterOf(body),
-        items,
+        trainingDataConfig: body.solutionConfig?.trainingDataConfig,
         signal,
       });
       if (!loaded.ok) throw new JobFailure(loaded.failureReason);
@@ -210,10 +195,32 @@ export function solutionVersionJobKind(deps: TrainingDeps): JobKind {
 
       let hyperParameters = hyperParametersFor(body);
       let metrics: Record<string, number> | undefined;
-      const sizes = { interactions: counts.interactions, users: counts.users, items: counts.items };
-      if (body.performHPO) {
+      /** The model whose learned parameters the final model keeps (Trainer.refit). */
+      let base: Model | undefined;
+      // The first phase after loading logs the data's size and the load's steps.
+      let sizes: Record<string, unknown> = {
+        interactions: counts.interactions,
+        users: counts.users,
+        items: counts.items,
+        loadSteps: loaded.steps,
+      };
+      const next = async (name: string) => {
+        await phase(name, sizes);
+        sizes = {};
+      };
+      if (body.trainingMode === 'UPDATE') {
+        await next('base');
+        const from = await updateBase(record);
+        if (!trainer.refit) throw new JobFailure(`trainingMode UPDATE is not supported for the recipe ${recipe.name}. ${UPDATE_MODE_RULE}`);
+        hyperParameters = { ...hyperParameters, ...from.hyperParameters };
+        const fromModel = trainer.load(await deps.models.get(from.artifactKey));
+        base = fromModel;
+        await next('evaluating');
+        const hp = hyperParameters;
+        ({ metrics } = await evaluateModel(trainer, data, hp, { signal, train: (d) => trainer.refit!(fromModel, d, hp, signal) }));
+      } else if (body.performHPO) {
         // Each candidate is scored on the holdout; the best one's figures are the version's metrics.
-        await phase('tuning', sizes);
+        await next('tuning');
         const tuned = await optimizeHyperParameters({
           trainer,
           data,
@@ -222,13 +229,30 @@ export function solutionVersionJobKind(deps: TrainingDeps): JobKind {
           base: hyperParameters,
           signal,
         });
-        ({ hyperParameters, metrics } = tuned);
+        ({ hyperParameters, metrics, model: base } = tuned);
+      } else if (trainer.refit) {
+        await next('evaluating');
+        ({ metrics, model: base } = await evaluateModel(trainer, data, hyperParameters, { signal }));
       }
-      await phase('training', sizes);
-      const model = await trainer.train(data, hyperParameters, signal);
-      if (!metrics) {
-        await phase('evaluating');
-        metrics = await offlineMetrics(trainer, data, hyperParameters, { signal });
+      // Without metrics yet, a large training's holdout runs in a worker thread meanwhile.
+      const hp = hyperParameters;
+      await next('training');
+      const stopHoldout = new AbortController();
+      const holdout =
+        !metrics && canEvaluateInWorker(trainer, data)
+          ? evaluateInWorker(trainer, data, hp, AbortSignal.any([signal, stopHoldout.signal]))
+          : undefined;
+      holdout?.catch(() => undefined); // awaited below; a failed training must not leave it unhandled
+      let model: Model;
+      try {
+        model = base && trainer.refit ? await trainer.refit(base, data, hp, signal) : await trainer.train(data, hp, signal);
+        if (!metrics) {
+          await next('evaluating');
+          metrics = holdout ? await holdout : await offlineMetrics(trainer, data, hp, { signal });
+        }
+      } catch (e) {
+        stopHoldout.abort(e);
+        throw e;
       }
       await phase('storing');
       const artifact = model.serialize();

@@ -93,4 +93,12 @@ export interface Trainer {
   /** Hyperparameters as Personalize passes them (strings); the trainer parses and range-checks its own. */
   train(data: TrainingData, hyperParameters: Record<string, string>, signal?: AbortSignal): Promise<Model>;
   load(artifact: Buffer): Model;
+  /**
+   * A model of `data` that keeps what `base` (a model of this recipe) learned beyond the data
+   * itself — for the user models, the scoring parameters their tuning chose — instead of learning
+   * it again. Only recipes with something worth keeping have it. The training job uses it for
+   * trainingMode UPDATE (base: the latest FULL version's model) and, in a FULL training, to build
+   * the final model from the holdout's model of the offline metrics (so the tuning runs once).
+   */
+  refit?(base: Model, data: TrainingData, hyperParameters: Record<string, string>, signal?: AbortSignal): Promise<Model>;
 }

@@ -14,9 +14,9 @@
 //    weight is 1.
 // Minimum data (rule 50, rules.md §8), checked after filtering, with AWS's texts where known:
 //  * >= 1,000 interactions; >= 25 users with >= 2 interactions each; >= 1 % of the users with >= 2.
-// Order and indexes are deterministic: interactions by time, then user, item and event type; user
-// and item indexes in ID order. The same data gives the same TrainingData, hence the same model.
-import type { DuckDBConnection } from '@duckdb/node-api';
+// Order and indexes are deterministic: interactions by time, then user, item, event type and
+// weight; user and item indexes in ID order. The same data gives the same TrainingData, hence the same model.
+import type { DuckDBConnection, DuckDBVector } from '@duckdb/node-api';
 import { rows, withDuck } from '../data/engine/duck.ts';
 import { sqlIdent, sqlString } from '../data/engine/cell-rules.ts';
 import type { EngineOptions } from '../data/engine/types.ts';
@@ -102,11 +102,18 @@ export function filteredInteractionsSql(view: string, schema: ParsedSchema, filt
           FROM (${view}) WHERE ${where.join(' AND ')}`;
 }
 
+/**
+ * The counts of the filtered rows `f`, with the user table `uc` (each user's interaction count)
+ * and the item index `ix` built on the way: the counts are read off those tables rather than by
+ * separate passes over the rows.
+ */
 async function counts(c: DuckDBConnection): Promise<InteractionCounts> {
+  await c.run('CREATE TEMP TABLE uc AS SELECT u AS v, count(*) AS n FROM f GROUP BY u');
+  await c.run(`CREATE TEMP TABLE ix AS SELECT i AS v, (row_number() OVER (ORDER BY i) - 1)::INTEGER AS x FROM (SELECT DISTINCT i FROM f)`);
   const [r] = await rows(
     c,
-    `SELECT (SELECT count(*) FROM f) AS n, (SELECT count(DISTINCT u) FROM f) AS users, (SELECT count(DISTINCT i) FROM f) AS items,
-            (SELECT count(*) FROM (SELECT u FROM f GROUP BY u HAVING count(*) >= 2)) AS two`,
+    `SELECT (SELECT coalesce(sum(n), 0) FROM uc) AS n, (SELECT count(*) FROM uc) AS users, (SELECT count(*) FROM ix) AS items,
+            (SELECT count(*) FROM uc WHERE n >= 2) AS two`,
   );
   return { interactions: Number(r.n), users: Number(r.users), usersWithTwo: Number(r.two), items: Number(r.items) };
 }
@@ -127,7 +134,15 @@ export interface ItemsInput {
 }
 
 export type TrainingDataResult =
-  { ok: true; data: TrainingData; counts: InteractionCounts } | { ok: false; failureReason: string; counts: InteractionCounts };
+  | {
+      ok: true;
+      data: TrainingData;
+      counts: InteractionCounts;
+      /** Milliseconds per step (read: DuckDB reading and filtering the rows; index: counts and ID indexes; sort: the
+       *  time-ordered join until its first rows; stream: the rows into TrainingData; items: the Items rows). */
+      steps: Record<string, number>;
+    }
+  | { ok: false; failureReason: string; counts: InteractionCounts };
 
 /**
  * Reads the filtered interactions (and the Items rows, when given) into TrainingData, or says why
@@ -140,54 +155,70 @@ export async function loadTrainingData(o: {
   items?: ItemsInput;
   signal?: AbortSignal;
 }): Promise<TrainingDataResult> {
-  return withDuck(o.engine, async (c) => {
+  const steps: Record<string, number> = {};
+  let mark = performance.now();
+  const step = (name: string) => {
+    const now = performance.now();
+    steps[name] = Math.round(now - mark);
+    mark = now;
+  };
+  return withDuck(o.engine, async (c): Promise<TrainingDataResult> => {
     await c.run(`CREATE TEMP TABLE f AS ${filteredInteractionsSql(o.interactions.view, o.interactions.schema, o.filter)}`);
     o.signal?.throwIfAborted();
+    step('read');
     const n = await counts(c);
     const failureReason = minimumDataFailure(n, o.filter);
     if (failureReason) return { ok: false, failureReason, counts: n };
-    await c.run(
-      `CREATE TEMP TABLE ux AS SELECT u AS v, (row_number() OVER (ORDER BY u) - 1)::INTEGER AS x FROM (SELECT DISTINCT u FROM f)`,
-    );
-    await c.run(
-      `CREATE TEMP TABLE ix AS SELECT i AS v, (row_number() OVER (ORDER BY i) - 1)::INTEGER AS x FROM (SELECT DISTINCT i FROM f)`,
-    );
+    await c.run(`CREATE TEMP TABLE ux AS SELECT v, (row_number() OVER (ORDER BY v) - 1)::INTEGER AS x FROM uc`);
     await c.run(
       `CREATE TEMP TABLE ex AS SELECT e AS v, (row_number() OVER (ORDER BY e) - 1)::INTEGER AS x FROM (SELECT DISTINCT e FROM f WHERE e IS NOT NULL)`,
     );
     const [userIds, itemIds, eventTypes] = [await ids(c, 'ux'), await ids(c, 'ix'), await ids(c, 'ex')];
     o.signal?.throwIfAborted();
+    step('index');
     const total = n.interactions;
+    // Shared memory: a worker thread reads the same arrays without a copy (holdout-worker.ts).
+    const shared = (bytesPerRow: number) => new SharedArrayBuffer(total * bytesPerRow);
     const data: TrainingData = {
       userIds,
       itemIds,
-      user: new Int32Array(total),
-      item: new Int32Array(total),
-      time: new Float64Array(total),
-      weight: new Float32Array(total),
-      eventType: new Int32Array(total),
+      user: new Int32Array(shared(4)),
+      item: new Int32Array(shared(4)),
+      time: new Float64Array(shared(8)),
+      weight: new Float32Array(shared(4)),
+      eventType: new Int32Array(shared(4)),
       eventTypes,
     };
+    // The indexes follow the IDs' order, so sorting by them sorts by the IDs: integers sort much
+    // faster than strings (a radix sort in JavaScript instead was slower than DuckDB's two threads).
+    // Columns are read from DuckDB's vectors (no row arrays, no boxing).
     const result = await c.stream(
       `SELECT ux.x AS ux, ix.x AS ix, f.t, f.w, coalesce(ex.x, -1)::INTEGER AS ex
        FROM f JOIN ux ON f.u = ux.v JOIN ix ON f.i = ix.v LEFT JOIN ex ON f.e = ex.v
-       ORDER BY f.t, f.u, f.i, f.e NULLS FIRST, f.w`,
+       ORDER BY f.t, ux.x, ix.x, coalesce(ex.x, -1), f.w`,
     );
     let k = 0;
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      for (const row of chunk.getRows()) {
-        data.user[k] = Number(row[0]);
-        data.item[k] = Number(row[1]);
-        data.time[k] = Number(row[2]);
-        data.weight[k] = Number(row[3]);
-        data.eventType[k] = Number(row[4]);
-        k++;
+      if (k === 0) step('sort');
+      const m = chunk.rowCount;
+      if (k + m > total) throw new Error(`Internal error: read more than the ${total} interactions counted`);
+      const [u, i, t, w, e] = [0, 1, 2, 3, 4].map((col) => chunk.getColumnVector(col) as DuckDBVector<number>);
+      for (let r = 0; r < m; r++, k++) {
+        data.user[k] = u.getItem(r)!;
+        data.item[k] = i.getItem(r)!;
+        data.time[k] = t.getItem(r)!;
+        data.weight[k] = w.getItem(r)!;
+        data.eventType[k] = e.getItem(r)!;
       }
       o.signal?.throwIfAborted();
     }
     if (k !== total) throw new Error(`Internal error: read ${k} interactions, expected ${total}`);
-    if (o.items) ({ rows: data.items, fields: data.itemFields } = await itemsMetadata(c, o.items));
-    return { ok: true, data, counts: n };
+    step('stream');
+    if (o.items) {
+      ({ rows: data.items, fields: data.itemFields } = await itemsMetadata(c, o.items));
+      step('items');
+    }
+    return { ok: true, data, counts: n, steps };
   });
 }
 

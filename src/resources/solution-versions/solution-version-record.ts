@@ -40,6 +40,11 @@ export const SOLUTION_VERSION_KIND = defineKind({
 export type TrainingMode = 'FULL' | 'UPDATE' | 'AUTOTRAIN';
 export type TrainingType = 'MANUAL' | 'AUTOMATIC';
 
+/** When trainingMode UPDATE may be used, in the API model's words (CreateSolutionVersion; training-rules rule 45). */
+export const UPDATE_MODE_RULE =
+  'The UPDATE option can only be used when you already have an active solution version created from the input solution ' +
+  'using the FULL option and the input solution was trained with the User-Personalization recipe or the legacy HRNN-Coldstart recipe.';
+
 export interface SolutionVersionBody {
   /** The solution's settings when the version was created (DescribeSolutionVersion shows them). */
   recipeArn: string;

@@ -30,6 +30,7 @@ import {
   type HyperParameterSpec,
   type RecipeDefinition,
 } from '../../training/recipes/recipe-catalog.ts';
+import { UPDATE_MODE_RULE } from '../solution-versions/solution-version-record.ts';
 
 const RECIPE_PREFIX = 'arn:aws:personalize:::recipe/';
 const recipeArn = (name: string) => `${RECIPE_PREFIX}${name}`;
@@ -255,7 +256,7 @@ export function configDatasetType(key: string): ParsedSchema['datasetType'] | un
   return CONFIG_DATASET_TYPES[key.toUpperCase().replace(/_/g, '')];
 }
 
-function checkTrainingDataConfig(config: TrainingDataConfig | undefined, schemas: GroupSchemas): void {
+export function checkTrainingDataConfig(config: TrainingDataConfig | undefined, schemas: GroupSchemas): void {
   if (!config) return;
   const types = new Map<string, string>();
   for (const [which, map] of [
@@ -315,10 +316,10 @@ export function checkTrainingMode(mode: string | undefined, recipeArn: string, h
   if (mode === undefined || mode === 'FULL') return 'FULL';
   if (mode === 'AUTOTRAIN') throw invalidInput('trainingMode AUTOTRAIN is set by automatic training; give FULL or UPDATE.');
   if (!UPDATE_MODE_RECIPES.has(recipeArn)) {
-    throw invalidInput(`trainingMode UPDATE is only supported for solutions of the User-Personalization recipe, not ${recipeArn}.`);
+    throw invalidInput(`trainingMode UPDATE is not supported for the recipe ${recipeArn}. ${UPDATE_MODE_RULE}`);
   }
   if (!hasActiveFull) {
-    throw invalidInput('trainingMode UPDATE needs an ACTIVE solution version of this solution trained with trainingMode FULL.');
+    throw invalidInput(`The solution has no ACTIVE solution version trained with trainingMode FULL. ${UPDATE_MODE_RULE}`);
   }
   return 'UPDATE';
 }

@@ -12,7 +12,7 @@
 // Related-items recipes (SIMS, Similar-Items, Semantic-Similarity) are asked for the neighbours of
 // the test user's newest input item. USER_SEGMENTATION recipes use their own split and metrics
 // (segmentation-metrics.ts).
-import type { Trainer, TrainingData } from '../trainer.ts';
+import type { Model, Trainer, TrainingData } from '../trainer.ts';
 import { rankingMetrics } from './ranking-metrics.ts';
 import { isSegmentationRecipe, segmentationMetrics } from './segmentation-metrics.ts';
 
@@ -51,14 +51,16 @@ export function userHash(seed: number, id: string): number {
   return h >>> 0;
 }
 
-/** Row indexes of every user, in data order (which is time order). */
-function rowsByUser(data: TrainingData): Int32Array[] {
-  const count = new Int32Array(data.userIds.length);
-  for (let r = 0; r < data.user.length; r++) count[data.user[r]]++;
-  const rows = Array.from(count, (c) => new Int32Array(c));
-  const fill = new Int32Array(data.userIds.length);
-  for (let r = 0; r < data.user.length; r++) rows[data.user[r]][fill[data.user[r]]++] = r;
-  return rows;
+/** Row indexes of every user, in data order (which is time order): user u's are rows[offsets[u] .. offsets[u+1]-1]. */
+function rowsByUser(data: TrainingData): { offsets: Int32Array; rows: Int32Array } {
+  const nUsers = data.userIds.length;
+  const offsets = new Int32Array(nUsers + 1);
+  for (let r = 0; r < data.user.length; r++) offsets[data.user[r] + 1]++;
+  for (let u = 0; u < nUsers; u++) offsets[u + 1] += offsets[u];
+  const rows = new Int32Array(data.user.length);
+  const fill = offsets.slice(0, nUsers);
+  for (let r = 0; r < data.user.length; r++) rows[fill[data.user[r]]++] = r;
+  return { offsets, rows };
 }
 
 export function catalogSize(data: TrainingData): number {
@@ -100,22 +102,33 @@ export function subsetUsers(data: TrainingData, keep: Uint8Array): TrainingData 
 }
 
 export function evaluationSplit(data: TrainingData, seed = 0): EvaluationSplit {
-  const rows = rowsByUser(data);
-  const eligible: { u: number; h: number }[] = [];
-  rows.forEach((r, u) => {
-    if (r.length >= 2) eligible.push({ u, h: userHash(seed, data.userIds[u]) });
-  });
-  eligible.sort((a, b) => a.h - b.h || (data.userIds[a.u] < data.userIds[b.u] ? -1 : 1));
-  const nTest = eligible.length ? Math.max(1, Math.round(eligible.length * 0.1)) : 0;
-  const testUsers = eligible
-    .slice(0, nTest)
-    .map((e) => e.u)
-    .sort((a, b) => a - b);
-  const keep = new Uint8Array(data.userIds.length).fill(1);
+  const { offsets, rows } = rowsByUser(data);
+  const nUsers = data.userIds.length;
+  // The test users: the nTest eligible users with the lowest (hash, ID). The nTest-th hash is found
+  // with a numeric sort of the hashes; ties at it go to the lower IDs.
+  const hash = new Float64Array(nUsers).fill(Infinity);
+  let eligible = 0;
+  for (let u = 0; u < nUsers; u++) {
+    if (offsets[u + 1] - offsets[u] >= 2) ((hash[u] = userHash(seed, data.userIds[u])), eligible++);
+  }
+  const nTest = eligible ? Math.max(1, Math.round(eligible * 0.1)) : 0;
+  const keep = new Uint8Array(nUsers).fill(1);
+  const testUsers: number[] = [];
+  if (nTest > 0) {
+    const threshold = hash.slice().sort()[nTest - 1];
+    const tied: number[] = [];
+    for (let u = 0; u < nUsers; u++) {
+      if (hash[u] < threshold) testUsers.push(u);
+      else if (hash[u] === threshold) tied.push(u);
+    }
+    tied.sort((a, b) => (data.userIds[a] < data.userIds[b] ? -1 : 1));
+    testUsers.push(...tied.slice(0, nTest - testUsers.length));
+    testUsers.sort((a, b) => a - b);
+  }
   const tests: TestUser[] = [];
   for (const u of testUsers) {
     keep[u] = 0;
-    const r = rows[u];
+    const r = rows.subarray(offsets[u], offsets[u + 1]);
     const m = Math.min(r.length - 1, Math.max(1, Math.ceil(0.9 * r.length)));
     tests.push({
       userId: data.userIds[u],
@@ -126,16 +139,26 @@ export function evaluationSplit(data: TrainingData, seed = 0): EvaluationSplit {
   return { train: subsetUsers(data, keep), tests, catalogSize: catalogSize(data) };
 }
 
-export async function offlineMetrics(
+export interface Evaluation {
+  metrics: Record<string, number>;
+  /** The model trained on the holdout's training users (absent for segmentation recipes and without test users). */
+  model?: Model;
+}
+
+/**
+ * The offline metrics of the recipe's model on `data`, and that model. `train` replaces
+ * trainer.train for the holdout's training users (a trainingMode UPDATE refits its base model).
+ */
+export async function evaluateModel(
   trainer: Trainer,
   data: TrainingData,
   hyperParameters: Record<string, string>,
-  o: { seed?: number; signal?: AbortSignal } = {},
-): Promise<Record<string, number>> {
-  if (isSegmentationRecipe(trainer.recipe)) return segmentationMetrics(trainer, data, hyperParameters, o);
+  o: { seed?: number; signal?: AbortSignal; train?: (train: TrainingData) => Promise<Model> } = {},
+): Promise<Evaluation> {
+  if (isSegmentationRecipe(trainer.recipe)) return { metrics: await segmentationMetrics(trainer, data, hyperParameters, o) };
   const split = evaluationSplit(data, o.seed ?? 0);
-  if (split.tests.length === 0) return rankingMetrics([], [], split.catalogSize);
-  const model = await trainer.train(split.train, hyperParameters, o.signal);
+  if (split.tests.length === 0) return { metrics: rankingMetrics([], [], split.catalogSize) };
+  const model = await (o.train ? o.train(split.train) : trainer.train(split.train, hyperParameters, o.signal));
   const related = RELATED_ITEMS_RECIPES.has(trainer.recipe);
   const lists: string[][] = [];
   for (let t = 0; t < split.tests.length; t++) {
@@ -144,9 +167,19 @@ export async function offlineMetrics(
     const recs = model.recommend({ history: input, k: TOP_K, ...(related ? { itemId: input[input.length - 1] } : {}) });
     lists.push(recs.map((s) => s.item));
   }
-  return rankingMetrics(
+  const metrics = rankingMetrics(
     lists,
     split.tests.map((t) => t.relevant),
     split.catalogSize,
   );
+  return { metrics, model };
+}
+
+export async function offlineMetrics(
+  trainer: Trainer,
+  data: TrainingData,
+  hyperParameters: Record<string, string>,
+  o: { seed?: number; signal?: AbortSignal } = {},
+): Promise<Record<string, number>> {
+  return (await evaluateModel(trainer, data, hyperParameters, o)).metrics;
 }

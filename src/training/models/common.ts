@@ -50,8 +50,9 @@ export function histories(data: TrainingData, bounds: HistoryBounds = {}): Histo
   return { offsets, item, time, weight };
 }
 
-function lengthBounds(len: Int32Array, b: HistoryBounds): { lo: number; hi: number } {
-  const present = Array.from(len.filter((x) => x > 0)).sort((a, c) => a - c);
+/** The history lengths the bounds keep: users shorter than `lo` are dropped, longer ones keep their newest `hi` entries. */
+export function lengthBounds(len: Int32Array, b: HistoryBounds): { lo: number; hi: number } {
+  const present = len.filter((x) => x > 0).sort();
   if (present.length === 0) return { lo: 0, hi: 0 };
   const lo = b.minPercentile ? percentile(present, b.minPercentile) : 0;
   const hi = b.maxPercentile !== undefined && b.maxPercentile < 1 ? Math.max(1, percentile(present, b.maxPercentile)) : Infinity;
@@ -109,9 +110,47 @@ export function rankedPositive(scores: ArrayLike<number>): Int32Array {
  * O(n + k log k).
  */
 export function topK(scores: ArrayLike<number>, k: number, skip?: Uint8Array): Int32Array {
-  const out = selectTop(scores, k, skip);
+  // A few winners among many candidates (the usual case): one pass with a bounded heap.
+  const out = !skip && k > 0 && k * 48 <= scores.length ? heapTop(scores, k) : selectTop(scores, k, skip);
   sortByScore(out, scores);
   return out;
+}
+
+let heap = new Int32Array(256);
+
+/**
+ * The k best indexes (score descending, then lower index) in no particular order: a min-heap of
+ * the k best so far, its root the worst of them; a later index only enters with a strictly higher
+ * score, so among equal scores the lower indexes stay.
+ */
+function heapTop(scores: ArrayLike<number>, k: number): Int32Array {
+  if (heap.length < k) heap = new Int32Array(2 * k);
+  const h = heap;
+  // Worse(a, b): a ranks after b.
+  const worse = (a: number, b: number) => scores[a] < scores[b] || (scores[a] === scores[b] && a > b);
+  const down = (from: number, size: number) => {
+    let i = from;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= size) return;
+      const c = l + 1 < size && worse(h[l + 1], h[l]) ? l + 1 : l;
+      if (!worse(h[c], h[i])) return;
+      const t = h[c];
+      h[c] = h[i];
+      h[i] = t;
+      i = c;
+    }
+  };
+  for (let i = 0; i < k; i++) h[i] = i;
+  for (let i = (k >> 1) - 1; i >= 0; i--) down(i, k);
+  const n = scores.length;
+  for (let i = k; i < n; i++) {
+    if (scores[i] > scores[h[0]]) {
+      h[0] = i;
+      down(0, k);
+    }
+  }
+  return h.slice(0, k);
 }
 
 /** The indexes topK returns, in no particular order (for callers that need the set, not the order). */

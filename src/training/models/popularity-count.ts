@@ -8,14 +8,17 @@
 //   "score"  f64   [n]        their unique-user counts, same order
 import type { Model, RecommendQuery, Scored, Trainer, TrainingData } from '../trainer.ts';
 import { readArtifact, jsonSection, section, writeArtifact } from './artifact.ts';
-import { histories, uniqueUserPopularity } from './common.ts';
+import { histories, uniqueUserPopularity, type Histories } from './common.ts';
 import { throwIfAborted } from './params.ts';
 
 const RECIPE = 'aws-popularity-count';
 
-/** Item indexes, most popular first, with their unique-user counts; shared as the fallback of other recipes. */
-export function popularityRanking(data: TrainingData): { order: Int32Array; score: Float64Array } {
-  const pop = uniqueUserPopularity(data, histories(data));
+/**
+ * Item indexes, most popular first, with their unique-user counts; shared as the fallback of other
+ * recipes. `h`: the data's unbounded histories, when the caller has them already.
+ */
+export function popularityRanking(data: TrainingData, h: Histories = histories(data)): { order: Int32Array; score: Float64Array } {
+  const pop = uniqueUserPopularity(data, h);
   const events = new Float64Array(data.itemIds.length);
   const last = new Float64Array(data.itemIds.length).fill(-Infinity);
   for (let i = 0; i < data.item.length; i++) {

@@ -21,7 +21,7 @@
 //   "popular"  i32   [≤ 1000]       fallback: item indexes, most popular first
 import type { Model, RecommendQuery, Scored, Trainer, TrainingData } from '../trainer.ts';
 import { readArtifact, jsonSection, section, writeArtifact } from './artifact.ts';
-import { histories, indexOf, percentile, topK } from './common.ts';
+import { histories, indexOf, lengthBounds, percentile, topK, type Histories } from './common.ts';
 import { floatParam, intParam, tick, type HyperParameters } from './params.ts';
 import { popularityRanking } from './popularity-count.ts';
 
@@ -53,52 +53,74 @@ export function simsParams(hp: HyperParameters): SimsParams {
   };
 }
 
-/** Distinct (user, item) pairs after the featurization bounds, as CSR by user and by item. */
-export function cointeractionPairs(data: TrainingData, p: Pick<SimsParams, 'userPct' | 'itemPct'>) {
-  const h = histories(data, { minPercentile: p.userPct[0], maxPercentile: p.userPct[1] });
+/**
+ * Distinct (user, item) pairs after the featurization bounds, as CSR by user and by item. `h`: the
+ * data's unbounded histories (the bounds are applied here: users shorter than the min percentile
+ * are left out, longer than the max keep their newest events up to it).
+ */
+export function cointeractionPairs(data: TrainingData, p: Pick<SimsParams, 'userPct' | 'itemPct'>, h: Histories = histories(data)) {
   const nUsers = data.userIds.length;
   const nItems = data.itemIds.length;
-  // Newest distinct items per user, with the time of the user's last interaction with each.
-  const pu: number[] = [];
-  const pi: number[] = [];
-  const pt: number[] = [];
+  const len = new Int32Array(nUsers);
+  for (let u = 0; u < nUsers; u++) len[u] = h.offsets[u + 1] - h.offsets[u];
+  const bounds = lengthBounds(len, { minPercentile: p.userPct[0], maxPercentile: p.userPct[1] });
+  // Newest distinct items per user, with the time of the user's last interaction with each; pairs
+  // come out in user order.
+  const pu = new Int32Array(h.item.length);
+  const pi = new Int32Array(h.item.length);
+  const pt = new Float64Array(h.item.length);
+  let n = 0;
   const seen = new Int32Array(nItems).fill(-1);
   for (let u = 0; u < nUsers; u++) {
+    if (len[u] < bounds.lo) continue;
+    const oldest = Math.max(h.offsets[u], h.offsets[u + 1] - bounds.hi);
     let taken = 0;
-    for (let q = h.offsets[u + 1] - 1; q >= h.offsets[u] && taken < MAX_DISTINCT_PER_USER; q--) {
+    for (let q = h.offsets[u + 1] - 1; q >= oldest && taken < MAX_DISTINCT_PER_USER; q--) {
       const i = h.item[q];
       if (seen[i] === u) continue;
       seen[i] = u;
-      (pu.push(u), pi.push(i), pt.push(h.time[q]));
+      ((pu[n] = u), (pi[n] = i), (pt[n] = h.time[q]), n++);
       taken++;
     }
   }
   const count = new Int32Array(nItems);
-  for (const i of pi) count[i]++;
-  const present = Array.from(count.filter((c) => c > 0)).sort((a, b) => a - b);
+  for (let k = 0; k < n; k++) count[pi[k]]++;
+  const present = Int32Array.from(count.filter((c) => c > 0)).sort();
   const lo = p.itemPct[0] > 0 ? percentile(present, p.itemPct[0]) : 0;
   const cap = p.itemPct[1] < 1 ? Math.max(MIN_ITEM_CAP, percentile(present, p.itemPct[1])) : Infinity;
-  // Pairs sorted by item, newest first, so that a capped item keeps its newest users.
-  const order = pi.map((_, k) => k).sort((a, b) => pi[a] - pi[b] || pt[b] - pt[a] || pu[a] - pu[b]);
-  const keep = new Uint8Array(pi.length);
-  let run = 0;
-  for (let r = 0; r < order.length; r++) {
-    const k = order[r];
-    run = r > 0 && pi[order[r - 1]] === pi[k] ? run + 1 : 0;
-    if (count[pi[k]] >= lo && run < cap) keep[k] = 1;
+  // A capped item keeps its newest users (ties: the lower user index, i.e. the earlier pair).
+  const keep = new Uint8Array(n);
+  const pairIndex = new Int32Array(n);
+  for (let k = 0; k < n; k++) pairIndex[k] = k;
+  const byItem = csr(nItems, pi, pairIndex, new Uint8Array(n).fill(1), n);
+  for (let i = 0; i < nItems; i++) {
+    const [from, to] = [byItem.offsets[i], byItem.offsets[i + 1]];
+    if (to - from < lo) continue;
+    let threshold = -Infinity;
+    if (to - from > cap) {
+      const times = new Float64Array(to - from);
+      for (let e = from; e < to; e++) times[e - from] = pt[byItem.cols[e]];
+      threshold = times.sort()[to - from - cap];
+    }
+    let atThreshold = cap;
+    for (let e = from; e < to; e++) if (pt[byItem.cols[e]] > threshold) atThreshold--;
+    for (let e = from; e < to; e++) {
+      const k = byItem.cols[e];
+      if (pt[k] > threshold) keep[k] = 1;
+      else if (pt[k] === threshold && atThreshold > 0) ((keep[k] = 1), atThreshold--);
+    }
   }
-  const byUser = csr(nUsers, pu, pi, keep);
-  const byItem = csr(nItems, pi, pu, keep);
-  return { byUser, byItem, nItems };
+  return { byUser: csr(nUsers, pu, pi, keep, n), byItem: csr(nItems, pi, pu, keep, n), nItems };
 }
 
-function csr(n: number, row: number[], col: number[], keep: Uint8Array): { offsets: Int32Array; cols: Int32Array } {
-  const offsets = new Int32Array(n + 1);
-  for (let k = 0; k < row.length; k++) if (keep[k]) offsets[row[k] + 1]++;
-  for (let r = 0; r < n; r++) offsets[r + 1] += offsets[r];
-  const cols = new Int32Array(offsets[n]);
-  const fill = offsets.slice(0, n);
-  for (let k = 0; k < row.length; k++) if (keep[k]) cols[fill[row[k]]++] = col[k];
+/** The kept pairs (row[k], col[k]), k < n, as rows of columns. */
+function csr(rowsN: number, row: Int32Array, col: Int32Array, keep: Uint8Array, n: number): { offsets: Int32Array; cols: Int32Array } {
+  const offsets = new Int32Array(rowsN + 1);
+  for (let k = 0; k < n; k++) if (keep[k]) offsets[row[k] + 1]++;
+  for (let r = 0; r < rowsN; r++) offsets[r + 1] += offsets[r];
+  const cols = new Int32Array(offsets[rowsN]);
+  const fill = offsets.slice(0, rowsN);
+  for (let k = 0; k < n; k++) if (keep[k]) cols[fill[row[k]]++] = col[k];
   return { offsets, cols };
 }
 
@@ -147,42 +169,55 @@ export class SimsModel implements Model {
   }
 }
 
+/** Co-interaction counts of item i with every item into acc (touched lists them); returns their number. */
+function cointeractions(
+  byItem: { offsets: Int32Array; cols: Int32Array },
+  byUser: { offsets: Int32Array; cols: Int32Array },
+  i: number,
+  acc: Int32Array,
+  touched: Int32Array,
+): number {
+  let t = 0;
+  for (let e = byItem.offsets[i], end = byItem.offsets[i + 1]; e < end; e++) {
+    const u = byItem.cols[e];
+    for (let f = byUser.offsets[u], fEnd = byUser.offsets[u + 1]; f < fEnd; f++) {
+      // Branch-free (half the increments are an item's first): touched grows only when acc was 0.
+      const j = byUser.cols[f];
+      const a = acc[j];
+      touched[t] = j;
+      t += (a - 1) >>> 31;
+      acc[j] = a + 1;
+    }
+  }
+  return t;
+}
+
 export async function trainSims(data: TrainingData, p: SimsParams, signal?: AbortSignal): Promise<SimsModel> {
-  const { byUser, byItem, nItems } = cointeractionPairs(data, p);
+  const h = histories(data);
+  const { byUser, byItem, nItems } = cointeractionPairs(data, p, h);
   const n = new Float64Array(nItems);
   for (let i = 0; i < nItems; i++) n[i] = byItem.offsets[i + 1] - byItem.offsets[i];
   const discount = Float64Array.from(n, (c) => (c > 0 ? Math.pow(c, -p.popularityDiscount) : 0));
   const minC = Math.max(1, p.minCointeraction);
-  const acc = new Float64Array(nItems);
-  const touched = new Int32Array(nItems);
+  const acc = new Int32Array(nItems);
+  const touched = new Int32Array(nItems + 1);
   const offsets = new Int32Array(nItems + 1);
   const nbrs: Int32Array[] = [];
   const scores: Float32Array[] = [];
   const cand = new Float64Array(nItems);
+  const ids = new Int32Array(nItems);
   for (let i = 0; i < nItems; i++) {
     if (i % 256 === 0) await tick(signal);
-    let t = 0;
-    for (let e = byItem.offsets[i]; e < byItem.offsets[i + 1]; e++) {
-      const u = byItem.cols[e];
-      for (let f = byUser.offsets[u]; f < byUser.offsets[u + 1]; f++) {
-        const j = byUser.cols[f];
-        if (j === i) continue;
-        if (acc[j] === 0) touched[t++] = j;
-        acc[j]++;
-      }
-    }
-    // Score the candidates into a compact array, pick the best, reset the accumulator.
-    const ids = touched.slice(0, t);
+    const t = cointeractions(byItem, byUser, i, acc, touched);
+    // Score the candidates (the item itself is not one), pick the best, reset the counts.
+    acc[i] = 0;
     let m = 0;
     for (let x = 0; x < t; x++) {
-      const j = ids[x];
-      if (acc[j] >= minC) cand[m] = acc[j] * discount[j];
-      else cand[m] = 0;
-      ids[m] = j;
-      m++;
+      const j = touched[x];
+      if (acc[j] >= minC) ((cand[m] = acc[j] * discount[j]), (ids[m++] = j));
       acc[j] = 0;
     }
-    const best = topK(cand.subarray(0, m), NEIGHBOURS).filter((x) => cand[x] > 0);
+    const best = topK(cand.subarray(0, m), NEIGHBOURS);
     nbrs.push(Int32Array.from(best, (x) => ids[x]));
     scores.push(Float32Array.from(best, (x) => cand[x]));
     offsets[i + 1] = offsets[i] + best.length;
@@ -190,7 +225,7 @@ export async function trainSims(data: TrainingData, p: SimsParams, signal?: Abor
   const nbr = new Int32Array(offsets[nItems]);
   const score = new Float32Array(offsets[nItems]);
   for (let i = 0; i < nItems; i++) (nbr.set(nbrs[i], offsets[i]), score.set(scores[i], offsets[i]));
-  const popular = popularityRanking(data).order.slice(0, POPULAR);
+  const popular = popularityRanking(data, h).order.slice(0, POPULAR);
   return new SimsModel(data.itemIds.slice(), offsets, nbr, score, popular);
 }
 

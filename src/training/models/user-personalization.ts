@@ -73,12 +73,38 @@ export async function trainUserModel(recipe: string, data: TrainingData, o: User
   return new UserModel(recipe, data.itemIds.slice(), graph, pop, popular, params, o.graph.alpha);
 }
 
+/**
+ * The refit (Trainer.refit): the graph pass on `data` with the base model's ScoringParams, no search.
+ *
+ * This is trainingMode UPDATE ("updates the model to consider new items for recommendations. It is
+ * not a full retraining", training-rules rule 45). What a full training learns beyond the data is
+ * the tuned ScoringParams (β, decay, seen, popularity, temperature: the costly search over held-out
+ * users); the graph itself is a deterministic function of the interactions. So an update keeps the
+ * parameters and re-runs the one graph pass on the current data: the new items get their rows and
+ * appear in the other items' rows, at the cost of one co-occurrence pass (about a tenth of a full
+ * training). Recomputing only the rows that touch new items was the alternative, and a worse one:
+ * every new interaction changes the degree normalisations d_u^α and n_j^β of RP3beta, so old rows
+ * would keep stale weights beside fresh ones, and finding the rows to redo already costs most of
+ * the co-occurrence pass.
+ */
+export async function refitUserModel(
+  recipe: string,
+  base: Model,
+  data: TrainingData,
+  hp: HyperParameters,
+  signal?: AbortSignal,
+): Promise<UserModel> {
+  if (!(base instanceof UserModel)) throw new Error(`Internal error: cannot refit a ${recipe} model from a ${base.recipe} model`);
+  return trainUserModel(recipe, data, { ...userOptions(recipe, hp), params: base.params }, signal);
+}
+
 function userTrainer(recipe: string): Trainer {
   return {
     recipe,
     // async, so that a bad hyperparameter rejects the promise rather than throwing at the call.
     train: async (data, hp, signal): Promise<Model> => trainUserModel(recipe, data, userOptions(recipe, hp), signal),
     load: (artifact) => UserModel.load(artifact, recipe),
+    refit: (base, data, hp, signal) => refitUserModel(recipe, base, data, hp, signal),
   };
 }
 
