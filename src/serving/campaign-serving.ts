@@ -126,6 +126,7 @@ export class CampaignServing {
     return {
       model: await this.modelOf(version),
       recipe,
+      versionArn: version.arn,
       version: versionBody,
       data: this.dataOf(body.datasetGroupArn, campaign.account, campaign.region),
     };

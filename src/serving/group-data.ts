@@ -71,10 +71,18 @@ class Stamped<T> {
   }
 }
 
+/** Generations by the dataset document they were read from (one per revalidation, not one per request). */
+const generations = new WeakMap<ResourceRecord, string>();
+
 /** The dataset's bulk generation: its incarnation and its parts (keys are never reused). */
 function generationOf(dataset: ResourceRecord): string {
-  const parts = (dataset.body as unknown as DatasetBody).bulk?.parts ?? [];
-  return `${dataset.arn}@${dataset.createdAt}:${parts.map((p) => p.key).join(',')}`;
+  let generation = generations.get(dataset);
+  if (generation === undefined) {
+    const parts = (dataset.body as unknown as DatasetBody).bulk?.parts ?? [];
+    generation = `${dataset.arn}@${dataset.createdAt}:${parts.map((p) => p.key).join(',')}`;
+    generations.set(dataset, generation);
+  }
+  return generation;
 }
 
 const typed = (v: unknown): unknown => (typeof v === 'bigint' ? Number(v) : v);
@@ -217,7 +225,7 @@ export class GroupData implements FilterDataSource {
  * Bulk interactions and individually put events together, oldest first, an exact duplicate of a
  * bulk row once (as the dataset view keeps it), the newest KEPT_PER_EVENT_TYPE per event type.
  */
-function merged(bulk: UserInteraction[], records: StoredRecord[]): UserInteraction[] {
+export function merged(bulk: UserInteraction[], records: StoredRecord[]): UserInteraction[] {
   const key = (x: UserInteraction) => `${x.itemId}\u0000${x.eventType}\u0000${x.time}`;
   const seen = new Set(bulk.map(key));
   const all = [...bulk];

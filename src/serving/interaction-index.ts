@@ -8,6 +8,7 @@
 // newest HISTORY_CAP distinct items at most, and filters at the newest 100 per event type
 // (training-rules.md §11), so nothing older can change an answer. Layout: users in a CSR index
 // (offsets into flat typed arrays), item IDs and event types interned.
+import type { DuckDBConnection, DuckDBVector } from '@duckdb/node-api';
 import { withDuck } from '../data/engine/duck.ts';
 import { sqlIdent } from '../data/engine/cell-rules.ts';
 import type { EngineOptions } from '../data/engine/types.ts';
@@ -56,39 +57,86 @@ export class InteractionIndex {
   }
 }
 
-/** Grows a typed array by doubling (the row count is not known before the stream ends). */
-class Growing<T extends Int32Array | Float64Array> {
-  length = 0;
-  constructor(
-    private data: T,
-    private readonly make: (n: number) => T,
-  ) {}
+/** The values of a one-column query, in its order, as strings. */
+async function strings(c: DuckDBConnection, sql: string): Promise<string[]> {
+  const r = await c.runAndReadAll(sql);
+  return (r.getColumnsJS()[0] ?? []).map((v) => String(v));
+}
 
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = this.make(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
+/** The rows of the index being built, each user's rows in offsets[u] .. offsets[u+1]-1. */
+interface Rows {
+  offsets: Int32Array;
+  item: Int32Array;
+  type: Int32Array;
+  time: Float64Array;
+}
+
+/** Row a goes before row b: older first, then by item and event type (their indexes follow the IDs' order). */
+function before(r: Rows, a: number, b: number): boolean {
+  return (
+    r.time[a] < r.time[b] || (r.time[a] === r.time[b] && (r.item[a] < r.item[b] || (r.item[a] === r.item[b] && r.type[a] < r.type[b])))
+  );
+}
+
+/** Sorts rows from .. to-1 (one user's): insertion sort for the usual short histories, else a sort of their positions. */
+function sortUser(r: Rows, from: number, to: number): void {
+  if (to - from <= 32) {
+    for (let i = from + 1; i < to; i++) {
+      const [it, ty, ti] = [r.item[i], r.type[i], r.time[i]];
+      let j = i - 1;
+      for (; j >= from && (r.time[j] > ti || (r.time[j] === ti && (r.item[j] > it || (r.item[j] === it && r.type[j] > ty)))); j--) {
+        r.item[j + 1] = r.item[j];
+        r.type[j + 1] = r.type[j];
+        r.time[j + 1] = r.time[j];
+      }
+      [r.item[j + 1], r.type[j + 1], r.time[j + 1]] = [it, ty, ti];
     }
-    this.data[this.length++] = v;
+    return;
   }
-
-  done(): T {
-    return this.data.slice(0, this.length) as T;
-  }
+  const order = Array.from({ length: to - from }, (_, k) => from + k).sort((a, b) => (before(r, a, b) ? -1 : before(r, b, a) ? 1 : 0));
+  const [item, type, time] = [order.map((p) => r.item[p]), order.map((p) => r.type[p]), order.map((p) => r.time[p])];
+  r.item.set(item, from);
+  r.type.set(type, from);
+  r.time.set(time, from);
 }
 
-function intern(map: Map<string, number>, list: string[], value: string): number {
-  let i = map.get(value);
-  if (i === undefined) {
-    i = list.length;
-    map.set(value, i);
-    list.push(value);
+/**
+ * Sorts every user's rows (oldest first) and keeps the newest `cap` of each event type, moving the
+ * kept rows together; returns the rows with their new offsets.
+ */
+function sortAndCap(r: Rows, eventTypes: number, cap: number): Rows {
+  const users = r.offsets.length - 1;
+  const offsets = new Int32Array(users + 1);
+  const perType = new Int32Array(eventTypes);
+  let out = 0;
+  for (let u = 0; u < users; u++) {
+    const [from, to] = [r.offsets[u], r.offsets[u + 1]];
+    sortUser(r, from, to);
+    // Newest first, a row beyond the cap of its event type is marked (a negative type) and left out.
+    if (to - from > cap) {
+      perType.fill(0);
+      for (let p = to - 1; p >= from; p--) if (++perType[r.type[p]] > cap) r.type[p] = -1 - r.type[p];
+    }
+    for (let p = from; p < to; p++) {
+      if (r.type[p] < 0) continue;
+      r.item[out] = r.item[p];
+      r.type[out] = r.type[p];
+      r.time[out] = r.time[p];
+      out++;
+    }
+    offsets[u + 1] = out;
   }
-  return i;
+  return { offsets, item: r.item.slice(0, out), type: r.type.slice(0, out), time: r.time.slice(0, out) };
 }
 
-/** Reads the interactions of `view` (a SELECT over the dataset's bulk parts) into an index. */
+/**
+ * Reads the interactions of `view` (a SELECT over the dataset's bulk parts) into an index. DuckDB
+ * reads the rows and numbers the users, items and event types (hash joins); JavaScript copies the
+ * integer and time columns out of DuckDB's vectors into each user's place (the counts per user
+ * are known), sorts each user's few rows and keeps the newest `cap` per event type. So DuckDB
+ * sorts no rows and JavaScript makes each distinct ID a string once: the costly parts of reading
+ * the rows into JavaScript one by one, or of having DuckDB sort them all.
+ */
 export async function buildInteractionIndex(o: {
   view: string;
   schema: ParsedSchema;
@@ -99,40 +147,49 @@ export async function buildInteractionIndex(o: {
   const has = new Set(o.schema.fields.map((f) => f.name));
   const type = has.has('EVENT_TYPE') ? `CAST(${sqlIdent('EVENT_TYPE')} AS VARCHAR)` : `NULL::VARCHAR`;
   const time = has.has('TIMESTAMP') ? `CAST(${sqlIdent('TIMESTAMP')} AS DOUBLE)` : 'CAST(0 AS DOUBLE)';
-  const sql = `
-    WITH f AS (
+  const cap = Math.max(1, Math.floor(o.capPerEventType));
+  return withDuck(o.engine, async (c) => {
+    await c.run(`
+      CREATE TEMP TABLE k AS
       SELECT CAST(${sqlIdent('USER_ID')} AS VARCHAR) AS u, CAST(${sqlIdent('ITEM_ID')} AS VARCHAR) AS i,
              coalesce(${type}, '') AS e, ${time} AS t
-      FROM (${o.view}) WHERE ${sqlIdent('USER_ID')} IS NOT NULL AND ${sqlIdent('ITEM_ID')} IS NOT NULL)
-    SELECT u, i, e, t FROM f
-    QUALIFY row_number() OVER (PARTITION BY u, e ORDER BY t DESC, i DESC) <= ${Math.max(1, Math.floor(o.capPerEventType))}
-    ORDER BY u, t, i, e`;
-  return withDuck(o.engine, async (c) => {
-    const users = new Map<string, number>();
-    const itemIndex = new Map<string, number>();
-    const itemIds: string[] = [];
-    const typeIndex = new Map<string, number>();
-    const eventTypes: string[] = [];
-    const offsets: number[] = [0];
-    const item = new Growing(new Int32Array(1024), (n) => new Int32Array(n));
-    const times = new Growing(new Float64Array(1024), (n) => new Float64Array(n));
-    const types = new Growing(new Int32Array(1024), (n) => new Int32Array(n));
-    let current: string | undefined;
-    const result = await c.stream(sql);
+      FROM (${o.view}) WHERE ${sqlIdent('USER_ID')} IS NOT NULL AND ${sqlIdent('ITEM_ID')} IS NOT NULL`);
+    // Items and event types numbered in their IDs' order, so that comparing numbers compares IDs.
+    await c.run(`CREATE TEMP TABLE ux AS SELECT u AS v, (row_number() OVER (ORDER BY u) - 1)::INTEGER AS x, n
+                 FROM (SELECT u, count(*)::INTEGER AS n FROM k GROUP BY u)`);
+    await c.run(
+      `CREATE TEMP TABLE ix AS SELECT i AS v, (row_number() OVER (ORDER BY i) - 1)::INTEGER AS x FROM (SELECT DISTINCT i FROM k)`,
+    );
+    await c.run(
+      `CREATE TEMP TABLE ex AS SELECT e AS v, (row_number() OVER (ORDER BY e) - 1)::INTEGER AS x FROM (SELECT DISTINCT e FROM k)`,
+    );
+    const userIds = await strings(c, 'SELECT v FROM ux ORDER BY x');
+    const itemIds = await strings(c, 'SELECT v FROM ix ORDER BY x');
+    const eventTypes = await strings(c, 'SELECT v FROM ex ORDER BY x');
+    const counts = (await c.runAndReadAll('SELECT n FROM ux ORDER BY x')).getColumnsJS()[0] ?? [];
+    const offsets = new Int32Array(userIds.length + 1);
+    for (let u = 0; u < userIds.length; u++) offsets[u + 1] = offsets[u] + Number(counts[u]);
+    const total = offsets[userIds.length];
+    const rows: Rows = { offsets, item: new Int32Array(total), type: new Int32Array(total), time: new Float64Array(total) };
+    const next = offsets.slice(0, userIds.length);
+    const result = await c.stream(`SELECT ux.x, ix.x, ex.x, k.t FROM k JOIN ux ON k.u = ux.v JOIN ix ON k.i = ix.v JOIN ex ON k.e = ex.v`);
+    let read = 0;
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      for (const row of chunk.getRows()) {
-        const u = String(row[0]);
-        if (u !== current) {
-          if (current !== undefined) offsets.push(item.length);
-          users.set(u, users.size);
-          current = u;
-        }
-        item.push(intern(itemIndex, itemIds, String(row[1])));
-        types.push(intern(typeIndex, eventTypes, String(row[2])));
-        times.push(Number(row[3]));
+      const [u, i, e, t] = [0, 1, 2, 3].map((col) => chunk.getColumnVector(col) as DuckDBVector<number>);
+      for (let r = 0, n = chunk.rowCount; r < n; r++) {
+        const user = u.getItem(r)!;
+        const p = next[user]++;
+        if (p >= offsets[user + 1]) throw new Error(`Internal error: user ${userIds[user]} has more interactions than counted`);
+        rows.item[p] = i.getItem(r)!;
+        rows.type[p] = e.getItem(r)!;
+        rows.time[p] = t.getItem(r)!;
       }
+      read += chunk.rowCount;
     }
-    if (current !== undefined) offsets.push(item.length);
-    return new InteractionIndex(users, Int32Array.from(offsets), item.done(), itemIds, times.done(), types.done(), eventTypes);
+    if (read !== total) throw new Error(`Internal error: the interaction index read ${read} rows, expected ${total}`);
+    const kept = sortAndCap(rows, eventTypes.length, cap);
+    const users = new Map<string, number>();
+    for (let u = 0; u < userIds.length; u++) users.set(userIds[u], u);
+    return new InteractionIndex(users, kept.offsets, kept.item, itemIds, kept.time, kept.type, eventTypes);
   });
 }

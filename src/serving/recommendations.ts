@@ -73,6 +73,8 @@ const rounded = (s: Scored): Scored => (s.score === undefined ? { item: s.item }
 export interface Deployed {
   model: Model;
   recipe: RecipeDefinition;
+  /** The deployed solution version's ARN ($LATEST resolved) and document. */
+  versionArn: string;
   version: SolutionVersionBody;
   data: FilterDataSource;
 }

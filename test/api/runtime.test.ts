@@ -73,7 +73,9 @@ describe('personalize-runtime: GetRecommendations and GetPersonalizedRanking', (
     };
     for (const [key, recipe] of Object.entries(recipes) as [keyof typeof campaigns, string][]) {
       const version = await trainedVersion(svc, client, await activeSolution(client, datasetGroupArn, recipe));
-      campaigns[key] = await activeCampaign(client, version, key === 'user' ? { enableMetadataWithRecommendations: true } : undefined);
+      // No exploration (its default weight is 0.3): these tests look at what the model itself answers.
+      const user = { enableMetadataWithRecommendations: true, itemExplorationConfig: { explorationWeight: '0' } };
+      campaigns[key] = await activeCampaign(client, version, key === 'user' ? user : undefined);
     }
     const tracker = await client.send(new CreateEventTrackerCommand({ name: uniqueName('t'), datasetGroupArn }));
     await waitFor(

@@ -82,9 +82,11 @@ describe('serving on two nodes (PostgreSQL + S3)', () => {
   });
 
   it("a PutEvents received by one node changes the user's next recommendations from the other", async () => {
+    // No exploration: the model's own answer is what the events change.
     const campaignArn = await activeCampaign(
       client,
       await trainedVersion(a, client, await activeSolution(client, datasetGroupArn, 'aws-user-personalization')),
+      { itemExplorationConfig: { explorationWeight: '0' } },
     );
     const { trackingId } = await activeTracker(client, datasetGroupArn);
     const before = await top(runtimeB, campaignArn, 'newcomer');

@@ -108,8 +108,11 @@ export function canonicalQuery(pairs: QueryPair[], excludeSignature: boolean): s
     .join('&');
 }
 
+const NOT_TRIMMED = /[\t\r\n]| {2}|^ | $/;
+
 function trimAll(value: string): string {
-  return value.replace(/[ \t\r\n]+/g, ' ').trim();
+  // Most values have nothing to trim: testing is cheaper than replacing.
+  return NOT_TRIMMED.test(value) ? value.replace(/[ \t\r\n]+/g, ' ').trim() : value;
 }
 
 /** The header's canonical value, or undefined when the request does not carry it. */
@@ -160,8 +163,9 @@ export function signingKey(secret: string, date: string, region: string, service
 
 /** ISO-8601 basic format, as in X-Amz-Date: 20240101T000000Z. */
 export function amzDate(d: Date): string {
-  return d
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z')
-    .replace(/[-:]/g, '');
+  const iso = d.toISOString();
+  // YYYY-MM-DDTHH:MM:SS.sssZ, cut rather than matched (this runs several times per request);
+  // years outside 0000-9999 have a longer form.
+  if (iso.length === 24) return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+  return iso.replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 }

@@ -39,6 +39,22 @@ function payloadHashes(req: SignedRequest, parsed: ParsedSignature, query: Query
   return [];
 }
 
+/** Signing keys derived lately: a key holds for a whole day, and deriving one costs four HMACs. */
+const signingKeys = new Map<string, Buffer>();
+const MAX_SIGNING_KEYS = 256;
+
+function cachedSigningKey(secret: string, date: string, region: string, service: string): Buffer {
+  const id = `${date}\n${region}\n${service}\n${secret}`;
+  let key = signingKeys.get(id);
+  if (!key) {
+    key = signingKey(secret, date, region, service);
+    // Bounded against requests naming ever new regions or dates; dropping all is simplest.
+    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
+    signingKeys.set(id, key);
+  }
+  return key;
+}
+
 // Comparing bytes of equal length in constant time; a length mismatch leaks only the length.
 function sameSignature(expectedHex: string, provided: string): boolean {
   const a = Buffer.from(expectedHex, 'utf8');
@@ -52,7 +68,7 @@ export function verifySignature(req: SignedRequest, parsed: ParsedSignature, sec
   if (headers === undefined) return false;
   const { date, region, service } = parsed.credential;
   const scope = `${date}/${region}/${service}/aws4_request`;
-  const key = signingKey(secretAccessKey, date, region, service);
+  const key = cachedSigningKey(secretAccessKey, date, region, service);
   const parts = {
     method: req.method,
     path: canonicalPath(req.rawPath),

@@ -21,7 +21,7 @@ const EXPLORATION_KEYS: Record<string, { min: number; max: number; what: string 
   explorationItemAgeCutOff: { min: 1, max: Number.MAX_VALUE, what: 'a number of days, at least 1' },
 };
 
-function checkExploration(config: Record<string, string>): void {
+export function checkExploration(config: Record<string, string>): void {
   for (const [key, value] of Object.entries(config)) {
     const rule = EXPLORATION_KEYS[key];
     if (!rule) {

@@ -22,211 +22,19 @@
 //   "popular" i32 [items]        item indexes by popularity, most popular first
 import type { Model, RecommendQuery, Scored } from '../trainer.ts';
 import { readArtifact, jsonSection, section, writeArtifact } from './artifact.ts';
-import { indexOf, topK } from './common.ts';
+import { indexOf } from './common.ts';
 import type { ItemGraph } from './item-graph.ts';
+import { HISTORY_CAP, Scorer, type RunState, type ScoringParams } from './user-scorer.ts';
 
-export const HISTORY_CAP = 200;
-
-export interface ScoringParams {
-  beta: number;
-  decay: number;
-  seen: number;
-  popularity: number;
-  temperature: number;
-}
-
-export interface RunState {
-  buffer: Int32Array;
-  touched: Int32Array;
-  acc: Float64Array;
-  qw: Float64Array;
-}
-
-/** The scoring core, on item indexes; also used by the tuner before a model exists. */
-export class Scorer {
-  readonly nItems: number;
-  private readonly acc: Float64Array;
-  private readonly mark: Int32Array;
-  private readonly qw: Float64Array;
-  private stamp = 0;
-  private baseKey = '';
-  private baseZ = 0;
-  private baseShift = 0;
-  touched: Int32Array;
-  private readonly f: Float64Array;
-  nTouched = 0;
-
-  constructor(
-    readonly graph: ItemGraph,
-    readonly pop: Float32Array,
-    readonly popular: Int32Array,
-  ) {
-    this.nItems = pop.length;
-    this.acc = new Float64Array(this.nItems);
-    this.mark = new Int32Array(this.nItems);
-    this.qw = new Float64Array(this.nItems);
-    this.touched = new Int32Array(this.nItems);
-    this.f = new Float64Array(this.nItems);
-  }
-
-  /** Fills f for the history: afterwards final(j) is valid for every j; touched lists the items with graph mass or seen. */
-  run(history: ArrayLike<number>, p: ScoringParams): void {
-    const { acc, mark, qw, touched } = this;
-    const { offsets, nbr, w } = this.graph;
-    for (let x = 0; x < this.nTouched; x++) ((acc[touched[x]] = 0), (qw[touched[x]] = 0));
-    const stamp = ++this.stamp;
-    const seenStamp = -stamp;
-    const decay = p.decay;
-    let t = 0;
-    let mass = 0;
-    let r = 0;
-    for (let h = history.length - 1; h >= 0 && r < HISTORY_CAP; h--) {
-      const i = history[h];
-      if (i < 0 || mark[i] === seenStamp) continue;
-      if (mark[i] !== stamp) touched[t++] = i;
-      mark[i] = seenStamp;
-      const q = decay === Infinity ? 1 : Math.exp(-r / decay);
-      qw[i] = q;
-      mass += q;
-      r++;
-      for (let e = offsets[i], end = offsets[i + 1]; e < end; e++) {
-        const j = nbr[e];
-        const m = mark[j];
-        if (m !== stamp && m !== seenStamp) ((mark[j] = stamp), (touched[t++] = j));
-        acc[j] += q * w[e];
-      }
-    }
-    if (mass > 0) {
-      const inv = 1 / mass;
-      for (let x = 0; x < t; x++) ((acc[touched[x]] *= inv), (qw[touched[x]] *= inv));
-    }
-    this.nTouched = t;
-  }
-
-  /** A copy of run()'s outcome, to restore instead of re-running (the tuner varies seen and popularity on fixed runs). */
-  save(into?: RunState): RunState {
-    const t = this.nTouched;
-    const s =
-      into && into.buffer.length >= t
-        ? into
-        : { buffer: new Int32Array(t), touched: new Int32Array(0), acc: new Float64Array(t), qw: new Float64Array(t) };
-    s.touched = s.buffer.subarray(0, t);
-    for (let x = 0; x < t; x++) {
-      const j = this.touched[x];
-      s.buffer[x] = j;
-      s.acc[x] = this.acc[j];
-      s.qw[x] = this.qw[j];
-    }
-    return s;
-  }
-
-  restore(s: RunState): void {
-    const { acc, mark, qw, touched } = this;
-    for (let x = 0; x < this.nTouched; x++) ((acc[touched[x]] = 0), (qw[touched[x]] = 0));
-    const stamp = ++this.stamp;
-    const t = s.touched.length;
-    for (let x = 0; x < t; x++) {
-      const j = s.touched[x];
-      touched[x] = j;
-      acc[j] = s.acc[x];
-      qw[j] = s.qw[x];
-      mark[j] = s.qw[x] > 0 ? -stamp : stamp;
-    }
-    this.nTouched = t;
-  }
-
-  final(j: number, p: ScoringParams): number {
-    const seen = this.qw[j] > 0 && this.mark[j] === -this.stamp;
-    const base = this.acc[j] + p.popularity * this.pop[j];
-    if (!seen) return base;
-    return p.seen === -Infinity ? -Infinity : base + p.seen * this.qw[j];
-  }
-
-  /**
-   * The best k item indexes after run(): the touched items by f merged with the popularity order
-   * (untouched items score popularity · pop_j, which the popularity order ranks). skip(j) drops an
-   * item; seen items at −∞ come last only if nothing else is left.
-   */
-  top(k: number, p: ScoringParams, skip?: (j: number) => boolean): { items: number[]; scores: number[] } {
-    const t = this.nTouched;
-    const f = this.f.subarray(0, t);
-    for (let x = 0; x < t; x++) f[x] = this.final(this.touched[x], p);
-    // Select rather than sort all touched items; take more when skips use up the selection.
-    for (let want = Math.min(t, k + 8); ; want = Math.min(t, want * 4)) {
-      const r = this.merge(topK(f, want), want === t, k, p, skip);
-      if (r) return r;
-    }
-  }
-
-  /** Merges the selected touched items with the popularity order; undefined if the selection ran out too early. */
-  private merge(cand: Int32Array, complete: boolean, k: number, p: ScoringParams, skip?: (j: number) => boolean) {
-    const f = this.f;
-    const items: number[] = [];
-    const scores: number[] = [];
-    const demoted: number[] = [];
-    const stamp = this.stamp;
-    let c = 0;
-    let q = 0;
-    while (items.length < k) {
-      while (q < this.popular.length && (this.mark[this.popular[q]] === stamp || this.mark[this.popular[q]] === -stamp)) q++;
-      const haveC = c < cand.length;
-      const haveQ = q < this.popular.length;
-      if (!haveC && !complete) return undefined;
-      if (!haveC && !haveQ) break;
-      const fc = haveC ? f[cand[c]] : -Infinity;
-      const fq = haveQ ? p.popularity * this.pop[this.popular[q]] : -Infinity;
-      let j: number;
-      let s: number;
-      if (haveC && (fc >= fq || !haveQ)) ((j = this.touched[cand[c]]), (s = fc), c++);
-      else ((j = this.popular[q]), (s = fq), q++);
-      if (skip?.(j)) continue;
-      if (s === -Infinity) demoted.push(j);
-      else (items.push(j), scores.push(s));
-    }
-    for (const j of demoted) if (items.length < k) (items.push(j), scores.push(-Infinity));
-    return { items, scores };
-  }
-
-  /** log Σ_j exp(τ·f_j) over the catalog, after run(); seen items at −∞ drop out. */
-  logPartition(p: ScoringParams): number {
-    const tau = p.temperature;
-    // Σ over untouched items = (Σ over all items of exp(τ·μ·pop_j)) − the touched items' terms;
-    // everything is taken relative to the largest logit m so that nothing overflows.
-    const key = `${tau}/${p.popularity}`;
-    if (this.baseKey !== key) {
-      let z = 0;
-      let m0 = 0;
-      for (let j = 0; j < this.nItems; j++) m0 = Math.max(m0, tau * p.popularity * this.pop[j]);
-      for (let j = 0; j < this.nItems; j++) z += Math.exp(tau * p.popularity * this.pop[j] - m0);
-      this.baseKey = key;
-      this.baseZ = z;
-      this.baseShift = m0;
-    }
-    let m = this.baseShift;
-    for (let x = 0; x < this.nTouched; x++) {
-      const v = this.final(this.touched[x], p);
-      if (v !== -Infinity) m = Math.max(m, tau * v);
-    }
-    let z = this.baseZ * Math.exp(this.baseShift - m);
-    for (let x = 0; x < this.nTouched; x++) {
-      const j = this.touched[x];
-      z -= Math.exp(tau * p.popularity * this.pop[j] - m);
-      const v = this.final(j, p);
-      if (v !== -Infinity) z += Math.exp(tau * v - m);
-    }
-    return m + Math.log(Math.max(z, Number.MIN_VALUE));
-  }
-
-  /** f_j for ranking a given list: seen items keep their score (no demotion), plus a finite seen bonus. */
-  rankScore(j: number, p: ScoringParams): number {
-    const v = this.final(j, p);
-    return v === -Infinity ? this.acc[j] + p.popularity * this.pop[j] : v;
-  }
-}
+// Where the other modules have always found them.
+export { HISTORY_CAP, Scorer, type RunState, type ScoringParams };
 
 export class UserModel implements Model {
   private readonly index: Map<string, number>;
   private readonly scorer: Scorer;
+  /** The history the scorer last ran for, and that run's log partition once computed. */
+  private lastRun: string[] | undefined;
+  private lastLogZ: number | undefined;
 
   constructor(
     readonly recipe: string,
@@ -245,12 +53,29 @@ export class UserModel implements Model {
     return history.map((id) => this.index.get(id) ?? -1);
   }
 
+  /**
+   * Runs the scorer for the history, unless its last run was for the same one: serving asks for
+   * a user's list, more of it when a filter drops items, then the scores of items it explores,
+   * all for one history. Every run of the scorer goes through here.
+   */
+  private prepare(history: string[]): void {
+    const last = this.lastRun;
+    if (last && last.length === history.length && last.every((id, i) => id === history[i])) return;
+    this.scorer.run(this.indexes(history), this.params);
+    this.lastRun = history.slice();
+    this.lastLogZ = undefined;
+  }
+
+  private logPartition(): number {
+    return (this.lastLogZ ??= this.scorer.logPartition(this.params));
+  }
+
   recommend(q: RecommendQuery): Scored[] {
     const p = this.params;
-    this.scorer.run(this.indexes(q.history), p);
+    this.prepare(q.history);
     const ex = q.exclude;
     const { items, scores } = this.scorer.top(q.k, p, ex && ex.size ? (j) => ex.has(this.itemIds[j]) : undefined);
-    const logZ = this.scorer.logPartition(p);
+    const logZ = this.logPartition();
     return items.map((j, r) => ({
       item: this.itemIds[j],
       score: scores[r] === -Infinity ? 0 : Math.exp(p.temperature * scores[r] - logZ),
@@ -259,7 +84,7 @@ export class UserModel implements Model {
 
   rank(history: string[], items: string[]): Scored[] {
     const p = this.params;
-    this.scorer.run(this.indexes(history), p);
+    this.prepare(history);
     const known: { item: string; logit: number }[] = [];
     const unknown: string[] = [];
     for (const item of items) {
@@ -275,6 +100,23 @@ export class UserModel implements Model {
     const v2 = this.recipe.endsWith('-v2');
     for (const item of unknown) out.push(v2 ? { item } : { item, score: 0 });
     return out;
+  }
+
+  /**
+   * recommend()'s scores of these items for the history (the softmax over the catalog), for items
+   * placed by something other than the model's ranking (serving's exploration); undefined for an
+   * item the model does not know.
+   */
+  scoresOf(history: string[], items: readonly string[]): (number | undefined)[] {
+    const p = this.params;
+    this.prepare(history);
+    const logZ = this.logPartition();
+    return items.map((item) => {
+      const j = this.index.get(item);
+      if (j === undefined) return undefined;
+      const f = this.scorer.final(j, p);
+      return f === -Infinity ? 0 : Math.exp(p.temperature * f - logZ);
+    });
   }
 
   serialize(): Buffer {
