@@ -1,7 +1,8 @@
 """AWS's notebook getting_started/notebooks_managed_domains/Building_Your_First_Recommender_Video_On_Demand.ipynb
-(aws-samples/amazon-personalize-samples) against a running openpersonalize: its data cells, as
-written, from the Domain dataset group to the three finished imports and list_recipes(domain=...).
-The recommender cells that follow are the recommenders' (not built yet).
+(aws-samples/amazon-personalize-samples) against a running openpersonalize, its cells as written:
+the Domain dataset group, the three finished imports and list_recipes(domain=...), then the
+recommenders "More like X" and "Top picks for you", waited until ACTIVE, and their recommendations
+with the titles looked up as the notebook does.
 
 argv: endpoint URL, bucket name, the bucket's local folder (the service's local object store), a
 scratch folder. Credentials and region come from the environment. Prints a JSON summary on stdout.
@@ -10,10 +11,12 @@ The notebook downloads MovieLens ml-latest-small and reads ratings.csv (userId,m
 timestamp) and movies.csv (movieId,title,genres; titles with commas are quoted, most end in
 "(year)") with pandas; here files of that shape are generated and the pandas steps are done with
 the csv module, the pandas line quoted above each. As in the notebook, items.csv keeps a YEAR column
-that the Items schema does not declare, and a title without "(year)" leaves YEAR empty. Changed from
-the notebook, and only these: endpoint_url= in boto3.client; the uploads (copies into the bucket's
-folder instead of upload_file); no bucket policy, no IAM role (the role ARN is a constant), no STS
-(account id from the credentials); the sleeps (0.2 s instead of 60 s); the data size.
+that the Items schema does not declare, and a title without "(year)" leaves YEAR empty. Like
+ml-latest-small, the movies include 59315 "Iron Man (2008)", the notebook's "Because you watched X"
+item. Changed from the notebook, and only these: endpoint_url= in boto3.client; the uploads (copies
+into the bucket's folder instead of upload_file); no bucket policy, no IAM role (the role ARN is a
+constant), no STS (account id from the credentials); the sleeps (0.2 s instead of 60 s); the data
+size; display() of a DataFrame is a print of the same columns.
 """
 import csv
 import datetime
@@ -35,10 +38,15 @@ os.chdir(scratch)
 
 # ---- "Configure the SDK to Personalize" ------------------------------------------------------------
 personalize = boto3.client('personalize', endpoint_url=endpoint)
+personalize_runtime = boto3.client('personalize-runtime', endpoint_url=endpoint)
 
 # ---- "Download and Explore the Dataset": ml-latest-small in shape -----------------------------------
 # !wget -N https://files.grouplens.org/datasets/movielens/ml-latest-small.zip; !unzip -o ml-latest-small.zip
 movies, ratings = movielens(seed=7, users=250, items=400, ratings_per_user=35)
+# Iron Man, rated well by every fifth user, as the notebook expects it in the download.
+IRON_MAN = 59315
+movies.append((IRON_MAN, "Iron Man (2008)", ["Action", "Adventure", "Sci-Fi"]))
+ratings += [(u, IRON_MAN, 5 - u % 2, 893286638 - 5000 + u) for u in range(1, 251, 5)]
 os.makedirs("ml-latest-small")
 with open("ml-latest-small/ratings.csv", "w", newline="") as f:
     w = csv.writer(f, lineterminator="\n")
@@ -325,6 +333,168 @@ for name, arn in [("interactions", dataset_interactions_import_job_arn), ("items
 available_recipes = personalize.list_recipes(domain='VIDEO_ON_DEMAND') # See a list of recommenders for the domain.
 print (available_recipes["recipes"])
 
+# ---- "Choose a recommender use cases" (continued): the two recommenders --------------------------------
+create_recommender_response = personalize.create_recommender(
+  name = 'because_you_watched_x',
+  recipeArn = 'arn:aws:personalize:::recipe/aws-vod-more-like-x',
+  datasetGroupArn = dataset_group_arn
+)
+recommender_you_watched_x_arn = create_recommender_response["recommenderArn"]
+print (json.dumps(create_recommender_response))
+
+create_recommender_response = personalize.create_recommender(
+  name = 'top_picks_for_you',
+  recipeArn = 'arn:aws:personalize:::recipe/aws-vod-top-picks',
+  datasetGroupArn = dataset_group_arn
+)
+recommender_top_picks_arn = create_recommender_response["recommenderArn"]
+print (json.dumps(create_recommender_response))
+
+max_time = time.time() + 10*60*60 # 10 hours
+while time.time() < max_time:
+
+    version_response = personalize.describe_recommender(
+        recommenderArn = recommender_you_watched_x_arn
+    )
+    status = version_response["recommender"]["status"]
+
+    if status == "ACTIVE":
+        print("Build succeeded for {}".format(recommender_you_watched_x_arn))
+        
+    elif status == "CREATE FAILED":
+        print("Build failed for {}".format(recommender_you_watched_x_arn))
+
+    if status == "ACTIVE":
+        break
+    else:
+        print("The solution build is still in progress")
+        
+    time.sleep(0.2)
+    
+while time.time() < max_time:
+
+    version_response = personalize.describe_recommender(
+        recommenderArn = recommender_top_picks_arn
+    )
+    status = version_response["recommender"]["status"]
+
+    if status == "ACTIVE":
+        print("Build succeeded for {}".format(recommender_top_picks_arn))
+        
+    elif status == "CREATE FAILED":
+        print("Build failed for {}".format(recommender_top_picks_arn))
+
+    if status == "ACTIVE":
+        break
+    else:
+        print("The solution build is still in progress")
+        
+    time.sleep(0.2)
+
+# ---- "Getting recommendations with a recommender" ---------------------------------------------------
+# items_df = pd.read_csv('./ml-latest-small/movies.csv')
+with open('./ml-latest-small/movies.csv', newline='') as f:
+    items_df = list(csv.DictReader(f))
+# items_df.sample(10)
+print(random.Random(3).sample(items_df, 10))
+
+def get_movie_by_id(movie_id, movie_df):
+    """
+    This takes in an movie_id from a recommendation in string format,
+    converts it to an int, and then does a lookup in a specified
+    dataframe.
+    
+    A really broad try/except clause was added in case anything goes wrong.
+    
+    Feel free to add more debugging or filtering here to improve results if
+    you hit an error.
+    """
+    try:
+        # return movie_df.loc[movie_df["movieId"]==int(movie_id)]['title'].values[0]
+        return [r['title'] for r in movie_df if int(r["movieId"])==int(movie_id)][0]
+    except:
+        print (movie_id)
+        return "Error obtaining title"
+
+# ---- "Let us get some 'Because you Watched X' recommendations:" --------------------------------------
+# First pick a user
+test_user_id = "1"
+
+# Select a random item
+test_item_id = "59315" #Iron Man 59315
+
+# Get recommendations for the user for this item
+get_recommendations_response = personalize_runtime.get_recommendations(
+    recommenderArn = recommender_you_watched_x_arn,
+    userId = test_user_id,
+    itemId = test_item_id,
+    numResults = 20
+)
+
+# Build a new dataframe for the recommendations
+item_list = get_recommendations_response['itemList']
+recommendation_list = []
+for item in item_list:
+    movie = get_movie_by_id(item['itemId'], items_df)
+    recommendation_list.append(movie)
+
+# user_recommendations_df = pd.DataFrame(recommendation_list, columns = [get_movie_by_id(test_item_id, items_df)])
+user_recommendations_df = {get_movie_by_id(test_item_id, items_df): recommendation_list}
+
+# pd.options.display.max_rows =20; display(user_recommendations_df)
+print(user_recommendations_df)
+more_like_x = {"itemList": item_list, "titles": recommendation_list, "column": list(user_recommendations_df)[0]}
+
+# ---- "Get recommendations from the recommender returning 'Top picks for you':" ------------------------
+# users_data_df = pd.read_csv('./users.csv')
+with open('./users.csv', newline='') as f:
+    users_data_df = list(csv.DictReader(f))
+
+def get_gender_by_id(user_id, user_df):
+    """
+    This takes in a user_id and then does a lookup in a specified
+    dataframe.
+    
+    A really broad try/except clause was added in case anything goes wrong.
+    
+    Feel free to add more debugging or filtering here to improve results if
+    you hit an error.
+    """
+    # return user_df.loc[user_df["USER_ID"]==int(user_id)]['GENDER'].values[0]
+    return [r['GENDER'] for r in user_df if int(r["USER_ID"])==int(user_id)][0]
+
+# First pick a user
+test_user_id = "111" # samples users: 55, 75, 76, 111
+
+# Get recommendations for the user
+get_recommendations_response = personalize_runtime.get_recommendations(
+    recommenderArn = recommender_top_picks_arn,
+    userId = test_user_id,
+    numResults = 20
+)
+
+# Build a new dataframe for the recommendations
+item_list = get_recommendations_response['itemList']
+recommendation_list = []
+for item in item_list:
+    movie = get_movie_by_id(item['itemId'], items_df)
+    recommendation_list.append(movie)
+
+column_name = test_user_id+" ("+get_gender_by_id(test_user_id, users_data_df)+")"
+
+# user_recommendations_df = pd.DataFrame(recommendation_list, columns = [column_name])
+user_recommendations_df = {column_name: recommendation_list}
+
+# pd.options.display.max_rows =20; display(user_recommendations_df)
+print(user_recommendations_df)
+top_picks = {"itemList": item_list, "titles": recommendation_list, "column": column_name}
+
+def watched(user_id):
+    return {r['ITEM_ID'] for r in interactions_data if r['USER_ID'] == user_id}
+
+def genres_of(movie_id):
+    return set([r['genres'] for r in items_df if r['movieId'] == movie_id][0].split('|'))
+
 summary({
     "ok": True,
     "datasetGroup": {"status": dataset_group["status"], "domain": dataset_group.get("domain")},
@@ -334,4 +504,20 @@ summary({
     "itemsHeader": list(items_data[0].keys()),
     "domainRecipes": sorted(r["recipeArn"] for r in available_recipes["recipes"]),
     "datasets": {d["datasetType"]: d["status"] for d in personalize.list_datasets(datasetGroupArn=dataset_group_arn)["datasets"]},
+    "recommenders": {r["name"]: {"status": r["status"], "recipeArn": r["recipeArn"]}
+                     for r in personalize.list_recommenders(datasetGroupArn=dataset_group_arn)["recommenders"]},
+    "modelMetrics": personalize.describe_recommender(recommenderArn=recommender_top_picks_arn)["recommender"].get("modelMetrics"),
+    "moreLikeX": {
+        "column": more_like_x["column"],
+        "titles": more_like_x["titles"],
+        "scores": sum(1 for i in more_like_x["itemList"] if "score" in i),
+        "watchedByUser": sorted(i["itemId"] for i in more_like_x["itemList"] if i["itemId"] in watched("1")),
+        "sharingAGenre": sum(1 for i in more_like_x["itemList"] if genres_of(i["itemId"]) & genres_of("59315")),
+    },
+    "topPicks": {
+        "column": top_picks["column"],
+        "titles": top_picks["titles"],
+        "scores": sum(1 for i in top_picks["itemList"] if "score" in i),
+        "watchedByUser": sorted(i["itemId"] for i in top_picks["itemList"] if i["itemId"] in watched("111")),
+    },
 })

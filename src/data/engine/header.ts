@@ -66,7 +66,9 @@ export function checkHeader(header: string[], schema: ParsedSchema, displayName 
   const seen = new Set<string>();
   for (let i = 0; i < header.length; i++) {
     const name = header[i];
-    if (name.length === 0) {
+    // pandas' DataFrame.to_csv() writes its index first, under an empty name, and AWS's own ECOMMERCE
+    // getting-started notebook imports such a file: there it is one more extra column, ignored.
+    if (name.length === 0 && i > 0) {
       throw headerError(displayName, null, 'empty_column_name', `the header has an empty column name at position ${i + 1}`);
     }
     if (name.startsWith('"') || name.startsWith("'")) {

@@ -24,6 +24,7 @@ import { DATASET_KIND } from '../datasets/dataset-record.ts';
 import { EVENT_TRACKER_KIND } from '../event-trackers/event-tracker-record.ts';
 import { METRIC_ATTRIBUTION_KIND } from '../metric-attributions/metric-attribution-record.ts';
 import { SOLUTION_KIND } from '../solutions/solution-record.ts';
+import { RECOMMENDER_KIND } from '../recommenders/recommender-record.ts';
 import {
   childrenLock,
   DATASET_GROUP_KIND,
@@ -128,10 +129,16 @@ export function datasetGroupOperations(
           statusIn: unfinished(DATA_DELETION_JOB_STATUSES),
         });
         const solutions = await tx.list({ account: ctx.account, region: ctx.region, kind: SOLUTION_KIND.kind, parentArn: record.arn });
-        const blocking = [...children, ...trackers, ...attributions, ...deletions, ...solutions];
+        const recommenders = await tx.list({
+          account: ctx.account,
+          region: ctx.region,
+          kind: RECOMMENDER_KIND.kind,
+          parentArn: record.arn,
+        });
+        const blocking = [...children, ...trackers, ...attributions, ...deletions, ...solutions, ...recommenders];
         if (blocking.length > 0) {
           throw inUse(
-            `Cannot delete dataset group ${record.arn}: delete its solutions, datasets, event trackers and metric attribution first, and let its data deletion jobs finish (${blocking.map((c) => c.arn).join(', ')}).`,
+            `Cannot delete dataset group ${record.arn}: delete its recommenders, solutions, datasets, event trackers and metric attribution first, and let its data deletion jobs finish (${blocking.map((c) => c.arn).join(', ')}).`,
           );
         }
         await tx.delete(record.arn);

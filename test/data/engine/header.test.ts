@@ -40,6 +40,8 @@ test('checkHeader: missing columns use AWS wording, in schema order', () => {
 
 test('checkHeader accepts any column order and extra columns', () => {
   checkHeader(['EVENT_VALUE', 'EXTRA', 'TIMESTAMP', 'EVENT_TYPE', 'ITEM_ID', 'USER_ID'], interactionsSchema);
+  // pandas' index column (DataFrame.to_csv() without index=False): an empty name first.
+  checkHeader(['', 'EVENT_VALUE', 'TIMESTAMP', 'EVENT_TYPE', 'ITEM_ID', 'USER_ID'], interactionsSchema);
 });
 
 test('checkHeader rejects duplicate, quoted and empty names', () => {
