@@ -33,7 +33,8 @@ from datetime import datetime
 import boto3
 import numpy as np
 
-from boto3_notebook_data import fail, movielens, notebook_output_to_stderr, summary
+from boto3_notebook_data import fail, notebook_output_to_stderr, summary
+from boto3_notebook_lastfm import write_lastfm
 
 endpoint, bucket_dir_name, bucket_dir, scratch = sys.argv[1:5]
 notebook_output_to_stderr()
@@ -43,33 +44,7 @@ os.chdir(scratch)
 data_dir = "data"
 # !mkdir $data_dir; !cd $data_dir && wget .../hetrec2011-lastfm-2k.zip && unzip hetrec2011-lastfm-2k.zip
 os.makedirs(data_dir)
-_, listened = movielens(seed=2011, users=300, items=700, ratings_per_user=12,
-                        first_timestamp=1104537600, last_timestamp=1304941000)
-rnd = random.Random(2011)
-negative_done = False
-with open(data_dir + '/user_taggedartists-timestamps.dat', "w", newline="") as f:
-    w = csv.writer(f, delimiter="\t", lineterminator="\n")
-    w.writerow(["userID", "artistID", "tagID", "timestamp"])
-    for user, artist, _, t in listened:
-        # Tagging times are whole days (at 22:00 or 23:00 UTC) in milliseconds, one row per tag.
-        ms = (t // 86400 * 86400 - 3600 * rnd.choice([1, 2])) * 1000
-        if not negative_done and user == 7:
-            ms, negative_done = -428720400000, True
-        for tag in sorted(rnd.sample(range(1, 12648), rnd.choice([1, 1, 2, 3, 4]))):
-            w.writerow([user + 1, artist, tag, ms])
-# artists.dat (id, name, url, pictureURL) lists more artists than were ever tagged, as the real one
-# does; user_artists.dat (userID, artistID, weight) holds the users' listening counts.
-with open(data_dir + '/artists.dat', "w", newline="") as f:
-    w = csv.writer(f, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\")
-    w.writerow(["id", "name", "url", "pictureURL"])
-    for artist in range(1, 1001):
-        name = "Earth, Wind & Fire" if artist == 987 else f"Artist {artist}"
-        w.writerow([artist, name, "http://www.last.fm/music/" + name.replace(" ", "+"),
-                    f"http://userserve-ak.last.fm/serve/252/{artist * 7919}.jpg"])
-with open(data_dir + '/user_artists.dat', "w", newline="") as f:
-    w = csv.writer(f, delimiter="\t", lineterminator="\n")
-    w.writerow(["userID", "artistID", "weight"])
-    w.writerows(sorted({(user + 1, artist, rnd.randrange(1, 20000)) for user, artist, _, _ in listened}))
+write_lastfm(data_dir)
 
 # ---- "Prepare your data" ---------------------------------------------------------------------------
 # original_data = pd.read_csv(data_dir + '/user_taggedartists-timestamps.dat', delimiter='\t')

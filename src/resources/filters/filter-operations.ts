@@ -8,7 +8,8 @@
 //    ResourceAlreadyExistsException, checked before the expression;
 //  * ListFilters with an unknown datasetGroupArn lists nothing (it declares no
 //    ResourceNotFoundException); lists are newest first, under the model's key `Filters`;
-//  * DeleteFilter removes the filter at once (no batch inference jobs can be using it yet).
+//  * DeleteFilter removes the filter at once; while a batch job (inference, or segment [INF]) that
+//    applies it is pending or in progress it refuses with ResourceInUseException (rule 97).
 //  DeleteDataset refuses while the group has filters ("You must delete all filters before
 //  deleting any dataset"), so a group with filters cannot be deleted either.
 import type {
@@ -33,6 +34,7 @@ import { addTags, toTags } from '../tags/tag-rules.ts';
 import { FILTER_KIND, FILTER_STATUSES, filterQuotaLock, type FilterBody } from './filter-record.ts';
 import { groupSchemasOf } from '../../serving/filters/filter-loading.ts';
 import { checkExpression, checkGroupQuotas } from './filter-rules.ts';
+import { checkFilterNotInBatchUse } from '../batch-inference-jobs/batch-job-rules.ts';
 
 function describeFilter(record: ResourceRecord): Filter {
   const body = record.body as unknown as FilterBody;
@@ -111,6 +113,7 @@ export function filterOperations(
       await deps.catalog.transaction(async (tx) => {
         const record = await loadResource(deps, tx, ctx, FILTER_KIND, input.filterArn);
         await tx.lock(filterQuotaLock(record.parentArn!));
+        await checkFilterNotInBatchUse(tx, ctx, record.arn);
         await tx.delete(record.arn);
       });
       return {};
