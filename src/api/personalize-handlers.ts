@@ -82,6 +82,8 @@ export interface PersonalizeOperations {
 
 /** The operations with a handler: src/api/implemented-operations.json. */
 export const IMPLEMENTED = [
+  'CreateBatchInferenceJob',
+  'CreateBatchSegmentJob',
   'CreateCampaign',
   'CreateDataDeletionJob',
   'CreateDataset',
@@ -91,6 +93,7 @@ export const IMPLEMENTED = [
   'CreateEventTracker',
   'CreateFilter',
   'CreateMetricAttribution',
+  'CreateRecommender',
   'CreateSchema',
   'CreateSolution',
   'CreateSolutionVersion',
@@ -100,9 +103,12 @@ export const IMPLEMENTED = [
   'DeleteEventTracker',
   'DeleteFilter',
   'DeleteMetricAttribution',
+  'DeleteRecommender',
   'DeleteSchema',
   'DeleteSolution',
   'DescribeAlgorithm',
+  'DescribeBatchInferenceJob',
+  'DescribeBatchSegmentJob',
   'DescribeCampaign',
   'DescribeDataDeletionJob',
   'DescribeDataset',
@@ -114,10 +120,13 @@ export const IMPLEMENTED = [
   'DescribeFilter',
   'DescribeMetricAttribution',
   'DescribeRecipe',
+  'DescribeRecommender',
   'DescribeSchema',
   'DescribeSolution',
   'DescribeSolutionVersion',
   'GetSolutionMetrics',
+  'ListBatchInferenceJobs',
+  'ListBatchSegmentJobs',
   'ListCampaigns',
   'ListDataDeletionJobs',
   'ListDatasetExportJobs',
@@ -129,35 +138,25 @@ export const IMPLEMENTED = [
   'ListMetricAttributionMetrics',
   'ListMetricAttributions',
   'ListRecipes',
+  'ListRecommenders',
   'ListSchemas',
   'ListSolutionVersions',
   'ListSolutions',
   'ListTagsForResource',
+  'StartRecommender',
+  'StopRecommender',
   'StopSolutionVersionCreation',
   'TagResource',
   'UntagResource',
   'UpdateCampaign',
   'UpdateDataset',
   'UpdateMetricAttribution',
+  'UpdateRecommender',
   'UpdateSolution',
 ] as const satisfies readonly (keyof PersonalizeOperations)[];
 
 /** The other operations of the model: the service answers them 501 NotImplementedException. */
-export const NOT_IMPLEMENTED = [
-  'CreateBatchInferenceJob',
-  'CreateBatchSegmentJob',
-  'CreateRecommender',
-  'DeleteRecommender',
-  'DescribeBatchInferenceJob',
-  'DescribeBatchSegmentJob',
-  'DescribeRecommender',
-  'ListBatchInferenceJobs',
-  'ListBatchSegmentJobs',
-  'ListRecommenders',
-  'StartRecommender',
-  'StopRecommender',
-  'UpdateRecommender',
-] as const satisfies readonly (keyof PersonalizeOperations)[];
+export const NOT_IMPLEMENTED = [] as const satisfies readonly (keyof PersonalizeOperations)[];
 
 export type PersonalizeImplemented = (typeof IMPLEMENTED)[number];
 

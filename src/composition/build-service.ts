@@ -29,8 +29,15 @@ import { eventsOperations } from '../resources/events/events-operations.ts';
 import { runtimeOperations } from '../resources/runtime/runtime-operations.ts';
 import { quotasFor } from '../resources/shared/quotas.ts';
 import { runAutoTraining as autoTrainingRound } from '../resources/solutions/auto-training.ts';
+import { runRecommenderSchedules } from '../resources/recommenders/recommender-schedule.ts';
+import { RecommenderServing } from '../serving/recommender-serving.ts';
+import { updateRecommenders } from '../serving/recommender-updates-work.ts';
+import { activeRecommenders } from '../resources/recommenders/active-recommenders.ts';
 import type { ServiceDeps } from '../resources/shared/service-deps.ts';
 import { CampaignServing } from '../serving/campaign-serving.ts';
+import { updateDeployedVersions } from '../serving/new-items-update-work.ts';
+import { RealTimePersonalization } from '../serving/real-time-personalization.ts';
+import { deployedVersionArns } from '../resources/campaigns/deployed-versions.ts';
 import { ModelStore } from '../training/model-store.ts';
 import { BUILT_IN_TRAINERS } from '../training/models/built-in-trainers.ts';
 import type { TrainingDeps } from '../training/solution-version-job-work.ts';
@@ -49,6 +56,13 @@ export interface RunningService {
   sweepOrphans(now?: number): Promise<SweepResult>;
   /** Creates the automatic solution versions due (as if at `now`); returns their ARNs. */
   runAutoTraining(now?: number): Promise<string[]>;
+  /** Makes the automatic two-hourly model updates due (as if at `now`, rule 121); returns the versions updated. */
+  runModelUpdates(now?: number): Promise<string[]>;
+  /**
+   * The recommenders' schedules (as if at `now`): weekly retraining and Trending now's two-hourly
+   * re-evaluation queued (their model ARNs), the personalised use cases' two-hourly updates made.
+   */
+  runRecommenderRounds(now?: number): Promise<{ queued: string[]; updated: string[] }>;
   /** e.g. http://127.0.0.1:4580 */
   endpoint: string;
   close(): Promise<void>;
@@ -167,7 +181,19 @@ export async function startService(
     revalidateMs: SERVING_REVALIDATE_MS,
     modelCacheBytes: MODEL_CACHE_BYTES,
   });
-  const runtime = new RestJsonService(runtimeModel, runtimeOperations({ catalog, now, serving }));
+  const personalization = new RealTimePersonalization({
+    catalog,
+    reader,
+    parts,
+    records,
+    config,
+    now,
+    log,
+    models,
+    revalidateMs: SERVING_REVALIDATE_MS,
+  });
+  const recommenders = new RecommenderServing({ catalog, models, campaigns: serving, now, log });
+  const runtime = new RestJsonService(runtimeModel, runtimeOperations({ catalog, now, serving, personalization, recommenders }));
 
   let draining = false;
   const probeBucket = config.objectStore === 's3' ? config.storageBucket : 'parts';
@@ -209,6 +235,12 @@ export async function startService(
       (e: unknown) => log({ level: 'warn', msg: 'orphan sweep failed', error: String(e) }),
     );
   const runAutoTraining = (at = now()) => autoTrainingRound(deps, (datasetArn) => records.count(datasetArn), at);
+  const runRecommenderRounds = async (at = now()) => ({
+    queued: await runRecommenderSchedules(deps, (datasetArn) => records.count(datasetArn), at),
+    updated: await updateRecommenders({ catalog, reader, records, config, models, log }, await activeRecommenders(catalog, at), at),
+  });
+  const runModelUpdates = async (at = now()) =>
+    updateDeployedVersions({ catalog, reader, records, config, models, log }, await deployedVersionArns(catalog, at), at);
   let sweeper: NodeJS.Timeout | undefined;
   let autoTrainer: NodeJS.Timeout | undefined;
   if (role.runsJobs) {
@@ -219,10 +251,11 @@ export async function startService(
     void sweep();
     // And create the solutions' automatic versions when due; with manual jobs only when a test asks.
     if (!options.manualJobs) {
-      autoTrainer = setInterval(
-        () => void runAutoTraining().catch((e: unknown) => log({ level: 'warn', msg: 'automatic training failed', error: String(e) })),
-        AUTO_TRAINING_POLL_MS,
-      );
+      autoTrainer = setInterval(() => {
+        void runAutoTraining().catch((e: unknown) => log({ level: 'warn', msg: 'automatic training failed', error: String(e) }));
+        void runModelUpdates().catch((e: unknown) => log({ level: 'warn', msg: 'automatic model updates failed', error: String(e) }));
+        void runRecommenderRounds().catch((e: unknown) => log({ level: 'warn', msg: 'recommender schedules failed', error: String(e) }));
+      }, AUTO_TRAINING_POLL_MS);
       autoTrainer.unref();
     }
   }
@@ -242,6 +275,8 @@ export async function startService(
     parts,
     sweepOrphans,
     runAutoTraining,
+    runModelUpdates,
+    runRecommenderRounds,
     endpoint: `http://${host}:${port}`,
     async close() {
       draining = true;

@@ -26,7 +26,18 @@ import { tagOperations } from '../resources/tags/tag-operations.ts';
 import { solutionOperations } from '../resources/solutions/solution-operations.ts';
 import { solutionVersionOperations } from '../resources/solution-versions/solution-version-operations.ts';
 import { referencedModelKeys } from '../training/model-store.ts';
+import { deployedVersionArns } from '../resources/campaigns/deployed-versions.ts';
+import { referencedPoolKeys } from '../serving/new-items-update-work.ts';
+import { trainedPartsInUse } from '../serving/trained-history.ts';
 import { solutionVersionJobKind, type TrainingDeps } from '../training/solution-version-job-work.ts';
+import { batchInferenceJobOperations } from '../resources/batch-inference-jobs/batch-inference-job-operations.ts';
+import { batchSegmentJobOperations } from '../resources/batch-segment-jobs/batch-segment-job-operations.ts';
+import { batchInferenceJobKind } from '../serving/batch-inference-work.ts';
+import { batchSegmentJobKind } from '../serving/batch-segment-work.ts';
+import { recommenderOperations } from '../resources/recommenders/recommender-operations.ts';
+import { recommenderModelJobKind } from '../training/recommender-model-job-work.ts';
+import { referencedRecommenderBlobs } from '../serving/recommender-updates-work.ts';
+import { servedRecommenderModels } from '../resources/recommenders/active-recommenders.ts';
 
 export interface Family {
   name: string;
@@ -34,8 +45,13 @@ export interface Family {
   handlers(deps: ServiceDeps): HandlerTable;
   /** The job kinds its workers run (TrainingDeps: the data plane's WorkerDeps and the model store). */
   jobs?(deps: TrainingDeps): JobKind[];
-  /** Blobs of a storage area its resources reference: the orphan sweep keeps them. */
-  blobs?: { area: AreaName; referenced(catalog: Catalog, now: number): Promise<Set<string>> };
+  /** Blobs of a storage area (or of several) its resources reference: the orphan sweep keeps them. */
+  blobs?: BlobReferences | readonly BlobReferences[];
+}
+
+export interface BlobReferences {
+  area: AreaName;
+  referenced(catalog: Catalog, now: number): Promise<Set<string>>;
 }
 
 // `satisfies`, not a type annotation: each entry keeps its handlers' precise type, so the merged
@@ -59,8 +75,29 @@ export const FAMILIES = [
     name: 'solution versions',
     handlers: solutionVersionOperations,
     jobs: (d) => [solutionVersionJobKind(d)],
-    blobs: { area: 'modelArtifacts', referenced: referencedModelKeys },
+    // Model artifacts, and the item pools of the automatic two-hourly updates (rule 121).
+    blobs: {
+      area: 'modelArtifacts',
+      referenced: async (c) => new Set([...(await referencedModelKeys(c)), ...(await referencedPoolKeys(c))]),
+    },
   },
-  { name: 'campaigns', handlers: campaignOperations },
+  // The Interactions parts deployed versions read users' histories from (rule 120).
+  {
+    name: 'campaigns',
+    handlers: campaignOperations,
+    blobs: { area: 'datasetParts', referenced: async (c, now) => trainedPartsInUse(c, await deployedVersionArns(c, now)) },
+  },
   { name: 'filters', handlers: filterOperations },
+  {
+    name: 'recommenders',
+    handlers: recommenderOperations,
+    jobs: (d) => [recommenderModelJobKind(d)],
+    // Their models' artifacts and item pools; the Interactions parts their served models read histories from (rule 120).
+    blobs: [
+      { area: 'modelArtifacts', referenced: referencedRecommenderBlobs },
+      { area: 'datasetParts', referenced: async (c) => trainedPartsInUse(c, await servedRecommenderModels(c)) },
+    ],
+  },
+  { name: 'batch inference jobs', handlers: batchInferenceJobOperations, jobs: (d) => [batchInferenceJobKind(d)] },
+  { name: 'batch segment jobs', handlers: batchSegmentJobOperations, jobs: (d) => [batchSegmentJobKind(d)] },
 ] as const satisfies readonly Family[];

@@ -16,7 +16,8 @@ export async function sweepAllAreas(
   for (const area of Object.values(areas)) {
     // References first: a blob committed after this read is young, so the sweep leaves it.
     const referenced = new Set<string>();
-    for (const f of families) if (f.blobs?.area === area.name) for (const k of await f.blobs.referenced(catalog, now)) referenced.add(k);
+    for (const f of families)
+      for (const b of [f.blobs ?? []].flat()) if (b.area === area.name) for (const k of await b.referenced(catalog, now)) referenced.add(k);
     result[area.name] = await sweepOrphans(area, referenced, now);
   }
   return result;

@@ -106,10 +106,10 @@ describe('protocol errors', () => {
     assert.equal(missing.status, 404);
   });
 
-  it('an operation of the model not built yet -> 501 naming it', async () => {
-    // Any of them: the list shrinks as operations are built.
-    const [operation] = NOT_IMPLEMENTED;
-    assert.ok(operation, 'every operation is implemented: this test has nothing left to check');
+  it('an operation of the control plane not built yet -> 501 naming it', async (t) => {
+    // Any of them: the list shrinks as operations are built (the other APIs': generated-api.test.ts).
+    const [operation] = NOT_IMPLEMENTED as readonly string[];
+    if (!operation) return t.skip('every operation of the control plane is implemented');
     const r = await call(`AmazonPersonalize.${operation}`, '{}');
     assert.equal(r.status, 501);
     assert.match(r.json.message!, new RegExp(operation));

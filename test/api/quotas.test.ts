@@ -58,6 +58,10 @@ describe('quotas', () => {
       solutionsPerGroup: 10_000,
       pendingSolutionVersions: 10_000,
       campaignsPerGroup: 10_000,
+      recommendersPerGroup: 10_000,
+      recommendersPerRegion: 10_000,
+      pendingBatchInferenceJobs: 10_000,
+      pendingBatchSegmentJobs: 5,
     });
     assert.deepEqual(quotasFor('aws'), {
       schemas: 500,
@@ -67,6 +71,10 @@ describe('quotas', () => {
       solutionsPerGroup: 10,
       pendingSolutionVersions: 20,
       campaignsPerGroup: 5,
+      recommendersPerGroup: 5,
+      recommendersPerRegion: 15,
+      pendingBatchInferenceJobs: 5,
+      pendingBatchSegmentJobs: 5,
     });
     // OPENPERSONALIZE_MAX_PENDING_IMPORTS sets the pending-imports quota, whatever the mode.
     assert.equal(quotasFor('generous', 2).pendingImportJobs, 2);

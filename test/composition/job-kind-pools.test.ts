@@ -54,7 +54,7 @@ describe('job kind pools', () => {
     assert.throws(() => loadConfig({ OPENPERSONALIZE_JOB_KINDS: 'Imports!' }), /OPENPERSONALIZE_JOB_KINDS=Imports! must be job kinds/);
     await assert.rejects(
       startTestService({ OPENPERSONALIZE_JOB_KINDS: 'dataset-import-jobs' }),
-      /unknown job kinds: dataset-import-jobs \(known: dataset-import-job, dataset-export-job, data-deletion-job, solution-version\)/,
+      /unknown job kinds: dataset-import-jobs \(known: dataset-import-job, dataset-export-job, data-deletion-job, solution-version, recommender-model, batch-inference-job, batch-segment-job\)/,
     );
     assert.deepEqual(ROLES.worker, { routes: ['health', 'ready', 'metrics'], runsJobs: true });
     assert.equal(ROLES.api.runsJobs, false);

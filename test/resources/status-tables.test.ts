@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import {
+  CreateBatchInferenceJobCommand,
+  CreateBatchSegmentJobCommand,
   CreateCampaignCommand,
   CreateDataDeletionJobCommand,
   CreateDatasetExportJobCommand,
@@ -17,6 +19,8 @@ import {
   CreateSchemaCommand,
   CreateSolutionCommand,
   CreateSolutionVersionCommand,
+  DescribeBatchInferenceJobCommand,
+  DescribeBatchSegmentJobCommand,
   DescribeCampaignCommand,
   DescribeDataDeletionJobCommand,
   DescribeDatasetCommand,
@@ -34,7 +38,16 @@ import {
   UpdateMetricAttributionCommand,
   type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
+import {
+  CreateDatasetCommand,
+  CreateRecommenderCommand,
+  DescribeRecommenderCommand,
+  StartRecommenderCommand,
+  StopRecommenderCommand,
+  UpdateRecommenderCommand,
+} from '@aws-sdk/client-personalize';
 import { CAMPAIGN_UPDATE_STATUSES } from '../../src/resources/campaigns/campaign-record.ts';
+import { RECOMMENDER_UPDATE_STATUSES } from '../../src/resources/recommenders/recommender-record.ts';
 import { schedule } from '../../src/resources/shared/lifecycle.ts';
 import { definedKinds, kindDefinition } from '../../src/resources/shared/resource-kind.ts';
 import { assertMove, canMove, isFinal, unfinished, type StatusTable } from '../../src/resources/shared/status-table.ts';
@@ -136,6 +149,7 @@ function declaredPath(table: StatusTable, from: string, to: string): string[] {
 }
 
 const ROLE = 'arn:aws:iam::000000000000:role/status-tables';
+const MOST_VIEWED = 'arn:aws:personalize:::recipe/aws-ecomm-popular-items-by-views';
 
 describe('statuses through the API, in declared order', () => {
   const tested = new Set<string>();
@@ -372,6 +386,120 @@ describe('statuses through the API, in declared order', () => {
       'campaign',
       declaredPath(CAMPAIGN_UPDATE_STATUSES, CAMPAIGN_UPDATE_STATUSES.initial, 'ACTIVE'),
       async () => (await slow.send(new DescribeCampaignCommand({ campaignArn }))).campaign?.latestCampaignUpdate?.status,
+    );
+  });
+
+  it('recommender: created by its model job, then stopped and started (timed), updated; its model a job', async () => {
+    // The model job without data: both end CREATE FAILED.
+    const failing = await activeGroup(client, { domain: 'ECOMMERCE' });
+    const { recommenderArn: failed } = await client.send(
+      new CreateRecommenderCommand({ name: uniqueName('rec'), datasetGroupArn: failing, recipeArn: MOST_VIEWED }),
+    );
+    const failedStatus = async () => (await client.send(new DescribeRecommenderCommand({ recommenderArn: failed }))).recommender?.status;
+    assert.equal(await failedStatus(), kindDefinition('recommender').statuses.initial);
+    const [model] = await jobsSvc.catalog.list({
+      account: '000000000000',
+      region: 'us-east-1',
+      kind: 'recommender-model',
+      parentArn: failed,
+    });
+    await expectJob('recommender-model', 'CREATE FAILED', async () => (await jobsSvc.catalog.get(model.arn))?.status ?? undefined);
+    const creation = kindDefinition('recommender').statuses;
+    await expectPath('recommender', declaredPath(creation, creation.initial, 'CREATE FAILED'), failedStatus, true);
+    // With data, on the slow service: created, stopped, started, updated.
+    const datasetGroupArn = await activeGroup(slow, { domain: 'ECOMMERCE' });
+    const { schemaArn } = await slow.send(
+      new CreateSchemaCommand({ name: uniqueName('s'), schema: minimalSchemas.interactions, domain: 'ECOMMERCE' }),
+    );
+    const { datasetArn } = await slow.send(
+      new CreateDatasetCommand({ name: uniqueName('d'), schemaArn, datasetGroupArn, datasetType: 'Interactions' }),
+    );
+    await waitFor(async () => (await slow.send(new DescribeDatasetCommand({ datasetArn }))).dataset?.status === 'ACTIVE', 15_000);
+    const slowBucket = localBucket(slowSvc.dataDir);
+    await slowBucket.put('views.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1200, 0, ['View'])));
+    const { datasetImportJobArn } = await slow.send(
+      new CreateDatasetImportJobCommand({
+        jobName: uniqueName('imp'),
+        datasetArn,
+        dataSource: { dataLocation: `s3://${slowBucket.name}/views.csv` },
+        roleArn: ROLE,
+      }),
+    );
+    await waitFor(
+      async () => (await slow.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }))).datasetImportJob?.status === 'ACTIVE',
+      15_000,
+    );
+    const { recommenderArn } = await slow.send(
+      new CreateRecommenderCommand({ name: uniqueName('rec'), datasetGroupArn, recipeArn: MOST_VIEWED }),
+    );
+    const status = async () => (await slow.send(new DescribeRecommenderCommand({ recommenderArn }))).recommender?.status;
+    await waitFor(async () => (await status()) === 'ACTIVE', 30_000);
+    const table = kindDefinition('recommender').statuses;
+    await slow.send(new StopRecommenderCommand({ recommenderArn }));
+    await expectPath('recommender', declaredPath(table, 'ACTIVE', 'INACTIVE'), status, true);
+    await slow.send(new StartRecommenderCommand({ recommenderArn }));
+    await expectPath('recommender', declaredPath(table, 'INACTIVE', 'ACTIVE'), status, true);
+    await slow.send(new UpdateRecommenderCommand({ recommenderArn, recommenderConfig: { minRecommendationRequestsPerSecond: 2 } }));
+    await expectPath(
+      'recommender',
+      declaredPath(RECOMMENDER_UPDATE_STATUSES, RECOMMENDER_UPDATE_STATUSES.initial, 'ACTIVE'),
+      async () => (await slow.send(new DescribeRecommenderCommand({ recommenderArn }))).recommender?.latestRecommenderUpdate?.status,
+    );
+  });
+
+  it('batch inference and batch segment jobs: queued in their initial status, then final', async () => {
+    const datasetGroupArn = await activeGroup(client);
+    const datasetArn = await datasetIn(client, datasetGroupArn, minimalSchemas.interactions, 'Interactions');
+    await bucket.put('status-tables/batch.csv', csv(INTERACTIONS_HEADER_4, interactionRows4(1000)));
+    await bucket.put('status-tables/batch.json', '{"userId": "u1"}\n');
+    const at = (key: string) => `s3://${bucket.name}/status-tables/${key}`;
+    await client.send(
+      new CreateDatasetImportJobCommand({ jobName: uniqueName('imp'), datasetArn, dataSource: { dataLocation: at('batch.csv') } }),
+    );
+    await jobsSvc.runner.drain();
+    const version = async (recipe: string) => {
+      const { solutionArn } = await client.send(
+        new CreateSolutionCommand({ name: uniqueName('sol'), datasetGroupArn, recipeArn: `arn:aws:personalize:::recipe/${recipe}` }),
+      );
+      await waitFor(async () => (await client.send(new DescribeSolutionCommand({ solutionArn }))).solution?.status === 'ACTIVE');
+      const { solutionVersionArn } = await client.send(new CreateSolutionVersionCommand({ solutionArn }));
+      await jobsSvc.runner.drain();
+      return solutionVersionArn!;
+    };
+    const io = (input: string) => ({
+      jobInput: { s3DataSource: { path: at(input) } },
+      jobOutput: { s3DataDestination: { path: at('batch-out/') } },
+    });
+    for (const [input, end] of [
+      ['batch.json', 'ACTIVE'],
+      ['missing.json', 'CREATE FAILED'],
+    ]) {
+      const { batchInferenceJobArn } = await client.send(
+        new CreateBatchInferenceJobCommand({
+          jobName: uniqueName('bij'),
+          solutionVersionArn: await version('aws-popularity-count'),
+          roleArn: ROLE,
+          ...io(input),
+        }),
+      );
+      await expectJob(
+        'batch-inference-job',
+        end,
+        async () => (await client.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn }))).batchInferenceJob?.status,
+      );
+    }
+    const { batchSegmentJobArn } = await client.send(
+      new CreateBatchSegmentJobCommand({
+        jobName: uniqueName('bsj'),
+        solutionVersionArn: await version('aws-item-affinity'),
+        roleArn: ROLE,
+        ...io('missing.json'),
+      }),
+    );
+    await expectJob(
+      'batch-segment-job',
+      'CREATE FAILED',
+      async () => (await client.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn }))).batchSegmentJob?.status,
     );
   });
 

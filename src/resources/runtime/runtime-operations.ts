@@ -8,9 +8,10 @@
 // Choices where AWS documents nothing [INF]:
 //  * a campaign still being created is ResourceNotFoundException (rule 80), as is one of another
 //    account or region, a deleted one and an unknown ARN;
-//  * recommenderArn: recommenders are not built yet, so every recommender is unknown
-//    (ResourceNotFoundException);
+//  * recommenderArn: answered by recommender-runtime.ts (the recommender's use case);
 //  * `context` is accepted and does not change the answer (the models use no contextual metadata);
+//  * User-Personalization(-v2): the user's history per rule 120, exploration by the campaign's
+//    itemExplorationConfig, v2's placeholders and `reason` (serving/real-time-personalization.ts);
 //  * `promotions` (at most one, by the model): its filter goes through the same hook as the
 //    request's (request-filter.ts); a promotion without a filter promotes nothing [INF: AWS
 //    requires one in its console, the model does not].
@@ -28,18 +29,14 @@ import type { CatalogOps, ResourceRecord } from '../../catalog/catalog.ts';
 import type { RequestContext } from '../../protocol/handler-types.ts';
 import { notFound } from '../../protocol/service-error.ts';
 import type { CampaignServing } from '../../serving/campaign-serving.ts';
-import {
-  metadataOf,
-  newRecommendationId,
-  rankItems,
-  recommendItems,
-  runtimeKindOf,
-  type Deployed,
-  type Recommended,
-} from '../../serving/recommendations.ts';
+import type { RealTimePersonalization } from '../../serving/real-time-personalization.ts';
+import type { RecommenderServing } from '../../serving/recommender-serving.ts';
+import type { Answered } from '../../serving/user-lists.ts';
+import { metadataOf, newRecommendationId, rankItems, recommendItems, runtimeKindOf, type Deployed } from '../../serving/recommendations.ts';
 import type { Scored } from '../../training/trainer.ts';
 import { CAMPAIGN_KIND, CAMPAIGN_STATUSES, type CampaignBody } from '../campaigns/campaign-record.ts';
 import { settle } from '../shared/lifecycle.ts';
+import { recommenderRecommendations } from './recommender-runtime.ts';
 import { promotionOf, requestFilter } from './request-filter.ts';
 import { hasStatus } from '../shared/status-table.ts';
 import {
@@ -56,13 +53,17 @@ export interface RuntimeDeps {
   catalog: Pick<CatalogOps, 'get' | 'list'>;
   now: () => number;
   serving: CampaignServing;
+  personalization: RealTimePersonalization;
+  /** Recommenders' deployments (absent: every recommender is unknown). */
+  recommenders?: RecommenderServing;
 }
 
-function predicted(items: Recommended[], metadata: Map<string, Record<string, string>> | undefined): PredictedItem[] {
+function predicted(items: Answered[], metadata: Map<string, Record<string, string>> | undefined): PredictedItem[] {
   return items.map((s) => ({
     itemId: s.item,
     ...(s.score !== undefined ? { score: s.score } : {}),
     ...(s.promotionName !== undefined ? { promotionName: s.promotionName } : {}),
+    ...(s.reason !== undefined ? { reason: s.reason } : {}),
     ...(metadata ? { metadata: metadata.get(s.item) } : {}),
   }));
 }
@@ -94,9 +95,14 @@ export function runtimeOperations(deps: RuntimeDeps): PersonalizeRuntimeHandlers
   return {
     async GetRecommendations(input: GetRecommendationsRequest, ctx): Promise<GetRecommendationsResponse> {
       checkOneTarget(input);
-      if (input.recommenderArn !== undefined) throw notFound(`Could not find the recommender ${input.recommenderArn}.`);
+      if (input.recommenderArn !== undefined) {
+        if (!deps.recommenders) throw notFound(`Could not find the recommender ${input.recommenderArn}.`);
+        return recommenderRecommendations({ ...deps, recommenders: deps.recommenders }, input, ctx);
+      }
       const campaign = await activeCampaign(ctx, input.campaignArn!);
       const d = await deps.serving.deployed(campaign);
+      // The model reads the user's history per rule 120; filters read the data now (d.data).
+      const p = await deps.personalization.request(d);
       const kind = runtimeKindOf(d.recipe);
       checkRecommendationIds(kind, d.recipe, campaign.arn, input);
       const columns = await metadataColumns(input.metadataColumns, campaign, d);
@@ -104,7 +110,16 @@ export function runtimeOperations(deps: RuntimeDeps): PersonalizeRuntimeHandlers
       const subject = { userId: input.userId, itemId: input.itemId, datasetGroupArn: d.version.datasetGroupArn, data: d.data };
       const keep = await requestFilter(deps, ctx, input.filterArn, input.filterValues, subject);
       const promotion = await promotionOf(deps, ctx, input.promotions, subject);
-      const items = await recommendItems(d, { userId: input.userId, itemId: input.itemId, numResults, keep, promotion });
+      const items = await p.finish(
+        await recommendItems(p.deployed, { userId: input.userId, itemId: input.itemId, numResults, keep, promotion }),
+        {
+          userId: input.userId,
+          numResults,
+          keep,
+          itemExplorationConfig: (campaign.body as unknown as CampaignBody).campaignConfig?.itemExplorationConfig,
+          seed: JSON.stringify([campaign.arn, input.filterArn, input.filterValues, input.promotions]),
+        },
+      );
       const metadata =
         columns &&
         (await metadataOf(
@@ -126,7 +141,11 @@ export function runtimeOperations(deps: RuntimeDeps): PersonalizeRuntimeHandlers
         datasetGroupArn: d.version.datasetGroupArn,
         data: d.data,
       });
-      const items = await rankItems(d, { userId: input.userId, inputList: input.inputList, keep });
+      const items = await rankItems((await deps.personalization.request(d)).deployed, {
+        userId: input.userId,
+        inputList: input.inputList,
+        keep,
+      });
       const metadata =
         columns &&
         (await metadataOf(

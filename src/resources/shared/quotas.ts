@@ -15,6 +15,13 @@ export interface Quotas {
   pendingSolutionVersions: number;
   /** Campaigns per dataset group (§11: 5 active, adjustable). */
   campaignsPerGroup: number;
+  /** Recommenders per dataset group (§11: 5) and per account and region (rule 78: 15 [INF]). */
+  recommendersPerGroup: number;
+  recommendersPerRegion: number;
+  /** Batch inference jobs in CREATE PENDING / CREATE IN_PROGRESS per account and region (§11: 5, adjustable). */
+  pendingBatchInferenceJobs: number;
+  /** Batch segment jobs in CREATE PENDING / CREATE IN_PROGRESS per account and region (§11: 5, not adjustable). */
+  pendingBatchSegmentJobs: number;
 }
 
 export function quotasFor(mode: QuotaMode, pendingImportJobs = 5): Quotas {
@@ -26,6 +33,10 @@ export function quotasFor(mode: QuotaMode, pendingImportJobs = 5): Quotas {
     solutionsPerGroup: 10,
     pendingSolutionVersions: 20,
     campaignsPerGroup: 5,
+    recommendersPerGroup: 5,
+    recommendersPerRegion: 15,
+    pendingBatchInferenceJobs: 5,
+    pendingBatchSegmentJobs: 5,
   };
   return mode === 'aws'
     ? aws
@@ -36,5 +47,8 @@ export function quotasFor(mode: QuotaMode, pendingImportJobs = 5): Quotas {
         solutionsPerGroup: 10_000,
         pendingSolutionVersions: 10_000,
         campaignsPerGroup: 10_000,
+        recommendersPerGroup: 10_000,
+        recommendersPerRegion: 10_000,
+        pendingBatchInferenceJobs: 10_000,
       };
 }
