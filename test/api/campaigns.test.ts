@@ -45,7 +45,8 @@ describe('campaigns', () => {
   const rows = servingRows({ users: 90 }).rows;
 
   before(async () => {
-    svc = await startTestService({}, { manualJobs: true });
+    // 400 ms from CREATE PENDING to ACTIVE (the harness's 60 ms is too short to read an update while it is pending on a busy machine).
+    svc = await startTestService({ OPENPERSONALIZE_PROVISIONING_MS: '400' }, { manualJobs: true });
     client = svc.client();
     runtime = runtimeClient(svc);
     bucket = localBucket(svc.dataDir);
