@@ -55,7 +55,8 @@ describe('recommenders: the control plane and GetRecommendations', () => {
   const data = domainRows('ECOMMERCE');
 
   before(async () => {
-    svc = await startTestService({}, { manualJobs: true });
+    // 400 ms from PENDING to ACTIVE: an update or a stop must be readable while it is pending on a busy machine.
+    svc = await startTestService({ OPENPERSONALIZE_PROVISIONING_MS: '400' }, { manualJobs: true });
     client = svc.client();
     runtime = runtimeClient(svc);
     bucket = localBucket(svc.dataDir);
