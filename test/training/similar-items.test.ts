@@ -9,7 +9,8 @@ import { JobFailure } from '../../src/jobs/job-failure.ts';
 import { offlineMetrics } from '../../src/training/metrics/offline-metrics.ts';
 import { BUILT_IN_TRAINERS } from '../../src/training/models/built-in-trainers.ts';
 import { popularityCountTrainer } from '../../src/training/models/popularity-count.ts';
-import { SimilarItemsModel, similarItemsTrainer } from '../../src/training/models/similar-items.ts';
+import type { NeighbourListModel } from '../../src/training/models/neighbour-list-model.ts';
+import { similarItemsTrainer } from '../../src/training/models/similar-items.ts';
 import { simsTrainer } from '../../src/training/models/sims.ts';
 import { synthetic } from './synthetic.ts';
 
@@ -21,7 +22,7 @@ describe('aws-similar-items', () => {
   });
 
   it('gives an item without interactions its planted metadata cluster', async () => {
-    const model = (await similarItemsTrainer.train(s.data, {})) as SimilarItemsModel;
+    const model = (await similarItemsTrainer.train(s.data, {})) as NeighbourListModel;
     assert.ok(!s.data.itemIds.includes(s.cold[0]), 'cold items have no interactions');
     let inTop5 = 0;
     for (const item of s.cold) {
@@ -88,8 +89,8 @@ describe('aws-similar-items', () => {
   });
 
   it('survives serialize → load with identical answers', async () => {
-    const model = (await similarItemsTrainer.train(s.data, {})) as SimilarItemsModel;
-    const loaded = similarItemsTrainer.load(model.serialize()) as SimilarItemsModel;
+    const model = (await similarItemsTrainer.train(s.data, {})) as NeighbourListModel;
+    const loaded = similarItemsTrainer.load(model.serialize()) as NeighbourListModel;
     for (const id of [...s.planted, ...s.cold, 'i1', 'i77', 'nope']) {
       assert.deepEqual(loaded.recommend({ history: [], itemId: id, k: 40 }), model.recommend({ history: [], itemId: id, k: 40 }));
       assert.deepEqual(loaded.neighbours(id), model.neighbours(id));

@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import { JobFailure } from '../../src/jobs/job-failure.ts';
 import { offlineMetrics } from '../../src/training/metrics/offline-metrics.ts';
 import { popularityCountTrainer } from '../../src/training/models/popularity-count.ts';
-import { SimsModel, simsTrainer } from '../../src/training/models/sims.ts';
+import type { NeighbourListModel } from '../../src/training/models/neighbour-list-model.ts';
+import { simsTrainer } from '../../src/training/models/sims.ts';
 import { synthetic } from './synthetic.ts';
 
 describe('aws-sims', () => {
@@ -32,15 +33,15 @@ describe('aws-sims', () => {
   });
 
   it('honours min_cointeraction_count and popularity_discount_factor', async () => {
-    const strict = (await simsTrainer.train(s.data, { min_cointeraction_count: '10' })) as SimsModel;
+    const strict = (await simsTrainer.train(s.data, { min_cointeraction_count: '10' })) as NeighbourListModel;
     for (const n of strict.neighbours(s.planted[0])) assert.ok(n.score! > 0);
-    const raw = (await simsTrainer.train(s.data, { popularity_discount_factor: '0' })) as SimsModel;
+    const raw = (await simsTrainer.train(s.data, { popularity_discount_factor: '0' })) as NeighbourListModel;
     const pop = await popularityCountTrainer.train(s.data, {});
     // Without a discount, raw co-occurrence counts favour popular items for an ordinary item.
     const ordinary = 'i10';
     const popular = new Set(pop.recommend({ history: [], k: 30 }).map((r) => r.item));
     const rawTop = raw.neighbours(ordinary).slice(0, 10);
-    const disc = ((await simsTrainer.train(s.data, {})) as SimsModel).neighbours(ordinary).slice(0, 10);
+    const disc = ((await simsTrainer.train(s.data, {})) as NeighbourListModel).neighbours(ordinary).slice(0, 10);
     const inPopular = (l: { item: string }[]) => l.filter((x) => popular.has(x.item)).length;
     assert.ok(inPopular(rawTop) >= inPopular(disc));
     await assert.rejects(simsTrainer.train(s.data, { min_cointeraction_count: '11' }), JobFailure);

@@ -37,9 +37,9 @@
 //   "nbr"      i32   [entries]      neighbour item index, best first
 //   "score"    f32   [entries]      its blended score
 //   "popular"  i32   [≤ 1000]       fallback: item indexes, most popular first
-import type { Model, RecommendQuery, Scored, Trainer, TrainingData } from '../trainer.ts';
-import { readArtifact, jsonSection, section, writeArtifact } from './artifact.ts';
-import { histories, indexOf, selectTop, topK } from './common.ts';
+import type { Trainer, TrainingData } from '../trainer.ts';
+import { NeighbourListModel } from './neighbour-list-model.ts';
+import { histories, selectTop, topK } from './common.ts';
 import { distinctPairs } from './item-graph.ts';
 import { featureMatrix, metadataColumns, type FeatureMatrix } from './item-metadata.ts';
 import { intParam, tick, type HyperParameters } from './params.ts';
@@ -68,52 +68,6 @@ export function similarItemsParams(hp: HyperParameters): SimilarItemsParams {
     idDim: intParam(hp, ['item_id_hidden_dim', 'item_id_hidden_dimension'], 100, 30, 200),
     metadataDim: intParam(hp, ['item_metadata_hidden_dim', 'item_metadata_hidden_dimension'], 100, 30, 200),
   };
-}
-
-export class SimilarItemsModel implements Model {
-  readonly recipe = RECIPE;
-  private readonly index: Map<string, number>;
-  constructor(
-    readonly itemIds: string[],
-    readonly offsets: Int32Array,
-    readonly nbr: Int32Array,
-    readonly score: Float32Array,
-    readonly popular: Int32Array,
-    readonly shrink: number,
-  ) {
-    this.index = indexOf(itemIds);
-  }
-
-  recommend(q: RecommendQuery): Scored[] {
-    const anchor = q.itemId ?? q.history[q.history.length - 1];
-    const i = anchor === undefined ? undefined : this.index.get(anchor);
-    const taken = new Set<string>(anchor === undefined ? [] : [anchor]);
-    const out: Scored[] = [];
-    const push = (j: number) => {
-      const id = this.itemIds[j];
-      if (out.length < q.k && !taken.has(id) && !q.exclude?.has(id)) (taken.add(id), out.push({ item: id }));
-    };
-    if (i !== undefined) for (let e = this.offsets[i]; e < this.offsets[i + 1]; e++) push(this.nbr[e]);
-    for (let r = 0; r < this.popular.length && out.length < q.k; r++) push(this.popular[r]);
-    return out;
-  }
-
-  /** The neighbours of an item with their blended scores (for tests and inspection). */
-  neighbours(itemId: string): Scored[] {
-    const i = this.index.get(itemId);
-    if (i === undefined) return [];
-    const out: Scored[] = [];
-    for (let e = this.offsets[i]; e < this.offsets[i + 1]; e++) out.push({ item: this.itemIds[this.nbr[e]], score: this.score[e] });
-    return out;
-  }
-
-  serialize(): Buffer {
-    return writeArtifact(
-      RECIPE,
-      { neighbours: NEIGHBOURS, shrink: this.shrink },
-      { itemIds: { json: this.itemIds }, offsets: this.offsets, nbr: this.nbr, score: this.score, popular: this.popular },
-    );
-  }
 }
 
 /** The catalog: the interacted items (their indexes unchanged), then the Items dataset's other items in ID order. */
@@ -150,7 +104,7 @@ function metadataRow(m: FeatureMatrix, i: number, acc: Float64Array, touched: In
   return t;
 }
 
-export async function trainSimilarItems(data: TrainingData, p: SimilarItemsParams, signal?: AbortSignal): Promise<SimilarItemsModel> {
+export async function trainSimilarItems(data: TrainingData, p: SimilarItemsParams, signal?: AbortSignal): Promise<NeighbourListModel> {
   const itemIds = catalog(data);
   const nItems = itemIds.length;
   const nData = data.itemIds.length;
@@ -227,7 +181,10 @@ export async function trainSimilarItems(data: TrainingData, p: SimilarItemsParam
     for (const j of list) ((blended[j] = 0), (inBlend[j] = 0));
   }
   const total = offsets[nItems];
-  return new SimilarItemsModel(itemIds, offsets, nbr.slice(0, total), score.slice(0, total), popularOrder.slice(0, POPULAR), shrink);
+  return new NeighbourListModel(RECIPE, itemIds, offsets, nbr.slice(0, total), score.slice(0, total), popularOrder.slice(0, POPULAR), {
+    neighbours: NEIGHBOURS,
+    shrink,
+  });
 }
 
 /** Adds the best CANDIDATES of one part, scaled to its row maximum and weighted, into the blend. */
@@ -259,15 +216,5 @@ export const similarItemsTrainer: Trainer = {
   async train(data, hp, signal) {
     return trainSimilarItems(data, similarItemsParams(hp), signal);
   },
-  load(artifact) {
-    const a = readArtifact(artifact, RECIPE);
-    return new SimilarItemsModel(
-      jsonSection<string[]>(a, 'itemIds'),
-      section(a, 'offsets', Int32Array),
-      section(a, 'nbr', Int32Array),
-      section(a, 'score', Float32Array),
-      section(a, 'popular', Int32Array),
-      Number(a.meta.shrink),
-    );
-  },
+  load: (artifact) => NeighbourListModel.load(artifact, RECIPE),
 };

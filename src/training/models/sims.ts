@@ -14,14 +14,15 @@
 // co-occurrence engines use so that a hit item does not co-occur with everything.
 //
 // Artifact (see artifact.ts): recipe "aws-sims", meta { neighbours }; sections
+//   (neighbour-list-model.ts):
 //   "itemIds"  json  string[]       the catalog; indexes below refer to it
 //   "offsets"  i32   [items + 1]    item i's neighbours are entries offsets[i] .. offsets[i+1]-1
 //   "nbr"      i32   [entries]      neighbour item index, best first
 //   "score"    f32   [entries]      its score
 //   "popular"  i32   [≤ 1000]       fallback: item indexes, most popular first
-import type { Model, RecommendQuery, Scored, Trainer, TrainingData } from '../trainer.ts';
-import { readArtifact, jsonSection, section, writeArtifact } from './artifact.ts';
-import { histories, indexOf, lengthBounds, percentile, topK, type Histories } from './common.ts';
+import type { Trainer, TrainingData } from '../trainer.ts';
+import { NeighbourListModel } from './neighbour-list-model.ts';
+import { histories, lengthBounds, percentile, topK, type Histories } from './common.ts';
 import { floatParam, intParam, tick, type HyperParameters } from './params.ts';
 import { popularityRanking } from './popularity-count.ts';
 
@@ -124,51 +125,6 @@ function csr(rowsN: number, row: Int32Array, col: Int32Array, keep: Uint8Array, 
   return { offsets, cols };
 }
 
-export class SimsModel implements Model {
-  readonly recipe = RECIPE;
-  private readonly index: Map<string, number>;
-  constructor(
-    readonly itemIds: string[],
-    readonly offsets: Int32Array,
-    readonly nbr: Int32Array,
-    readonly score: Float32Array,
-    readonly popular: Int32Array,
-  ) {
-    this.index = indexOf(itemIds);
-  }
-
-  recommend(q: RecommendQuery): Scored[] {
-    const anchor = q.itemId ?? q.history[q.history.length - 1];
-    const i = anchor === undefined ? undefined : this.index.get(anchor);
-    const taken = new Set<string>(anchor === undefined ? [] : [anchor]);
-    const out: Scored[] = [];
-    const push = (j: number) => {
-      const id = this.itemIds[j];
-      if (out.length < q.k && !taken.has(id) && !q.exclude?.has(id)) (taken.add(id), out.push({ item: id }));
-    };
-    if (i !== undefined) for (let e = this.offsets[i]; e < this.offsets[i + 1]; e++) push(this.nbr[e]);
-    for (let r = 0; r < this.popular.length && out.length < q.k; r++) push(this.popular[r]);
-    return out;
-  }
-
-  /** The neighbours of an item with their co-occurrence scores (for tests and inspection). */
-  neighbours(itemId: string): Scored[] {
-    const i = this.index.get(itemId);
-    if (i === undefined) return [];
-    const out: Scored[] = [];
-    for (let e = this.offsets[i]; e < this.offsets[i + 1]; e++) out.push({ item: this.itemIds[this.nbr[e]], score: this.score[e] });
-    return out;
-  }
-
-  serialize(): Buffer {
-    return writeArtifact(
-      RECIPE,
-      { neighbours: NEIGHBOURS },
-      { itemIds: { json: this.itemIds }, offsets: this.offsets, nbr: this.nbr, score: this.score, popular: this.popular },
-    );
-  }
-}
-
 /** Co-interaction counts of item i with every item into acc (touched lists them); returns their number. */
 function cointeractions(
   byItem: { offsets: Int32Array; cols: Int32Array },
@@ -192,7 +148,7 @@ function cointeractions(
   return t;
 }
 
-export async function trainSims(data: TrainingData, p: SimsParams, signal?: AbortSignal): Promise<SimsModel> {
+export async function trainSims(data: TrainingData, p: SimsParams, signal?: AbortSignal): Promise<NeighbourListModel> {
   const h = histories(data);
   const { byUser, byItem, nItems } = cointeractionPairs(data, p, h);
   const n = new Float64Array(nItems);
@@ -226,7 +182,7 @@ export async function trainSims(data: TrainingData, p: SimsParams, signal?: Abor
   const score = new Float32Array(offsets[nItems]);
   for (let i = 0; i < nItems; i++) (nbr.set(nbrs[i], offsets[i]), score.set(scores[i], offsets[i]));
   const popular = popularityRanking(data, h).order.slice(0, POPULAR);
-  return new SimsModel(data.itemIds.slice(), offsets, nbr, score, popular);
+  return new NeighbourListModel(RECIPE, data.itemIds.slice(), offsets, nbr, score, popular, { neighbours: NEIGHBOURS });
 }
 
 export const simsTrainer: Trainer = {
@@ -234,14 +190,5 @@ export const simsTrainer: Trainer = {
   async train(data, hp, signal) {
     return trainSims(data, simsParams(hp), signal);
   },
-  load(artifact) {
-    const a = readArtifact(artifact, RECIPE);
-    return new SimsModel(
-      jsonSection<string[]>(a, 'itemIds'),
-      section(a, 'offsets', Int32Array),
-      section(a, 'nbr', Int32Array),
-      section(a, 'score', Float32Array),
-      section(a, 'popular', Int32Array),
-    );
-  },
+  load: (artifact) => NeighbourListModel.load(artifact, RECIPE),
 };
