@@ -1,7 +1,9 @@
 // Scale-out on loopback: the machine's PostgreSQL (own database), moto_server for S3, two api
 // processes and two worker processes (a third worker joins later). Drives imports, exports and a
 // data deletion job through both api endpoints with the AWS SDK, kills a worker with SIGKILL
-// mid-import, stops one with SIGTERM mid-import, and kills an api node.
+// mid-import, stops one with SIGTERM mid-import, trains a model on a worker and serves it through
+// both api nodes (an UpdateCampaign while a client keeps requesting answers every request), and
+// kills an api node.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +19,15 @@ import {
   ListDatasetImportJobsCommand,
   ListSchemasCommand,
   PersonalizeClient,
+  CreateCampaignCommand,
+  CreateSolutionCommand,
+  CreateSolutionVersionCommand,
+  DescribeCampaignCommand,
+  DescribeSolutionCommand,
+  DescribeSolutionVersionCommand,
+  UpdateCampaignCommand,
 } from '@aws-sdk/client-personalize';
+import { GetRecommendationsCommand, PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 import { uniqueName, waitFor } from '../testkit/service-harness.ts';
 import { minimalSchemas } from '../testkit/schemas.ts';
 import { exportLines, importAndWait, s3Bucket, type Bucket } from '../testkit/import-fixtures.ts';
@@ -31,6 +41,15 @@ const BIG_ROWS = 400_000;
 
 function clientFor(node: ChildService): PersonalizeClient {
   return new PersonalizeClient({
+    endpoint: node.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDSCALE', secretAccessKey: 's' },
+    maxAttempts: 1,
+  });
+}
+
+function runtimeFor(node: ChildService): PersonalizeRuntimeClient {
+  return new PersonalizeRuntimeClient({
     endpoint: node.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIDSCALE', secretAccessKey: 's' },
@@ -59,6 +78,9 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
   let tokenFromApi1: string;
   /** A third worker, started while the SIGKILL test runs, for the SIGTERM test. */
   let joining: Promise<ChildService>;
+  /** The campaign deployed by the serving test, and its top items. */
+  let campaignArn: string;
+  let topItems: string[];
 
   async function node(role: Role): Promise<ChildService> {
     // Each process has its own data dir (caches and temp files only): nothing is shared on disk.
@@ -247,6 +269,66 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
     workers = [other];
   });
 
+  it('a model trained on a worker is served through both api nodes; an UpdateCampaign under requests answers every one', async () => {
+    const [c1, c2] = [clientFor(api1), clientFor(api2)];
+    const { solutionArn } = await c1.send(
+      new CreateSolutionCommand({
+        name: uniqueName('sol'),
+        datasetGroupArn,
+        recipeArn: 'arn:aws:personalize:::recipe/aws-popularity-count',
+        performAutoTraining: false,
+      }),
+    );
+    await waitFor(async () => (await c2.send(new DescribeSolutionCommand({ solutionArn }))).solution?.status === 'ACTIVE');
+    const trained = async () => {
+      const { solutionVersionArn } = await c1.send(new CreateSolutionVersionCommand({ solutionArn }));
+      const v = await waitFor(
+        async () => {
+          const d = (await c2.send(new DescribeSolutionVersionCommand({ solutionVersionArn }))).solutionVersion!;
+          return d.status === 'ACTIVE' || d.status === 'CREATE FAILED' ? d : undefined;
+        },
+        60_000,
+        'the solution version to end',
+        100,
+      );
+      assert.equal(v.status, 'ACTIVE', v.failureReason);
+      return solutionVersionArn!;
+    };
+    const first = await trained();
+    ({ campaignArn } = (await c2.send(new CreateCampaignCommand({ name: uniqueName('c'), solutionVersionArn: first }))) as {
+      campaignArn: string;
+    });
+    const settled = async () =>
+      waitFor(async () => {
+        const c = (await c1.send(new DescribeCampaignCommand({ campaignArn }))).campaign!;
+        return c.status === 'ACTIVE' && (c.latestCampaignUpdate?.status ?? 'ACTIVE') === 'ACTIVE';
+      });
+    await settled();
+    const ask = async (node: ChildService) =>
+      ((await runtimeFor(node).send(new GetRecommendationsCommand({ campaignArn, numResults: 10 }))).itemList ?? []).map((i) => i.itemId!);
+    topItems = await ask(api1);
+    assert.equal(topItems.length, 10);
+    assert.deepEqual(await ask(api2), topItems, 'both api nodes load the model from S3 and answer alike');
+
+    // A second version deployed while a client keeps asking the other node: no request fails.
+    const second = await trained();
+    let answered = 0;
+    let stop = false;
+    const client = (async () => {
+      while (!stop) {
+        assert.equal((await ask(api2)).length, 10);
+        answered++;
+      }
+    })();
+    await c1.send(new UpdateCampaignCommand({ campaignArn, solutionVersionArn: second }));
+    await settled();
+    await ask(api2);
+    stop = true;
+    await client;
+    assert.ok(answered > 0);
+    assert.equal((await c2.send(new DescribeCampaignCommand({ campaignArn }))).campaign?.solutionVersionArn, second);
+  });
+
   it('with one api node killed, the other still serves everything', async () => {
     await api1.kill9();
     const c2 = clientFor(api2);
@@ -265,6 +347,8 @@ describe('scale-out: two api nodes and two workers on PostgreSQL and S3', () => 
     const metrics = await (await fetch(`${api2.endpoint}/metrics`)).text();
     assert.match(metrics, /openpersonalize_request_duration_seconds_count\{operation="CreateDatasetImportJob",code="200"\} [1-9]/);
     assert.match(metrics, /openpersonalize_jobs\{kind="dataset-import-job",state="ACTIVE"\} 4/);
+    const recommended = await runtimeFor(api2).send(new GetRecommendationsCommand({ campaignArn, numResults: 10 }));
+    assert.equal(recommended.itemList?.length, 10, 'the campaign still answers through the surviving node');
     const workerMetrics = await (await fetch(`${workers[0].endpoint}/metrics`)).text();
     assert.match(workerMetrics, /openpersonalize_import_rows_total [1-9]/);
   });
