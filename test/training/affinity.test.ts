@@ -9,8 +9,8 @@ import { describe, it } from 'node:test';
 import { JobFailure } from '../../src/jobs/job-failure.ts';
 import { offlineMetrics } from '../../src/training/metrics/offline-metrics.ts';
 import { segmentationMetrics, segmentationSplit } from '../../src/training/metrics/segmentation-metrics.ts';
+import { AffinityModel } from '../../src/training/models/affinity-model.ts';
 import {
-  AffinityModel,
   itemAffinityTrainer,
   itemAttributeAffinityTrainer,
   ITEM_ATTRIBUTE_AFFINITY_NEEDS_METADATA,
