@@ -26,6 +26,23 @@ export async function get<T>(path: string, params: Record<string, string | numbe
   return body as T;
 }
 
+/** A JSON POST (try-it): the same scope and errors as get(). */
+export async function post<T>(path: string, body: unknown): Promise<T> {
+  const q = new URLSearchParams();
+  if (scope.region) q.set('region', scope.region);
+  if (scope.account) q.set('account', scope.account);
+  const r = await fetch(`/console/api/${path}?${q}`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const answer = (await r.json().catch(() => ({}))) as { message?: string; error?: string };
+  if (r.status === 401) throw new SignInRequired(answer.message ?? 'Sign in');
+  if (!r.ok) throw new ApiFailure(r.status, answer.error ? `${answer.error}: ${answer.message}` : (answer.message ?? `HTTP ${r.status}`));
+  return answer as T;
+}
+
 export async function signIn(accessKeyId: string, secretAccessKey: string, region: string): Promise<void> {
   const r = await fetch('/console/api/session', {
     method: 'POST',

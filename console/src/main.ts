@@ -1,9 +1,13 @@
-// The console's entry point: a hash router (#/, #/group/ARN, #/dataset/ARN, #/import/ARN), the
+// The console's entry point: a hash router (#/, #/group/ARN, #/dataset/ARN, #/import/ARN,
+// #/solution/ARN, #/campaign/ARN, #/recommender/ARN, #/batch/ARN), the
 // header bar (who is signed in; account and region pickers in open mode), the sign-in form when
 // credentials are configured, and the polling that keeps statuses live.
 import type { WhoAmI } from '../../src/console/console-api-types.ts';
 import { ApiFailure, get, scope, signIn, signOut, SignInRequired } from './api.ts';
 import { h } from './dom.ts';
+import { batchJobView } from './batch-view.ts';
+import { servingView } from './serving-view.ts';
+import { solutionView } from './solution-view.ts';
 import { datasetView, groupsView, groupView, importView, type View } from './views.ts';
 
 const POLL_MS = 1500;
@@ -78,9 +82,12 @@ function signInForm(message: string): HTMLElement {
 }
 
 async function viewFor(hash: string): Promise<View> {
-  const [, kind, arn] = /^#\/(group|dataset|import)\/(.+)$/.exec(hash) ?? [];
+  const [, kind, arn] = /^#\/(group|dataset|import|solution|campaign|recommender|batch)\/(.+)$/.exec(hash) ?? [];
   const id = arn ? decodeURIComponent(arn) : '';
   if (kind === 'group') return groupView(id);
+  if (kind === 'solution') return solutionView(id);
+  if (kind === 'campaign' || kind === 'recommender') return servingView(kind, id);
+  if (kind === 'batch') return batchJobView(id);
   if (kind === 'dataset') return datasetView(id);
   if (kind === 'import') return importView(id);
   return groupsView();

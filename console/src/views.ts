@@ -1,4 +1,5 @@
-// The pages: dataset groups, one group (its datasets and data deletion jobs), one dataset
+// The pages: dataset groups, one group (its datasets, data deletion jobs, and what it trains and
+// serves: group-models.ts), one dataset
 // (schema, counts, jobs, plots, rows), one import job. Each returns its element and a refresh() that the router calls on a
 // timer, so statuses stay live without reloading the page.
 import type {
@@ -10,7 +11,9 @@ import type {
   ImportJobDetail,
   RowsPage,
 } from '../../src/console/console-api-types.ts';
+import type { GroupModels } from '../../src/console/console-training-types.ts';
 import { get } from './api.ts';
+import { modelSections } from './group-models.ts';
 import { barList, columnChart } from './charts.ts';
 import { badge, fmt, h, link, when } from './dom.ts';
 import { importJobView, isRunning, jobTable, progressView } from './job-views.ts';
@@ -64,7 +67,10 @@ export function groupsView(): Promise<View> {
 
 export function groupView(arn: string): Promise<View> {
   return simple(async () => {
-    const { group, datasets, deletions } = await get<GroupDetail>('datasets', { group: arn });
+    const [{ group, datasets, deletions }, models] = await Promise.all([
+      get<GroupDetail>('datasets', { group: arn }),
+      get<GroupModels>('group/models', { group: arn }),
+    ]);
     return h(
       'div',
       {},
@@ -100,6 +106,7 @@ export function groupView(arn: string): Promise<View> {
           ),
       // A data deletion job belongs to the group: it deletes users from every dataset of it.
       jobTable('Data deletion jobs', deletions),
+      modelSections(models),
     );
   });
 }

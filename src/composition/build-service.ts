@@ -201,7 +201,21 @@ export async function startService(
     health: () => healthRoute,
     ready: () => readyRoute({ catalog, objects, probeBucket, draining: () => draining }),
     metrics: () => metricsRoute(metrics),
-    console: () => consoleRoute({ catalog, config, objects, reader, records, now, secret }),
+    console: () =>
+      consoleRoute({
+        catalog,
+        config,
+        objects,
+        reader,
+        records,
+        now,
+        secret,
+        // try-it: the runtime API's own pipeline, and the Items rows serving reads.
+        runtime: {
+          invoke: (operation, body, ctx) => runtime.invoke(operation, body, ctx),
+          items: (groupArn, account, region) => serving.dataOf(groupArn, account, region).items(),
+        },
+      }),
     personalize: () => controlPlaneRoute(personalize),
     'personalize-events': () => restJsonRoute(events),
     'personalize-runtime': () => restJsonRoute(runtime),

@@ -11,7 +11,14 @@
 //   GET    /console/api/dataset/insights?arn=ARN    row counts (bulk, individual) and plot data
 //   GET    /console/api/dataset/rows?arn=ARN&offset=&limit=
 //   GET    /console/api/import-job?arn=ARN          the job, its problems and offending lines
-// Every call takes ?region= (and, in open mode, ?account=).
+//   GET    /console/api/group/models?group=ARN      solutions, campaigns, recommenders, filters, batch jobs
+//   GET    /console/api/solution?arn=ARN            the solution and its versions (metrics, hyperparameters)
+//   GET    /console/api/campaign?arn=ARN            the campaign, its history, its try-it panel's shape
+//   GET    /console/api/recommender?arn=ARN         the same for a recommender
+//   GET    /console/api/batch-job?arn=ARN           a batch inference or segment job, its output's first lines
+//   POST   /console/api/try-it                      recommendations through the runtime API's pipeline
+// Every call takes ?region= (and, in open mode, ?account=). The console changes nothing: the only
+// POSTs are signing in and try-it, which reads (as GetRecommendations does).
 import { createHash } from 'node:crypto';
 import type { Catalog, ResourceRecord } from '../catalog/catalog.ts';
 import type { Config } from '../config/config.ts';
@@ -38,6 +45,10 @@ import type { DatasetDetail, DatasetSummary, GroupDetail, GroupSummary, ImportJo
 import { ConsoleError, ConsoleSessions, isRegion, SignInLimiter, type ConsoleCaller } from './console-session.ts';
 import { DatasetInsightsEngine, type DatasetData } from './dataset-insights.ts';
 import { failureLines } from './failure-lines.ts';
+import { batchJobDetail } from './batch-pages.ts';
+import { groupModels, solutionDetail, type ConsoleReads } from './model-pages.ts';
+import { servingDetail } from './serving-pages.ts';
+import { parseTryIt, tryIt, type ConsoleRuntime } from './try-it.ts';
 
 export interface ConsoleDeps {
   catalog: Catalog;
@@ -52,6 +63,8 @@ export interface ConsoleDeps {
   secret: string;
   /** Where the built front end is; default dist/console at the package root. */
   assetsDir?: string;
+  /** The serving plane, for try-it; without it try-it answers 503. */
+  runtime?: ConsoleRuntime;
 }
 
 const LIST_LIMIT = 1000;
@@ -99,6 +112,7 @@ export function consoleRoute(deps: ConsoleDeps): Route {
     (await deps.catalog.list({ account: c.account, region: c.region, kind: kind.kind, parentArn, limit })).map((r) =>
       settle(r, deps.now()),
     );
+  const reads: ConsoleReads = { load, list: (c, kind, parentArn) => list(c, kind, parentArn) };
 
   async function datasetSummary(c: ConsoleCaller, r: ResourceRecord): Promise<DatasetSummary> {
     const body = r.body as unknown as DatasetBody;
@@ -127,9 +141,19 @@ export function consoleRoute(deps: ConsoleDeps): Route {
 
   async function api(call: IncomingCall, path: string, q: URLSearchParams): Promise<ProtocolResponse> {
     if (path === 'session') return session(call, q);
+    if (path === 'try-it') return tryItCall(call, q);
     if (call.method !== 'GET') throw new ConsoleError(405, `${call.method} is not allowed: the console is read-only.`);
     const c = sessions.caller(call, q);
     switch (path) {
+      case 'group/models':
+        return json(200, await groupModels(reads, c, q.get('group')));
+      case 'solution':
+        return json(200, await solutionDetail(reads, c, q.get('arn')));
+      case 'campaign':
+      case 'recommender':
+        return json(200, await servingDetail(reads, c, path, q.get('arn')));
+      case 'batch-job':
+        return json(200, await batchJobDetail(reads, deps.objects, c, q.get('arn')));
       case 'whoami': {
         const who: WhoAmI = {
           mode: deps.config.credentials ? 'credentials' : 'open',
@@ -212,6 +236,16 @@ export function consoleRoute(deps: ConsoleDeps): Route {
       default:
         throw new ConsoleError(404, `No console API at /console/api/${path}.`);
     }
+  }
+
+  async function tryItCall(call: IncomingCall, q: URLSearchParams): Promise<ProtocolResponse> {
+    if (call.method !== 'POST') throw new ConsoleError(405, 'Use POST to try a campaign or recommender.');
+    // A JSON body only, as for sign-in: no other site can make a visitor's browser send one.
+    if (!String(call.headers['content-type'] ?? '').startsWith('application/json'))
+      throw new ConsoleError(415, 'Send the request as application/json.');
+    const c = sessions.caller(call, q);
+    if (!deps.runtime) throw new ConsoleError(503, 'This node serves no recommendations.');
+    return json(200, await tryIt(reads, deps.runtime, c, parseTryIt(call.body)));
   }
 
   async function session(call: IncomingCall, q: URLSearchParams): Promise<ProtocolResponse> {

@@ -1,4 +1,5 @@
-// `openpersonalize <command>`: the command line entry point.
+// `openpersonalize <command>`: the command line entry point (serve; the data commands validate and
+// import; train and recommend, which use a running service's API).
 import { ConfigError, describeConfig, FLAG_TO_ENV, loadConfig } from '../config/config.ts';
 import { startService } from '../composition/build-service.ts';
 import { runCommand } from './cli/cli-common.ts';
@@ -9,6 +10,8 @@ Usage:
   openpersonalize serve [options]     run the service (API and jobs) in this process
   openpersonalize validate FILE... --schema S.json   check CSV files as an import would (no server)
   openpersonalize import FILE|s3://... --dataset-group G --type T   import into a running service
+  openpersonalize train --dataset-group G [--recipe R]   train a solution version, print its metrics
+  openpersonalize recommend CAMPAIGN|RECOMMENDER --user-id U   ask it for recommendations
   openpersonalize --help              this text
 
 Options of serve (each overrides the environment variable named after it):
@@ -80,13 +83,15 @@ export async function main(argv: string[]): Promise<void> {
     if (rest.includes('--help')) return void process.stdout.write(HELP);
     return serve(rest);
   }
-  // The data commands' modules (the AWS SDK client among them) are loaded only when they run.
-  if (command === 'validate' || command === 'import') {
-    const fn =
-      command === 'validate'
-        ? (await import('./cli/cli-validate.ts')).validateCommand
-        : (await import('./cli/cli-import.ts')).importCommand;
-    process.exitCode = await runCommand(fn, rest);
+  // The other commands' modules (the AWS SDK clients among them) are loaded only when they run.
+  const commands = {
+    validate: async () => (await import('./cli/cli-validate.ts')).validateCommand,
+    import: async () => (await import('./cli/cli-import.ts')).importCommand,
+    train: async () => (await import('./cli/cli-train.ts')).trainCommand,
+    recommend: async () => (await import('./cli/cli-recommend.ts')).recommendCommand,
+  };
+  if (Object.hasOwn(commands, command)) {
+    process.exitCode = await runCommand(await commands[command as keyof typeof commands](), rest);
     return;
   }
   throw new ConfigError(`unknown command '${command}' (see openpersonalize --help)`);

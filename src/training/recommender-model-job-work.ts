@@ -29,6 +29,7 @@ import {
   type RecommenderModelStatus,
 } from '../resources/recommenders/recommender-model-record.ts';
 import {
+  MAX_MODEL_HISTORY,
   RECOMMENDER_STATUSES,
   RECOMMENDER_UPDATE_STATUSES,
   recommenderLock,
@@ -146,6 +147,10 @@ export function recommenderModelJobKind(deps: TrainingDeps): JobKind {
       modelMetrics: body.purpose === 'REFRESH' ? current.modelMetrics : result.metrics,
       pendingModelArn: current.pendingModelArn === arn ? undefined : current.pendingModelArn,
       failureReason: undefined,
+      modelHistory: [
+        ...(current.modelHistory ?? []),
+        { arn, purpose: body.purpose, since: now, trainingHours: result.trainingHours, metrics: result.metrics },
+      ].slice(-MAX_MODEL_HISTORY),
       ...(body.purpose === 'UPDATE' && current.latestRecommenderUpdate?.modelArn === arn
         ? { recommenderConfig: body.recommenderConfig, ...updateMoved(recommender, 'ACTIVE') }
         : {}),

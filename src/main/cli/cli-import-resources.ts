@@ -34,7 +34,7 @@ export interface Target {
  * Polls until the resource is ACTIVE. A status that cannot lead there ends the wait at once: a
  * final one, or one the kind's table does not declare (AWS's CREATE FAILED, never reported here).
  */
-async function waitActive(
+export async function waitActive(
   what: string,
   table: StatusTable,
   describe: () => Promise<{ status?: string; failureReason?: string } | undefined>,

@@ -15,13 +15,14 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
+import { CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand } from '@aws-sdk/client-personalize';
 import { openDataLocations } from '../../composition/stores.ts';
 import { parseS3Url, type ObjectStore } from '../../object-store/object-store.ts';
 import { IMPORT_JOB_STATUSES } from '../../resources/import-jobs/import-job-record.ts';
 import { hasStatus, isFinal } from '../../resources/shared/status-table.ts';
 import { CliError, loadSchemaFile, mb, parseCommandArgs, parseDatasetType, parseDomain, ProgressLine, type Io } from './cli-common.ts';
 import { ensureTarget } from './cli-import-resources.ts';
+import { personalizeClient, serviceTarget, unreachable } from './cli-service.ts';
 import { inferSchema } from './infer-schema.ts';
 
 export const IMPORT_HELP = `Usage: openpersonalize import FILE|s3://BUCKET/KEY --dataset-group NAME --type TYPE [options]
@@ -74,19 +75,6 @@ const OPTIONS = {
 const NOMINAL_BYTES_PER_S = 20e6;
 const POLL_MS = 200;
 const SHOWN_LINES = 5;
-
-function client(io: Io, endpoint: string, region: string): PersonalizeClient {
-  // The SDK warns on Node < 22 (its future versions' floor) in a multi-line block on stderr; this
-  // project supports Node 20, and the CLI's stderr is for its own one-line messages.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const fromEnv = Boolean(io.env.AWS_ACCESS_KEY_ID || io.env.AWS_PROFILE);
-  return new PersonalizeClient({
-    endpoint,
-    region,
-    maxAttempts: 2,
-    ...(fromEnv ? {} : { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
-  });
-}
 
 /** Data rows of a file (lines after the header), read at disk speed, with a progress line. */
 async function countRows(path: string, size: number, progress: ProgressLine): Promise<number> {
@@ -192,8 +180,7 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
       `the data dir ${dataDir} does not exist: pass --data-dir with the service's OPENPERSONALIZE_DATA_DIR (or --object-store s3 --bucket B)`,
     );
   }
-  const endpoint = v.endpoint ?? io.env.OPENPERSONALIZE_ENDPOINT ?? 'http://127.0.0.1:4580';
-  const region = v.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const { endpoint, region } = serviceTarget(v, io);
   const log = (s: string) => io.err(`${s}\n`);
   // With --json the outcome is one object on stdout and nothing draws on the terminal.
   const progress = new ProgressLine(v.json ? { ...io, tty: false } : io);
@@ -201,7 +188,7 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
 
   // Read the schema before touching the service: a bad file fails fast with nothing created.
   const given = v.schema ? (await loadSchemaFile(v.schema, type, domain)).json : undefined;
-  const personalize = client(io, endpoint, region);
+  const personalize = personalizeClient(io, { endpoint, region });
   const target = await ensureTarget(personalize, {
     group: v['dataset-group'],
     type,
@@ -220,13 +207,7 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
             }
           : undefined,
   }).catch((e: unknown) => {
-    const err = e as Error & { code?: string };
-    if (
-      /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/.test(`${err.code ?? ''} ${err.message} ${String((err as { cause?: unknown }).cause ?? '')}`)
-    ) {
-      throw new Error(`cannot reach the service at ${endpoint} (is openpersonalize serve running? --endpoint URL)`);
-    }
-    throw e;
+    throw unreachable(e, endpoint);
   });
   if (target.created.length === 0 && (given || v['infer-schema'])) {
     log(`the ${type} dataset of ${v['dataset-group']} exists: its own schema applies, not the one given`);

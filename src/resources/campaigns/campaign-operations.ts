@@ -54,6 +54,7 @@ import {
   campaignQuotaLock,
   latestOf,
   LATEST_SUFFIX,
+  MAX_REPLACED_DEPLOYMENTS,
   type CampaignBody,
   type CampaignDeployment,
   type StoredCampaignUpdate,
@@ -242,7 +243,20 @@ export function campaignOperations(
         await tx.update({
           ...record,
           updatedAt: now,
-          body: { ...record.body, latestCampaignUpdate: update('CREATE PENDING', now), transitions },
+          body: {
+            ...record.body,
+            latestCampaignUpdate: update('CREATE PENDING', now),
+            transitions,
+            replacedDeployments: [
+              ...(body.replacedDeployments ?? []),
+              {
+                solutionVersionArn: body.solutionVersionArn,
+                minProvisionedTPS: body.minProvisionedTPS,
+                campaignConfig: body.campaignConfig,
+                replacedAt: now,
+              },
+            ].slice(-MAX_REPLACED_DEPLOYMENTS),
+          },
         });
       });
       return { campaignArn: input.campaignArn };

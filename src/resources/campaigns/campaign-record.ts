@@ -65,7 +65,14 @@ export interface CampaignBody extends CampaignDeployment {
   /** The solution's recipe: which runtime operation and members the campaign answers. */
   recipeArn: string;
   latestCampaignUpdate?: StoredCampaignUpdate;
+  /**
+   * The deployments UpdateCampaigns replaced, oldest first, each with when its update was asked
+   * for (at most MAX_REPLACED_DEPLOYMENTS): the web console's update history. No API shows it.
+   */
+  replacedDeployments?: (CampaignDeployment & { replacedAt: number })[];
 }
+
+export const MAX_REPLACED_DEPLOYMENTS = 50;
 
 /** The suffix of a solution ARN that names its latest version (rule 62). */
 export const LATEST_SUFFIX = '/$LATEST';

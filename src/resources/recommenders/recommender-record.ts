@@ -97,7 +97,24 @@ export interface RecommenderBody {
   retrainAt: number;
   /** Trending now: a re-evaluation that found no new data moved its next one here (recommender-schedule.ts). */
   refreshAt?: number;
+  /**
+   * The models it has served, oldest first (at most MAX_MODEL_HISTORY; the model documents
+   * themselves are deleted when replaced): the web console's history. No API shows it.
+   */
+  modelHistory?: ModelHistoryEntry[];
 }
+
+export interface ModelHistoryEntry {
+  arn: string;
+  /** Why it was trained (recommender-model-record.ts: ModelPurpose). */
+  purpose: string;
+  /** When it became the served model. */
+  since: number;
+  trainingHours?: number;
+  metrics?: Record<string, number>;
+}
+
+export const MAX_MODEL_HISTORY = 50;
 
 /** Serialises the quota checks (per dataset group and per region) with the insert. */
 export const recommenderQuotaLock = (account: string, region: string) => `quota:recommender:${account}:${region}`;
