@@ -14,14 +14,13 @@ export interface PersonalizeRuntimeOperations {
 
 /** The operations with a handler: src/api/implemented-operations.json. */
 export const IMPLEMENTED = [
+  'GetActionRecommendations',
   'GetPersonalizedRanking',
   'GetRecommendations',
 ] as const satisfies readonly (keyof PersonalizeRuntimeOperations)[];
 
 /** The other operations of the model: the service answers them 501 NotImplementedException. */
-export const NOT_IMPLEMENTED = [
-  'GetActionRecommendations',
-] as const satisfies readonly (keyof PersonalizeRuntimeOperations)[];
+export const NOT_IMPLEMENTED = [] as const satisfies readonly (keyof PersonalizeRuntimeOperations)[];
 
 export type PersonalizeRuntimeImplemented = (typeof IMPLEMENTED)[number];
 

@@ -36,6 +36,7 @@ import { groupSchemasOf } from './filters/filter-loading.ts';
 import { EXPLORING_RECIPES } from './item-exploration.ts';
 import { updateVersion } from './new-items-update-work.ts';
 import type { RealTimePersonalization } from './real-time-personalization.ts';
+import { withRankingInfluence } from './ranking-influence.ts';
 import { rankItems, recommendItems, runtimeKindOf, type Deployed } from './recommendations.ts';
 import type { Answered } from './user-lists.ts';
 
@@ -114,7 +115,10 @@ export function batchInferenceJobKind(deps: TrainingDeps): JobKind {
         await updateVersion(deps, body.solutionVersionArn, deps.now()).catch((e: unknown) =>
           deps.log({ level: 'warn', msg: 'model update failed', solutionVersion: body.solutionVersionArn, error: String(e) }),
         );
-      const deployed = await serving.deployment(body.solutionVersionArn);
+      const deployed = withRankingInfluence(
+        await serving.deployment(body.solutionVersionArn),
+        body.batchInferenceJobConfig?.rankingInfluence,
+      );
       const themed = body.batchInferenceJobMode === 'THEME_GENERATION';
       const job: InferenceJob = {
         arn: record.arn,

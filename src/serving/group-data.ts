@@ -1,12 +1,14 @@
 // A dataset group's data as the runtime reads it (FilterDataSource, serving-data.ts): a user's
-// interactions now, and the Items and Users rows by ID.
+// interactions now, and the Items and Users rows by ID; for action recommendations
+// (ActionFilterData) the Actions rows and a user's action interactions (action-data.ts).
 //
 // What is cached and when it is read again:
-//  * which datasets the group has, and the individual records' stamp of its Items and Users
-//    datasets: re-read at most every `revalidateMs`;
+//  * which datasets the group has, and the individual records' stamp of its Items, Users and
+//    Actions datasets: re-read at most every `revalidateMs`;
 //  * the bulk interactions as a per-user index (interaction-index.ts), per dataset generation
 //    (its Parquet parts' keys, which are never reused);
-//  * the Items / Users rows (bulk and individual records merged), per generation and records stamp.
+//  * the bulk action interactions as a per-user index, per generation (action-data.ts);
+//  * the Items / Users / Actions rows (bulk and individual records merged), per generation and records stamp.
 // A new generation is built while the old one keeps answering (the first one is awaited), so an
 // import never makes a request wait or fail. A user's individually put events are read from the
 // record store on every call: a PutEvents counts on the very next request.
@@ -21,6 +23,8 @@ import type { RecordStore, StoredRecord } from '../data/records/record-store.ts'
 import { withWorkDir } from '../jobs/work-dir.ts';
 import { DATASET_KIND, type DatasetBody } from '../resources/datasets/dataset-record.ts';
 import { HISTORY_CAP } from '../training/models/user-model.ts';
+import { ActionIndex, buildActionIndex, mergedActionInteractions, putActionInteractions } from './action-data.ts';
+import type { ActionFilterData, ActionInteraction } from './filters/filter-evaluator.ts';
 import { buildInteractionIndex, InteractionIndex } from './interaction-index.ts';
 import type { FilterDataSource, UserInteraction } from './serving-data.ts';
 
@@ -91,16 +95,18 @@ const typed = (v: unknown): unknown => (typeof v === 'bigint' ? Number(v) : v);
 interface GroupView {
   at: number;
   datasets: Map<string, ResourceRecord>;
-  /** Items and Users datasets' records stamps (RecordStore.stamp), by dataset ARN. */
+  /** Items, Users and Actions datasets' records stamps (RecordStore.stamp), by dataset ARN. */
   recordStamps: Map<string, string>;
 }
 
-export class GroupData implements FilterDataSource {
+export class GroupData implements FilterDataSource, ActionFilterData {
   private view: GroupView | undefined;
   private viewing: Promise<GroupView> | undefined;
   private readonly bulk: Stamped<InteractionIndex>;
   private readonly itemRows: Stamped<Rows>;
   private readonly userRows: Stamped<Rows>;
+  private readonly actionRows: Stamped<Rows>;
+  private readonly actionBulk: Stamped<ActionIndex>;
 
   constructor(
     private readonly deps: GroupDataDeps,
@@ -113,6 +119,8 @@ export class GroupData implements FilterDataSource {
     this.bulk = new Stamped(onError);
     this.itemRows = new Stamped(onError);
     this.userRows = new Stamped(onError);
+    this.actionRows = new Stamped(onError);
+    this.actionBulk = new Stamped(onError);
   }
 
   /** The group's datasets by type, and the records stamps of Items and Users, at most revalidateMs old. */
@@ -128,7 +136,7 @@ export class GroupData implements FilterDataSource {
       });
       const datasets = new Map(list.map((d) => [(d.body as unknown as DatasetBody).datasetType as string, d]));
       const recordStamps = new Map<string, string>();
-      for (const type of ['ITEMS', 'USERS']) {
+      for (const type of ['ITEMS', 'USERS', 'ACTIONS']) {
         const d = datasets.get(type);
         if (d) {
           const s = await this.deps.records.stamp(d.arn);
@@ -210,6 +218,29 @@ export class GroupData implements FilterDataSource {
 
   users(): Promise<Rows> {
     return this.rowsOf('USERS', 'USER_ID', this.userRows);
+  }
+
+  actions(): Promise<Rows> {
+    return this.rowsOf('ACTIONS', 'ACTION_ID', this.actionRows);
+  }
+
+  /** The user's action interactions now: bulk rows and put ones. */
+  async actionInteractions(userId: string): Promise<readonly ActionInteraction[]> {
+    const dataset = (await this.current()).datasets.get('ACTION_INTERACTIONS');
+    if (!dataset) return [];
+    const [index, records] = await Promise.all([
+      this.actionBulk.get(generationOf(dataset), () =>
+        this.withEngine((engine) => buildActionIndex(this.deps.reader, dataset.arn, engine)),
+      ),
+      this.deps.records.forUser(dataset.arn, userId),
+    ]);
+    return mergedActionInteractions(index.of(userId), records);
+  }
+
+  /** The user's action interactions put with PutActionInteractions (no bulk rows), oldest first. */
+  async putActionInteractions(userId: string): Promise<readonly ActionInteraction[]> {
+    const dataset = (await this.current()).datasets.get('ACTION_INTERACTIONS');
+    return dataset ? putActionInteractions(await this.deps.records.forUser(dataset.arn, userId)) : [];
   }
 
   private async rowsOf(type: string, idColumn: string, cache: Stamped<Rows>): Promise<Rows> {

@@ -1,5 +1,6 @@
 // What a solution version's training job does (its mechanics — claiming, leases, retries — are
-// the runner's): read the dataset group's Interactions dataset as it is when the job starts
+// the runner's): read the dataset group's Interactions dataset (and what else the recipe trains
+// on: recipe-training-input.ts) as it is when the job starts
 // (DatasetReader: bulk parts and individually put events), filter it as the solution says and
 // check there is enough of it (training-data.ts), train the recipe's model, compute the offline
 // metrics (metrics/offline-metrics.ts), write the model's artifact (model-store.ts), then record
@@ -35,7 +36,6 @@ import { SOLUTION_KIND } from '../resources/solutions/solution-record.ts';
 import {
   SOLUTION_VERSION_KIND,
   SOLUTION_VERSION_STATUSES,
-  dataStampOf,
   solutionVersionLock,
   type SolutionVersionBody,
   type SolutionVersionStatus,
@@ -48,8 +48,8 @@ import { evaluateModel, offlineMetrics } from './metrics/offline-metrics.ts';
 import type { ModelStore } from './model-store.ts';
 import { canonicalHyperParameterName, findRecipe, hyperParametersOf } from './recipes/recipe-catalog.ts';
 import type { Model, Trainer } from './trainer.ts';
-import { NO_INTERACTIONS_TEXT, type InteractionFilter } from './training-data.ts';
-import { datasetSnapshot, groupDataset, readTrainingData } from './training-input.ts';
+import { openTrainingInput } from './recipe-training-input.ts';
+import type { InteractionFilter } from './training-data.ts';
 
 /** What the training work is built from: the data plane's job deps, the model store and the trainers. */
 export interface TrainingDeps extends WorkerDeps {
@@ -168,18 +168,14 @@ export function solutionVersionJobKind(deps: TrainingDeps): JobKind {
       throw new JobFailure(`The solution ${record.parentArn} no longer exists.`);
     }
     const group = { arn: body.datasetGroupArn, account: record.account, region: record.region };
-    const interactionsDataset = await groupDataset(deps.catalog, group, 'INTERACTIONS');
-    const interactions = await datasetSnapshot(deps.reader, interactionsDataset);
-    if (!interactions) throw new JobFailure(NO_INTERACTIONS_TEXT);
-    const itemsSnapshot = await datasetSnapshot(deps.reader, await groupDataset(deps.catalog, group, 'ITEMS'));
+    // The datasets the recipe reads (recipe-training-input.ts: Interactions and Items for most).
+    const input = await openTrainingInput(deps, findRecipe(body.recipeArn)?.name, group);
     // Recorded whatever the outcome: automatic training retrains only when this changes.
-    await phase('loading', {}, { dataStamp: dataStampOf(interactionsDataset, interactions.individual) });
+    await phase('loading', {}, { dataStamp: input.dataStamp });
 
     await withWorkDir(deps.config.dataDir, record.name.replace(/[^A-Za-z0-9_-]/g, '-'), async (workDir) => {
-      const loaded = await readTrainingData(deps, {
+      const loaded = await input.read({
         workDir,
-        interactions,
-        items: itemsSnapshot,
         filter: filterOf(body),
         trainingDataConfig: body.solutionConfig?.trainingDataConfig,
         signal,

@@ -2,6 +2,7 @@
 // (and, for some recipes, items and users metadata) into a model; a model answers what serving
 // and the offline metrics ask of it and is stored as an immutable artifact. Trainers are plain
 // functions of their input: no catalog, no object store, no clock (the job work supplies those).
+import type { ActionTrainingData } from './action-training-data.ts';
 
 /** The training input, already filtered by the solution (eventType, eventValueThreshold, columns). */
 export interface TrainingData {
@@ -26,6 +27,8 @@ export interface TrainingData {
    * `categorical` / `textual` flags. Absent when `items` is: models then infer the kinds from the values.
    */
   itemFields?: ItemField[];
+  /** Next-Best-Action: the Actions rows and the action interactions (action-training-data.ts). */
+  actions?: ActionTrainingData;
 }
 
 /** One Items column as the schema declares it. */
@@ -35,6 +38,8 @@ export interface ItemField {
   type: string;
   categorical: boolean;
   textual: boolean;
+  /** The schema's `"itemName": true` (the item's title; Semantic-Similarity). */
+  itemName?: boolean;
 }
 
 /**

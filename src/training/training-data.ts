@@ -223,7 +223,7 @@ export async function loadTrainingData(o: {
 }
 
 /** The Items rows by ITEM_ID, with the columns the solution's training data configuration keeps, and those columns' schema fields. */
-async function itemsMetadata(
+export async function itemsMetadata(
   c: DuckDBConnection,
   items: ItemsInput,
 ): Promise<{ rows: Map<string, Record<string, string | number | boolean | null>>; fields: ItemField[] }> {
@@ -231,7 +231,13 @@ async function itemsMetadata(
   const included = items.included && new Set(items.included.map((n) => n.toUpperCase()));
   const fields: ItemField[] = items.schema.fields
     .filter((f) => f.name !== 'ITEM_ID' && !excluded.has(f.name.toUpperCase()) && (!included || included.has(f.name.toUpperCase())))
-    .map((f) => ({ name: f.name, type: f.type, categorical: f.categorical, textual: f.textual }));
+    .map((f) => ({
+      name: f.name,
+      type: f.type,
+      categorical: f.categorical,
+      textual: f.textual,
+      ...(f.itemName ? { itemName: true } : {}),
+    }));
   const columns = fields.map((f) => f.name);
   const r = await c.runAndReadAll(
     `SELECT ${[sqlIdent('ITEM_ID'), ...columns.map(sqlIdent)].join(', ')} FROM (${items.view}) WHERE ${sqlIdent('ITEM_ID')} IS NOT NULL`,

@@ -314,13 +314,14 @@ describe('personalize-runtime: GetRecommendations and GetPersonalizedRanking', (
     }
   });
 
-  it('model constraints and unbuilt operations: ValidationException 400, GetActionRecommendations 501', async () => {
+  it('model constraints: ValidationException 400; GetActionRecommendations needs a PERSONALIZED_ACTIONS campaign', async () => {
     const negative = await errorOf(() => recommend({ campaignArn: campaigns.user, userId: 'u0', numResults: -1 }));
     assert.equal(negative.$metadata?.httpStatusCode, 400);
     assert.match(negative.message, /numResults/);
     const actions = await errorOf(() => runtime.send(new GetActionRecommendationsCommand({ campaignArn: campaigns.user, userId: 'u0' })));
-    assert.equal(actions.$metadata?.httpStatusCode, 501);
-    assert.match(actions.message, /GetActionRecommendations/);
+    assert.equal(actions.name, 'InvalidInputException');
+    assert.equal(actions.$metadata?.httpStatusCode, 400);
+    assert.match(actions.message, /PERSONALIZED_ACTIONS/);
     const malformed = await fetch(`${svc.endpoint}/recommendations`, {
       method: 'POST',
       body: '{"campaignArn": ',

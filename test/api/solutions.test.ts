@@ -605,9 +605,9 @@ describe('solutions and solution versions', () => {
         await failureOf(few.datasetGroupArn),
         'Create failed. Dataset has fewer than 25 users with at least 2 interactions each.',
       );
-      // A recipe whose model this service does not train fails the version, not the service.
-      const unknownModel = await failureOf(few.datasetGroupArn, { recipeArn: RECIPE('aws-next-best-action') });
-      assert.match(unknownModel!, /aws-next-best-action|fewer than 25/);
+      // Next-Best-Action needs an Actions dataset besides the interactions.
+      const noActions = await failureOf(few.datasetGroupArn, { recipeArn: RECIPE('aws-next-best-action') });
+      assert.match(noActions!, /must contain an ACTIONS dataset/);
       assert.equal(
         (await errorOf(() => client.send(new StopSolutionVersionCreationCommand({ solutionVersionArn: `${empty}/x` })))).name,
         'ResourceNotFoundException',

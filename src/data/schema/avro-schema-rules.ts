@@ -17,6 +17,9 @@
 // - Reserved fields must carry the attribute in their spec and no other: CATEGORY_L1 must be
 //   categorical, PRODUCT_DESCRIPTION textual, and USER_ID/EVENT_TYPE neither.
 // - "categorical" / "textual" must be JSON booleans when present; a field cannot be both.
+// - "itemName" (training-rules rule 11: the item's title, which Semantic-Similarity requires) is a
+//   JSON boolean like them, on a string field of an Items schema, on at most one field (with or
+//   without "categorical" / "textual": AWS's pages say nothing against either).
 // - A type may be written in Avro's object form ({"type": "string"}); extra keys such as
 //   logicalType are ignored. Avro rules on unions hold: no empty union, no union inside a union,
 //   "null" at most once. A union of "null" alone is refused (the field could never hold a value).
@@ -118,7 +121,7 @@ function resolveType(field: string, raw: unknown): { type: FieldType; nullable: 
   return { type: valueTypes[0], nullable: nulls === 1 };
 }
 
-function booleanAttribute(field: string, def: Record<string, unknown>, key: 'categorical' | 'textual'): boolean {
+function booleanAttribute(field: string, def: Record<string, unknown>, key: 'categorical' | 'textual' | 'itemName'): boolean {
   const v = def[key];
   if (v === undefined) return false;
   if (typeof v !== 'boolean') fail(`field "${field}" has "${key}": ${JSON.stringify(v)}; the attribute must be true or false.`);
@@ -139,7 +142,10 @@ function parseField(def: unknown, index: number): SchemaField {
   if (categorical && type !== 'string')
     fail(`field "${name}" cannot be categorical; only string fields can be categorical, but it is ${type}.`);
   if (textual && type !== 'string') fail(`field "${name}" cannot be textual; only string fields can be textual, but it is ${type}.`);
-  return { name, type, nullable, categorical, textual };
+  const itemName = booleanAttribute(name, def, 'itemName');
+  if (itemName && type !== 'string')
+    fail(`field "${name}" cannot be the itemName; only a string field can hold item names, but it is ${type}.`);
+  return { name, type, nullable, categorical, textual, ...(itemName ? { itemName } : {}) };
 }
 
 function checkNames(fields: readonly SchemaField[]): void {
@@ -228,6 +234,13 @@ export function parseSchema(schemaJson: string, domain?: Domain): ParsedSchema {
   }
   if (textual.length > 1) {
     fail(`Items schemas can have at most 1 textual field, but "${textual[0].name}" and "${textual[1].name}" are both textual.`);
+  }
+  const named = fields.filter((f) => f.itemName);
+  if (named.length > 0 && datasetType !== 'ITEMS') {
+    fail(`field "${named[0].name}" cannot be the itemName; item names are only allowed in Items schemas.`);
+  }
+  if (named.length > 1) {
+    fail(`Items schemas can have at most 1 itemName field, but "${named[0].name}" and "${named[1].name}" both have "itemName": true.`);
   }
   const rules = rulesFor(datasetType, domain);
   if (!rules) fail(`${RECORD_NAMES[datasetType]} datasets cannot be created in ${inDomain(domain)}; only custom dataset groups have them.`);

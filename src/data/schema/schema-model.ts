@@ -15,6 +15,8 @@ export interface SchemaField {
   nullable: boolean;
   categorical: boolean;
   textual: boolean;
+  /** `"itemName": true`: the item's title (Items only; Semantic-Similarity needs one). */
+  itemName?: boolean;
 }
 
 export interface ParsedSchema {

@@ -12,6 +12,8 @@ import type { RequestContext } from '../../protocol/handler-types.ts';
 import { invalidInput, notFound } from '../../protocol/service-error.ts';
 import { CompiledFilterCache } from '../../serving/filters/filter-loading.ts';
 import type { ItemPredicate, Promotion } from '../../serving/recommendations.ts';
+import type { ActionFilterData } from '../../serving/filters/filter-evaluator.ts';
+import type { FilterTarget } from '../../serving/filters/filter-syntax.ts';
 import type { FilterDataSource } from '../../serving/serving-data.ts';
 import { FILTER_KIND, FILTER_STATUSES } from '../filters/filter-record.ts';
 import { settle } from '../shared/lifecycle.ts';
@@ -23,7 +25,8 @@ export interface FilterSubject {
   itemId?: string;
   /** The dataset group the campaign's model was trained in. */
   datasetGroupArn: string;
-  data: FilterDataSource;
+  /** The group's data; ActionID filters also read its actions (ActionFilterData). */
+  data: FilterDataSource & Partial<ActionFilterData>;
 }
 
 export interface FilterDeps {
@@ -40,6 +43,8 @@ export async function requestFilter(
   filterArn: string | undefined,
   filterValues: FilterValues | undefined,
   subject: FilterSubject,
+  /** What the operation recommends: items (GetRecommendations, GetPersonalizedRanking) or actions. */
+  target: FilterTarget = 'ItemID',
 ): Promise<ItemPredicate | undefined> {
   if (filterArn === undefined) return undefined;
   const record = await deps.catalog.get(filterArn);
@@ -53,7 +58,10 @@ export async function requestFilter(
       `Filter ${filterArn} belongs to the dataset group ${filter.parentArn}, not to the campaign's ${subject.datasetGroupArn}.`,
     );
   const c = await compiled.get(deps.catalog, filter);
-  if (c.target !== 'ItemID') throw invalidInput(`Filter ${filterArn} filters ${c.target}; item recommendations need an ItemID filter.`);
+  if (c.target !== target)
+    throw invalidInput(
+      `Filter ${filterArn} filters ${c.target}; ${target === 'ActionID' ? 'action' : 'item'} recommendations need an ${target} filter.`,
+    );
   return c.prepare({ userId: subject.userId, currentItemId: subject.itemId, values: filterValues ?? {} }, subject.data);
 }
 

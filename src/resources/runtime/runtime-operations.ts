@@ -1,15 +1,16 @@
-// The personalize-runtime API (rest-json, signing name personalize): GetRecommendations and
-// GetPersonalizedRanking (training-rules.md §7). Each request reads its campaign from the catalog
+// The personalize-runtime API (rest-json, signing name personalize): GetRecommendations,
+// GetPersonalizedRanking and GetActionRecommendations (training-rules.md §7; the last in
+// action-runtime.ts). Each request reads its campaign from the catalog
 // (settled to now: an UpdateCampaign that became ACTIVE on any node is seen at once), checks the
 // request against the campaign (runtime-rules.ts) and asks the serving plane (src/serving/) for
-// the answer. GetActionRecommendations needs a Next-Best-Action model, which training does not
-// build yet: it answers 501 like every other operation without a handler.
+// the answer.
 //
 // Choices where AWS documents nothing [INF]:
 //  * a campaign still being created is ResourceNotFoundException (rule 80), as is one of another
 //    account or region, a deleted one and an unknown ARN;
 //  * recommenderArn: answered by recommender-runtime.ts (the recommender's use case);
 //  * `context` is accepted and does not change the answer (the models use no contextual metadata);
+//  * campaignConfig.rankingInfluence re-ranks Semantic-Similarity's answers (serving/ranking-influence.ts);
 //  * User-Personalization(-v2): the user's history per rule 120, exploration by the campaign's
 //    itemExplorationConfig, v2's placeholders and `reason` (serving/real-time-personalization.ts);
 //  * `promotions` (at most one, by the model): its filter goes through the same hook as the
@@ -36,6 +37,8 @@ import { metadataOf, newRecommendationId, rankItems, recommendItems, runtimeKind
 import type { Scored } from '../../training/trainer.ts';
 import { CAMPAIGN_KIND, CAMPAIGN_STATUSES, type CampaignBody } from '../campaigns/campaign-record.ts';
 import { settle } from '../shared/lifecycle.ts';
+import { withRankingInfluence } from '../../serving/ranking-influence.ts';
+import { actionRecommendations } from './action-runtime.ts';
 import { recommenderRecommendations } from './recommender-runtime.ts';
 import { promotionOf, requestFilter } from './request-filter.ts';
 import { hasStatus } from '../shared/status-table.ts';
@@ -100,7 +103,8 @@ export function runtimeOperations(deps: RuntimeDeps): PersonalizeRuntimeHandlers
         return recommenderRecommendations({ ...deps, recommenders: deps.recommenders }, input, ctx);
       }
       const campaign = await activeCampaign(ctx, input.campaignArn!);
-      const d = await deps.serving.deployed(campaign);
+      const config = (campaign.body as unknown as CampaignBody).campaignConfig;
+      const d = withRankingInfluence(await deps.serving.deployed(campaign), config?.rankingInfluence);
       // The model reads the user's history per rule 120; filters read the data now (d.data).
       const p = await deps.personalization.request(d);
       const kind = runtimeKindOf(d.recipe);
@@ -155,5 +159,7 @@ export function runtimeOperations(deps: RuntimeDeps): PersonalizeRuntimeHandlers
         ));
       return { personalizedRanking: predicted(items, metadata), recommendationId: newRecommendationId() };
     },
+
+    GetActionRecommendations: (input, ctx) => actionRecommendations({ ...deps, activeCampaign }, input, ctx),
   };
 }

@@ -11,8 +11,12 @@
 // decides itself whether already-seen items are worth recommending.
 // Related-items recipes (SIMS, Similar-Items, Semantic-Similarity) are asked for the neighbours of
 // the test user's newest input item. USER_SEGMENTATION recipes use their own split and metrics
-// (segmentation-metrics.ts).
+// (segmentation-metrics.ts), PERSONALIZED_ACTIONS ones theirs (action-metrics.ts). A related-items
+// recipe trained without interactions (Semantic-Similarity needs only Items) has no test users:
+// its coverage is that of the neighbours of every item (at most 2,000, evenly spread), the other
+// metrics 0.
 import type { Model, Trainer, TrainingData } from '../trainer.ts';
+import { actionMetrics } from './action-metrics.ts';
 import { rankingMetrics } from './ranking-metrics.ts';
 import { isSegmentationRecipe, segmentationMetrics } from './segmentation-metrics.ts';
 
@@ -156,10 +160,14 @@ export async function evaluateModel(
   o: { seed?: number; signal?: AbortSignal; train?: (train: TrainingData) => Promise<Model> } = {},
 ): Promise<Evaluation> {
   if (isSegmentationRecipe(trainer.recipe)) return { metrics: await segmentationMetrics(trainer, data, hyperParameters, o) };
+  if (data.actions) return { metrics: await actionMetrics(trainer, data, hyperParameters, o) };
   const split = evaluationSplit(data, o.seed ?? 0);
+  const related = RELATED_ITEMS_RECIPES.has(trainer.recipe);
+  if (split.tests.length === 0 && related && data.items && data.items.size > 0) {
+    return { metrics: await neighbourCoverage(trainer, data, hyperParameters, split.catalogSize, o.signal) };
+  }
   if (split.tests.length === 0) return { metrics: rankingMetrics([], [], split.catalogSize) };
   const model = await (o.train ? o.train(split.train) : trainer.train(split.train, hyperParameters, o.signal));
-  const related = RELATED_ITEMS_RECIPES.has(trainer.recipe);
   const lists: string[][] = [];
   for (let t = 0; t < split.tests.length; t++) {
     if (t % 64 === 0 && o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
@@ -173,6 +181,27 @@ export async function evaluateModel(
     split.catalogSize,
   );
   return { metrics, model };
+}
+
+/** Coverage of the top 25 neighbours of (up to 2,000 of) the Items dataset's items; the other metrics 0. */
+async function neighbourCoverage(
+  trainer: Trainer,
+  data: TrainingData,
+  hyperParameters: Record<string, string>,
+  catalogSize: number,
+  signal?: AbortSignal,
+): Promise<Record<string, number>> {
+  const model = await trainer.train(data, hyperParameters, signal);
+  const ids = [...data.items!.keys()].sort();
+  const step = Math.max(1, ids.length / 2000);
+  const lists: string[][] = [];
+  for (let r = 0; r < ids.length; r += step)
+    lists.push(model.recommend({ history: [], itemId: ids[Math.floor(r)], k: TOP_K }).map((s) => s.item));
+  return rankingMetrics(
+    lists,
+    lists.map(() => new Set<string>()),
+    catalogSize,
+  );
 }
 
 export async function offlineMetrics(

@@ -1,7 +1,9 @@
 // The built-in recipes' trainers by recipe name (the part of the recipe ARN after "recipe/").
 import type { Trainer } from '../trainer.ts';
 import { itemAffinityTrainer, itemAttributeAffinityTrainer } from './affinity.ts';
+import { nextBestActionTrainer } from './next-best-action.ts';
 import { popularityCountTrainer } from './popularity-count.ts';
+import { semanticSimilarityTrainer } from './semantic-similarity.ts';
 import { simsTrainer } from './sims.ts';
 import { similarItemsTrainer } from './similar-items.ts';
 import { trendingNowTrainer } from './trending-now.ts';
@@ -24,5 +26,7 @@ export const BUILT_IN_TRAINERS: ReadonlyMap<string, Trainer> = new Map(
     similarItemsTrainer,
     itemAffinityTrainer,
     itemAttributeAffinityTrainer,
+    semanticSimilarityTrainer,
+    nextBestActionTrainer,
   ].map((t) => [t.recipe, t]),
 );
