@@ -122,6 +122,7 @@ export function jsonSection<T>(a: Artifact, name: string): T {
   return s.json as T;
 }
 
+/** n rounded up to a multiple of 8 (arithmetic, not bit operations: artifacts may pass 2 GiB). */
 function align8(n: number): number {
-  return (n + 7) & ~7;
+  return Math.ceil(n / 8) * 8;
 }

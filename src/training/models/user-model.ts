@@ -1,6 +1,11 @@
-// The trained model of User-Personalization(-v2) and Personalized-Ranking(-v2): an RP3beta item
-// graph (item-graph.ts) queried with the user's history, newest items weighted most.
+// The trained model of User-Personalization(-v2) and Personalized-Ranking(-v2): a scoring core
+// queried with the user's history, newest items weighted most. Two cores: an RP3beta item graph
+// (item-graph.ts, below) for catalogs up to the large-catalog threshold, and item factors from
+// implicit ALS with an inverted-file index above it (factor-core.ts, factor-model.ts); both give
+// f_j for every item, the best k, and the softmax's partition function, and this class turns
+// them into recommend / rank / scoresOf the same way.
 //
+// The graph core:
 // For a history h (oldest first; unknown items ignored; the newest HISTORY_CAP distinct items),
 // the r-th newest distinct item gets q_r = exp(−r / decay) (decay = ∞: all 1), and
 //     f_j = Σ_i q_i · S_ij / Σ_i q_i  +  popularity · pop_j  +  [j seen] · seen · q_j / Σ_i q_i
@@ -12,41 +17,89 @@
 // (so all scores sum to 1); rank() returns the softmax over the given known items (rule 93);
 // Personalized-Ranking-v2 returns unknown items last without a score, v1 with score 0.
 //
-// Artifact (see artifact.ts): recipe = the model's recipe; meta { params: ScoringParams (∞ as
-// null), neighbours, alpha }; sections
+// Artifact (see artifact.ts): recipe = the model's recipe. Graph core: meta { params:
+// ScoringParams (∞ as null), alpha } (no `kind`); sections
 //   "itemIds" json string[]      the catalog; indexes below refer to it
 //   "offsets" i32 [items + 1]    item i's neighbours are entries offsets[i] .. offsets[i+1]-1
 //   "nbr"     i32 [entries]      neighbour item index
 //   "w"       f32 [entries]      S_ij, each row summing to 1
 //   "pop"     f32 [items]        pop_j: each item's share of the unique-user interaction mass
 //   "popular" i32 [items]        item indexes by popularity, most popular first
+// Factor core: meta { kind: "factors", spec: FactorSpec, params: FactorParams (∞ as null) }; sections
+//   "itemIds"     json string[]   the catalog, list by list of the index; indexes below refer to it
+//   "factors"     f32 [items × k] item i's factors at i·k
+//   "gram"        f64 [k × k]     α₀·YᵀY, the fold-in's Gram matrix
+//   "centroids"   f32 [lists × k] the index's list means (item-index.ts)
+//   "listOffsets" i32 [lists + 1] list c holds items listOffsets[c] .. listOffsets[c+1]-1, in random order
+//   "popular"     i32 [items]     item indexes by popularity, most popular first
 import type { Model, RecommendQuery, Scored } from '../trainer.ts';
-import { readArtifact, jsonSection, section, writeArtifact } from './artifact.ts';
+import { readArtifact, jsonSection, section, writeArtifact, type Artifact } from './artifact.ts';
 import { indexOf } from './common.ts';
+import { FactorCore, type FactorParams, type FactorSpec } from './factor-core.ts';
 import type { ItemGraph } from './item-graph.ts';
 import { HISTORY_CAP, Scorer, type RunState, type ScoringParams } from './user-scorer.ts';
 
 // Where the other modules have always found them.
 export { HISTORY_CAP, Scorer, type RunState, type ScoringParams };
 
-export class UserModel implements Model {
-  private readonly index: Map<string, number>;
+/** The graph core: the Scorer with its tuned parameters. */
+export class GraphCore {
+  readonly kind = 'graph';
   private readonly scorer: Scorer;
-  /** The history the scorer last ran for, and that run's log partition once computed. */
-  private lastRun: string[] | undefined;
-  private lastLogZ: number | undefined;
 
   constructor(
-    readonly recipe: string,
-    readonly itemIds: string[],
     readonly graph: ItemGraph,
     readonly pop: Float32Array,
     readonly popular: Int32Array,
     readonly params: ScoringParams,
     readonly alpha: number,
   ) {
-    this.index = indexOf(itemIds);
     this.scorer = new Scorer(graph, pop, popular);
+  }
+
+  run(history: ArrayLike<number>): void {
+    this.scorer.run(history, this.params);
+  }
+  top(k: number, skip?: (j: number) => boolean): { items: number[]; scores: number[] } {
+    return this.scorer.top(k, this.params, skip);
+  }
+  logPartition(): number {
+    return this.scorer.logPartition(this.params);
+  }
+  final(j: number): number {
+    return this.scorer.final(j, this.params);
+  }
+  rankScore(j: number): number {
+    return this.scorer.rankScore(j, this.params);
+  }
+}
+
+export type UserCore = GraphCore | FactorCore;
+
+const finite = (x: number) => (Number.isFinite(x) ? x : null);
+const num = (x: unknown, ifNull: number) => (x === null ? ifNull : Number(x));
+
+export class UserModel implements Model {
+  private readonly index: Map<string, number>;
+  /** The history the core last ran for, and that run's log partition once computed. */
+  private lastRun: string[] | undefined;
+  private lastLogZ: number | undefined;
+
+  constructor(
+    readonly recipe: string,
+    readonly itemIds: string[],
+    readonly core: UserCore,
+  ) {
+    this.index = indexOf(itemIds);
+  }
+
+  /** The core's tuned parameters (what a refit keeps). */
+  get params(): ScoringParams | FactorParams {
+    return this.core.params;
+  }
+
+  private get temperature(): number {
+    return this.core.params.temperature;
   }
 
   private indexes(history: string[]): number[] {
@@ -54,43 +107,43 @@ export class UserModel implements Model {
   }
 
   /**
-   * Runs the scorer for the history, unless its last run was for the same one: serving asks for
+   * Runs the core for the history, unless its last run was for the same one: serving asks for
    * a user's list, more of it when a filter drops items, then the scores of items it explores,
-   * all for one history. Every run of the scorer goes through here.
+   * all for one history. Every run of the core goes through here.
    */
   private prepare(history: string[]): void {
     const last = this.lastRun;
     if (last && last.length === history.length && last.every((id, i) => id === history[i])) return;
-    this.scorer.run(this.indexes(history), this.params);
+    this.core.run(this.indexes(history));
     this.lastRun = history.slice();
     this.lastLogZ = undefined;
   }
 
   private logPartition(): number {
-    return (this.lastLogZ ??= this.scorer.logPartition(this.params));
+    return (this.lastLogZ ??= this.core.logPartition());
   }
 
   recommend(q: RecommendQuery): Scored[] {
-    const p = this.params;
+    const tau = this.temperature;
     this.prepare(q.history);
     const ex = q.exclude;
-    const { items, scores } = this.scorer.top(q.k, p, ex && ex.size ? (j) => ex.has(this.itemIds[j]) : undefined);
+    const { items, scores } = this.core.top(q.k, ex && ex.size ? (j) => ex.has(this.itemIds[j]) : undefined);
     const logZ = this.logPartition();
     return items.map((j, r) => ({
       item: this.itemIds[j],
-      score: scores[r] === -Infinity ? 0 : Math.exp(p.temperature * scores[r] - logZ),
+      score: scores[r] === -Infinity ? 0 : Math.exp(tau * scores[r] - logZ),
     }));
   }
 
   rank(history: string[], items: string[]): Scored[] {
-    const p = this.params;
+    const tau = this.temperature;
     this.prepare(history);
     const known: { item: string; logit: number }[] = [];
     const unknown: string[] = [];
     for (const item of items) {
       const j = this.index.get(item);
       if (j === undefined) unknown.push(item);
-      else known.push({ item, logit: p.temperature * this.scorer.rankScore(j, p) });
+      else known.push({ item, logit: tau * this.core.rankScore(j) });
     }
     const max = known.reduce((m, x) => Math.max(m, x.logit), -Infinity);
     const z = known.reduce((s, x) => s + Math.exp(x.logit - max), 0);
@@ -108,53 +161,74 @@ export class UserModel implements Model {
    * item the model does not know.
    */
   scoresOf(history: string[], items: readonly string[]): (number | undefined)[] {
-    const p = this.params;
+    const tau = this.temperature;
     this.prepare(history);
     const logZ = this.logPartition();
     return items.map((item) => {
       const j = this.index.get(item);
       if (j === undefined) return undefined;
-      const f = this.scorer.final(j, p);
-      return f === -Infinity ? 0 : Math.exp(p.temperature * f - logZ);
+      const f = this.core.final(j);
+      return f === -Infinity ? 0 : Math.exp(tau * f - logZ);
     });
   }
 
   serialize(): Buffer {
-    const inf = (x: number) => (Number.isFinite(x) ? x : null);
-    const p = this.params;
+    const c = this.core;
+    if (c.kind === 'factors') {
+      const p = c.params;
+      return writeArtifact(
+        this.recipe,
+        { kind: 'factors', spec: c.spec, params: { decay: finite(p.decay), seen: finite(p.seen), temperature: p.temperature } },
+        {
+          itemIds: { json: this.itemIds },
+          factors: c.y,
+          gram: c.gram,
+          centroids: c.index.centroids,
+          listOffsets: c.index.offsets,
+          popular: c.popularOrder,
+        },
+      );
+    }
+    const p = c.params;
     return writeArtifact(
       this.recipe,
-      { params: { ...p, decay: inf(p.decay), seen: inf(p.seen) }, alpha: this.alpha },
+      { params: { ...p, decay: finite(p.decay), seen: finite(p.seen) }, alpha: c.alpha },
       {
         itemIds: { json: this.itemIds },
-        offsets: this.graph.offsets,
-        nbr: this.graph.nbr,
-        w: this.graph.w,
-        pop: this.pop,
-        popular: this.popular,
+        offsets: c.graph.offsets,
+        nbr: c.graph.nbr,
+        w: c.graph.w,
+        pop: c.pop,
+        popular: c.popular,
       },
     );
   }
 
   static load(artifact: Buffer, recipe: string): UserModel {
     const a = readArtifact(artifact, recipe);
-    const m = a.meta.params as Record<string, number | null>;
-    const params: ScoringParams = {
-      beta: Number(m.beta),
-      decay: m.decay === null ? Infinity : Number(m.decay),
-      seen: m.seen === null ? -Infinity : Number(m.seen),
-      popularity: Number(m.popularity),
-      temperature: Number(m.temperature),
-    };
-    const graph = { offsets: section(a, 'offsets', Int32Array), nbr: section(a, 'nbr', Int32Array), w: section(a, 'w', Float32Array) };
-    return new UserModel(
-      recipe,
-      jsonSection<string[]>(a, 'itemIds'),
-      graph,
-      section(a, 'pop', Float32Array),
-      section(a, 'popular', Int32Array),
-      params,
-      Number(a.meta.alpha),
-    );
+    const itemIds = jsonSection<string[]>(a, 'itemIds');
+    return new UserModel(recipe, itemIds, a.meta.kind === 'factors' ? loadFactorCore(a) : loadGraphCore(a));
   }
+}
+
+function loadGraphCore(a: Artifact): GraphCore {
+  const m = a.meta.params as Record<string, number | null>;
+  const params: ScoringParams = {
+    beta: Number(m.beta),
+    decay: num(m.decay, Infinity),
+    seen: num(m.seen, -Infinity),
+    popularity: Number(m.popularity),
+    temperature: Number(m.temperature),
+  };
+  const graph = { offsets: section(a, 'offsets', Int32Array), nbr: section(a, 'nbr', Int32Array), w: section(a, 'w', Float32Array) };
+  return new GraphCore(graph, section(a, 'pop', Float32Array), section(a, 'popular', Int32Array), params, Number(a.meta.alpha));
+}
+
+function loadFactorCore(a: Artifact): FactorCore {
+  const m = a.meta.params as Record<string, number | null>;
+  const params: FactorParams = { decay: num(m.decay, Infinity), seen: num(m.seen, -Infinity), temperature: Number(m.temperature) };
+  const offsets = section(a, 'listOffsets', Int32Array);
+  const index = { lists: offsets.length - 1, centroids: section(a, 'centroids', Float32Array), offsets };
+  const y = section(a, 'factors', Float32Array);
+  return new FactorCore(a.meta.spec as FactorSpec, params, y, section(a, 'gram', Float64Array), index, section(a, 'popular', Int32Array));
 }

@@ -16,10 +16,12 @@
 // ones. v2: `apply_recency_bias` (default true) plays recency_mask's role. Exploration
 // (`exploration_weight`, `exploration_item_age_cut_off`) is campaign configuration: serving's.
 import type { Model, Trainer, TrainingData } from '../trainer.ts';
+import type { FactorOptions } from './factor-model.ts';
 import { histories } from './common.ts';
 import { distinctPairs, rp3betaGraphs } from './item-graph.ts';
+import { trainFactorModel } from './factor-model.ts';
 import { boolParam, floatParam, intParam, type HyperParameters } from './params.ts';
-import { UserModel, type ScoringParams } from './user-model.ts';
+import { GraphCore, UserModel, type ScoringParams } from './user-model.ts';
 import { DEFAULTS, popularity, tune, type GraphOptions, type TuningReport } from './user-tuning.ts';
 
 export const USER_RECIPES = [
@@ -32,12 +34,25 @@ export const USER_RECIPES = [
 const NEIGHBOURS = 100;
 const ALPHA = 0.5;
 const CAP = 300;
+/**
+ * Catalogs with more items than this get the factor model (factor-model.ts) instead of the item
+ * graph. Measured (bench/training/large-catalog-bench.ts, README: Speed): the graph ranks best up
+ * to 1 M items (NDCG@25 0.0875 against the factors' 0.066 at 1 M, level at 20k and 200k) but keeps
+ * 100 neighbours per item: 2.1 GB peak RSS and a 446 MB artifact at 1 M items, twice that at 2 M,
+ * and at 5 M items its artifact passes 2 GiB. The factors cost k floats per item (1.3 GB peak at
+ * 1 M items) and scale to the 5 M items of the v2 recipes.
+ */
+export const LARGE_CATALOG_ITEMS = 1_000_000;
 
 export interface UserTrainingOptions {
   recency: boolean;
   graph: GraphOptions;
   /** Skip the search and use these parameters (tests, benchmarks). */
   params?: ScoringParams;
+  /** The threshold above which the factor model trains (default LARGE_CATALOG_ITEMS; tests lower it). */
+  largeCatalogItems?: number;
+  /** Options of the factor model (tests, benchmarks). */
+  factors?: Partial<FactorOptions>;
 }
 
 export function userOptions(recipe: string, hp: HyperParameters): UserTrainingOptions {
@@ -61,6 +76,9 @@ export function userOptions(recipe: string, hp: HyperParameters): UserTrainingOp
 export let lastTuning: TuningReport | undefined;
 
 export async function trainUserModel(recipe: string, data: TrainingData, o: UserTrainingOptions, signal?: AbortSignal): Promise<UserModel> {
+  if (data.itemIds.length > (o.largeCatalogItems ?? LARGE_CATALOG_ITEMS)) {
+    return trainFactorModel(recipe, data, { recency: o.recency, bounds: o.graph.bounds, cap: o.graph.cap, ...o.factors }, signal);
+  }
   let params = o.params;
   if (!params) {
     lastTuning = await tune(data, o.graph, o.recency, signal);
@@ -70,7 +88,7 @@ export async function trainUserModel(recipe: string, data: TrainingData, o: User
   const pairs = distinctPairs(histories(data, o.graph.bounds), data.itemIds.length, o.graph.cap);
   const [graph] = await rp3betaGraphs(pairs, o.graph.alpha, [params.beta], o.graph.neighbours, signal);
   const { pop, popular } = popularity(pairs);
-  return new UserModel(recipe, data.itemIds.slice(), graph, pop, popular, params, o.graph.alpha);
+  return new UserModel(recipe, data.itemIds.slice(), new GraphCore(graph, pop, popular, params, o.graph.alpha));
 }
 
 /**
@@ -95,7 +113,24 @@ export async function refitUserModel(
   signal?: AbortSignal,
 ): Promise<UserModel> {
   if (!(base instanceof UserModel)) throw new Error(`Internal error: cannot refit a ${recipe} model from a ${base.recipe} model`);
-  return trainUserModel(recipe, data, { ...userOptions(recipe, hp), params: base.params }, signal);
+  const o = userOptions(recipe, hp);
+  // A refit keeps the base's kind of core, whatever the catalog's size now.
+  if (base.core.kind === 'factors') {
+    const { k, alpha0, lambda, probe, head } = base.core.spec;
+    const factors = {
+      recency: o.recency,
+      bounds: o.graph.bounds,
+      cap: o.graph.cap,
+      params: base.core.params,
+      k,
+      alpha0,
+      lambda,
+      probe,
+      head,
+    };
+    return trainFactorModel(recipe, data, factors, signal, base);
+  }
+  return trainUserModel(recipe, data, { ...o, params: base.core.params, largeCatalogItems: Infinity }, signal);
 }
 
 function userTrainer(recipe: string): Trainer {

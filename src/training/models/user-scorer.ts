@@ -30,7 +30,7 @@ const FEW = 64;
  * `want` in order, score descending and ties by lower index as topK orders them. A value only
  * enters when it beats the worst kept one, which is rare after the first few hundred.
  */
-function bestFew(f: Float64Array, want: number): Int32Array {
+export function bestFew(f: Float64Array, want: number): Int32Array {
   const out = new Int32Array(want);
   let n = 0;
   for (let x = 0; x < f.length; x++) {
