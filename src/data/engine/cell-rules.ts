@@ -3,7 +3,9 @@
 // 2 for BIGINT, '0x10', '1_000', ' 12', 'nan', 'yes' are accepted). Two forms exist per column:
 //  * fastExpr: the typed value, or error() on the first bad cell. Used in the single-pass COPY; a
 //    valid file never pays for diagnostics, an invalid one aborts early and goes to diagnose.ts.
-//    Integer CASTs of strict columns throw: an out-of-range value aborts the COPY as well.
+//    It is what an import costs: numbers are cast once and proved strict by cheap tests, the
+//    regular expressions deciding only the rest (strictNumber), and checks that validate.ts's byte
+//    pre-scan proved needless (ByteFacts) are left out.
 //  * diagExpr: a rule code (VARCHAR) or NULL. Used only on the failure path to count and locate.
 // Two modes (CellMode). Bulk rows (rule 42a): only IDs, EVENT_TYPE and the TIMESTAMP of interactions
 // must hold a value their type reads; in every other column an empty cell or a value its type
@@ -104,6 +106,12 @@ export function maxDistinctEventTypes(schema: ParsedSchema): number | null {
   return MAX_INTERACTION_COLUMNS_AND_TYPES - custom - reserved;
 }
 
+/** `a AND b`, b evaluated only where a holds. DuckDB reorders the terms of AND and OR by their
+ *  measured cost and selectivity, which can put an expensive test first; CASE keeps the order. */
+function andThen(a: string, b: string): string {
+  return `CASE WHEN ${a} THEN ${b} ELSE false END`;
+}
+
 /** (condition, rule code) pairs that fail a non-NULL raw cell in every mode, in report order. */
 function hardChecks(f: SchemaField, r: string, schema: ParsedSchema): [string, string][] {
   // NUL is no text character: a CSV cell or a record holding one is refused (rule 39a).
@@ -115,28 +123,31 @@ function hardChecks(f: SchemaField, r: string, schema: ParsedSchema): [string, s
   if (kind !== 'textual') {
     const max = stringLimit(kind);
     // strlen (bytes) first: cheap, and length (characters) can only exceed max if it does.
-    out.push([`(strlen(${r}) > ${max} AND length(${r}) > ${max})`, kind === 'id' ? 'id_too_long' : 'string_too_long']);
+    out.push([andThen(`strlen(${r}) > ${max}`, `length(${r}) > ${max}`), kind === 'id' ? 'id_too_long' : 'string_too_long']);
   }
   const keywords = reservedKeywords(schema.datasetType);
   if (keywords.length > 0) {
-    // Keywords are ASCII [A-Z_] (bytes = characters), safe in SQL strings and in the pattern. The
-    // byte-length test skips nearly every cell (IDs, event types are shorter than any keyword)
-    // before the comparisons; a multi-value is searched for each keyword, and only a cell that
-    // contains one is matched against the pattern of whole |-separated parts.
+    // Keywords are ASCII [A-Z_] (bytes = characters), safe in SQL strings and in the pattern. A
+    // single value is compared only if its byte length is a keyword's, by equalities: DuckDB plans
+    // an IN list of 5 or more as a join, and with a join in the plan a parallel COPY no longer
+    // keeps the file's row order (which decides the last row per ID). A multi-value is searched
+    // for each keyword, and only a cell that contains one is matched against the pattern of whole
+    // |-separated parts.
     const lengths = keywords.map((k) => k.length);
     const [min, max] = [Math.min(...lengths), Math.max(...lengths)];
     const cond = multiValued(f)
-      ? `(strlen(${r}) >= ${min} AND (${keywords.map((k) => `contains(${r}, ${sqlString(k)})`).join(' OR ')}) AND ` +
-        `regexp_matches(${r}, '(^|[|])(${keywords.join('|')})([|]|$)'))`
-      : `(strlen(${r}) BETWEEN ${min} AND ${max} AND ${r} IN (${keywords.map(sqlString).join(', ')}))`;
+      ? andThen(
+          `strlen(${r}) >= ${min} AND (${keywords.map((k) => `contains(${r}, ${sqlString(k)})`).join(' OR ')})`,
+          `regexp_matches(${r}, '(^|[|])(${keywords.join('|')})([|]|$)')`,
+        )
+      : `(strlen(${r}) BETWEEN ${min} AND ${max} AND (${keywords.map((k) => `${r} = ${sqlString(k)}`).join(' OR ')}))`;
     out.push([cond, 'reserved_keyword']);
   }
   return out;
 }
 
-/** (condition, rule code) pairs of a value the field's type cannot read. With `castThrows`, checks
- *  that the typed CAST makes anyway (integer range) are left out. */
-function typeChecks(f: SchemaField, r: string, castThrows: boolean): [string, string][] {
+/** (condition, rule code) pairs of a value the field's type cannot read. */
+function typeChecks(f: SchemaField, r: string): [string, string][] {
   switch (f.type) {
     case 'string':
       return [];
@@ -144,7 +155,7 @@ function typeChecks(f: SchemaField, r: string, castThrows: boolean): [string, st
     case 'long':
       return [
         [`NOT regexp_full_match(${r}, '${INT_RE}')`, 'not_integer'],
-        ...(castThrows ? [] : [[`TRY_CAST(${r} AS ${duckType(f.type)}) IS NULL`, 'out_of_range'] as [string, string]]),
+        [`TRY_CAST(${r} AS ${duckType(f.type)}) IS NULL`, 'out_of_range'],
       ];
     case 'float':
     case 'double':
@@ -157,16 +168,9 @@ function typeChecks(f: SchemaField, r: string, castThrows: boolean): [string, st
   }
 }
 
+/** The stored value of a valid string or boolean cell (numbers are typedCast). */
 function convert(f: SchemaField, r: string): string {
-  switch (f.type) {
-    case 'string':
-      return stringKind(f) === 'textual' ? truncatedText(r) : r;
-    case 'boolean':
-      return `(lower(${r}) = 'true')`;
-    default:
-      // Out-of-range integers make CAST throw, which also sends the job to the diagnostic pass.
-      return `CAST(${r} AS ${duckType(f.type)})`;
-  }
+  return f.type === 'boolean' ? `(lower(${r}) = 'true')` : stringKind(f) === 'textual' ? truncatedText(r) : r;
 }
 
 /**
@@ -188,29 +192,107 @@ function truncatedText(r: string): string {
 /** Message of the fast path's error(): validate.ts reads it to choose the next step. */
 export const FAST_INVALID = 'ingest:invalid';
 
-/** Typed value of the column, or a query error on the first invalid cell. */
-export function fastExpr(f: SchemaField, r: string, schema: ParsedSchema, mode: CellMode = 'bulk'): string {
+/**
+ * What a pre-scan of the files' bytes (validate.ts) proved absent, so that the fast path leaves out
+ * checks that cannot fire. ANY_BYTES, the default, knows nothing.
+ */
+export interface ByteFacts {
+  /** A NUL byte occurs somewhere. */
+  nul: boolean;
+  /** A reserved keyword of the dataset type occurs somewhere after the header line. */
+  keywords: boolean;
+  /** A double quote occurs somewhere. Without one no value holds a line break: LF ends a record. */
+  quote: boolean;
+  /** Which whitespace bytes but LF occur (' ', \t, \v, \f, \r): a number may end with them. */
+  spaces: number[];
+}
+/** Whitespace that DuckDB's number casts skip around a number (LF aside: see ByteFacts.quote). */
+export const SPACE_BYTES = [0x20, 0x09, 0x0b, 0x0c, 0x0d];
+export const ANY_BYTES: ByteFacts = { nul: true, keywords: true, quote: true, spaces: SPACE_BYTES };
+
+/** The field's value as its type, NULL when DuckDB's (lenient) cast cannot read the text; null for
+ *  fields that are not numbers. validate.ts computes it once per cell in an inner projection. */
+export function typedCast(f: SchemaField, r: string): string | null {
+  return f.type === 'string' || f.type === 'boolean' ? null : `TRY_CAST(${r} AS ${duckType(f.type)})`;
+}
+
+/** A CASE of (condition, result) pairs tried in order: unlike OR, evaluation keeps to that order. */
+function ladder(whens: [string, string][], otherwise: string): string {
+  return `CASE ${whens.map(([c, v]) => `WHEN ${c} THEN ${v}`).join(' ')} ELSE ${otherwise} END`;
+}
+
+/**
+ * The CASE steps that accept the number cell `r` (not NULL) as `v` = typedCast(f, r) when it is
+ * strict and in range: exactly the rules of typeChecks, cheaper on the common forms.
+ *  * An integer is strict if DuckDB writes its value back as the very text (no sign, no leading
+ *    zero: '1700000000'); other texts ('+5', '007', but also '1.5', ' 12') go to INT_RE.
+ *  * A decimal that DuckDB reads as a finite number is strict if it starts with a digit or '.',
+ *    holds no '_' and does not end with whitespace: besides 'nan' and 'inf' those are the only
+ *    liberties DuckDB's float reader takes beyond DECIMAL_RE (a second sign, '1_000', ' 1.5 ';
+ *    checked against DECIMAL_RE on random texts in test/data/engine/fast-rules.test.ts). Other
+ *    texts ('-2', '+1e5') go to DECIMAL_RE. Whitespace bytes absent from the files are not tested.
+ */
+function strictNumber(f: SchemaField, r: string, v: string, bytes: ByteFacts): [string, string][] {
+  if (f.type === 'int' || f.type === 'long') {
+    return [
+      [`${v}::VARCHAR = ${r}`, v],
+      [andThen(`${v} IS NOT NULL`, `regexp_full_match(${r}, '${INT_RE}')`), v],
+    ];
+  }
+  const spaces = [...bytes.spaces, ...(bytes.quote ? [0x0a] : [])];
+  const plain = [`${r} >= '.'`, `${r} < ':'`, `NOT contains(${r}, '_')`, ...spaces.map((b) => `NOT ends_with(${r}, chr(${b}))`)];
+  return [
+    [`${plain.join(' AND ')} AND isfinite(${v})`, v],
+    [andThen(`isfinite(${v})`, `regexp_full_match(${r}, '${DECIMAL_RE}')`), v],
+  ];
+}
+
+/**
+ * Typed value of the column, or a query error on the first invalid cell. Options of the import's
+ * COPY (validate.ts): `typed`, the SQL of typedCast(f, r) computed once already; `bytes`, what the
+ * files lack; `nullsAfter`, an empty cell that needs a value is written as NULL, and the caller
+ * fails the COPY if the Parquet file's null counts show one. Every check is a step of one CASE,
+ * the cheap ones first; a NULL cell makes every test NULL, so that it falls through to the end.
+ */
+export function fastExpr(
+  f: SchemaField,
+  r: string,
+  schema: ParsedSchema,
+  mode: CellMode = 'bulk',
+  o: { typed?: string; bytes?: ByteFacts; nullsAfter?: boolean } = {},
+): string {
+  const bytes = o.bytes ?? ANY_BYTES;
   const fail = `error('${FAST_INVALID}')`;
   const asNull = `NULL::${duckType(f.type)}`;
-  const onNull = emptyIsError(f, schema, mode) ? fail : asNull;
-  const any = (cs: [string, string][]) => cs.map(([c]) => c).join(' OR ');
-  const hard = hardChecks(f, r, schema);
-  if (unreadableIsError(f, schema, mode)) {
-    const bad = any([...hard, ...typeChecks(f, r, true)]);
-    return `CASE WHEN ${r} IS NULL THEN ${onNull} WHEN ${bad} THEN ${fail} ELSE ${convert(f, r)} END`;
+  const strict = unreadableIsError(f, schema, mode);
+  const onNull = emptyIsError(f, schema, mode) && !o.nullsAfter ? fail : asNull;
+  const v = o.typed ?? typedCast(f, r);
+  if (v !== null) {
+    // A number: NUL is the only hard check, and a strict text holds none.
+    const unreadable = strict ? fail : bytes.nul ? `CASE WHEN contains(${r}, chr(0)) THEN ${fail} ELSE ${asNull} END` : asNull;
+    const [accept, ...slower] = strictNumber(f, r, v, bytes);
+    return ladder([accept, [`${r} IS NULL`, onNull], ...slower], unreadable);
   }
-  // Lenient: the range checks are made here (TRY_CAST), so the CAST after them cannot throw.
-  const unreadable = typeChecks(f, r, false);
-  return (
-    `CASE WHEN ${r} IS NULL THEN ${onNull} WHEN ${any(hard)} THEN ${fail}` +
-    `${unreadable.length > 0 ? ` WHEN ${any(unreadable)} THEN ${asNull}` : ''} ELSE ${convert(f, r)} END`
-  );
+  const whens: [string, string][] = onNull === asNull ? [] : [[`${r} IS NULL`, onNull]];
+  let tooLong: [string, string] | null = null;
+  for (const [c, code] of hardChecks(f, r, schema)) {
+    const absent = { nul_character: !bytes.nul, line_break: !bytes.quote, reserved_keyword: !bytes.keywords };
+    if (absent[code as keyof typeof absent]) continue;
+    if (code === 'id_too_long' || code === 'string_too_long') {
+      // Last, as a plain comparison: the character count only where the bytes are too many.
+      const max = stringLimit(stringKind(f));
+      tooLong = [`strlen(${r}) > ${max}`, `CASE WHEN length(${r}) > ${max} THEN ${fail} ELSE ${convert(f, r)} END`];
+    } else whens.push([c, fail]);
+  }
+  for (const [c] of typeChecks(f, r)) whens.push([c, strict ? fail : asNull]);
+  if (tooLong) whens.push(tooLong);
+  return whens.length === 0 ? convert(f, r) : ladder(whens, convert(f, r));
 }
 
 /** Rule code of the first violated rule of the cell, NULL when the cell is valid. */
 export function diagExpr(f: SchemaField, r: string, schema: ParsedSchema, mode: CellMode = 'bulk'): string {
   const onNull = emptyIsError(f, schema, mode) ? `'required'` : 'NULL';
-  const rules = [...hardChecks(f, r, schema), ...(unreadableIsError(f, schema, mode) ? typeChecks(f, r, false) : [])];
+  const rules = [...hardChecks(f, r, schema), ...(unreadableIsError(f, schema, mode) ? typeChecks(f, r) : [])];
   const whens = rules.map(([c, code]) => `WHEN ${c} THEN '${code}'`).join(' ');
   return `CASE WHEN ${r} IS NULL THEN ${onNull} ${whens} END`;
 }
