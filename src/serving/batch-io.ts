@@ -22,7 +22,7 @@ import type { Readable } from 'node:stream';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { JobFailure } from '../jobs/job-failure.ts';
 import { ObjectStoreError, parseS3Url, type ObjectStore } from '../object-store/object-store.ts';
-import type { BatchFile, BatchProgress } from '../resources/batch-inference-jobs/batch-inference-job-record.ts';
+import type { BatchFile, BatchProgress } from '../resources/batch-jobs/batch-job-record.ts';
 
 export const MAX_INPUT_FILES = 1000;
 export const MAX_INPUT_BYTES = 1024 ** 3;

@@ -11,7 +11,7 @@ import type { JobContext } from '../jobs/job-runner.ts';
 import { jobLogFields } from '../jobs/job-runner.ts';
 import { setJobState } from '../jobs/job-state.ts';
 import { withWorkDir } from '../jobs/work-dir.ts';
-import type { BatchJobRequestBody, BatchProgress } from '../resources/batch-inference-jobs/batch-inference-job-record.ts';
+import type { BatchJobRequestBody, BatchProgress } from '../resources/batch-jobs/batch-job-record.ts';
 import type { StatusTable } from '../resources/shared/status-table.ts';
 import type { TrainingDeps } from '../training/solution-version-job-work.ts';
 import { planBatchFiles, runBatchFile, type LineAnswer } from './batch-io.ts';

@@ -20,7 +20,7 @@ import {
   BATCH_SEGMENT_JOB_STATUSES,
   type BatchSegmentJobBody,
 } from '../resources/batch-segment-jobs/batch-segment-job-record.ts';
-import type { BatchProgress } from '../resources/batch-inference-jobs/batch-inference-job-record.ts';
+import type { BatchProgress } from '../resources/batch-jobs/batch-job-record.ts';
 import type { AttributeCondition, Model, SegmentQuery } from '../training/trainer.ts';
 import type { TrainingDeps } from '../training/solution-version-job-work.ts';
 import type { ObjectStore } from '../object-store/object-store.ts';

@@ -40,6 +40,8 @@ import { findRecipe } from '../training/recipes/recipe-catalog.ts';
 import { EXPLORING_RECIPES } from './item-exploration.ts';
 import { buildItemPool, poolDatasets, serializePool, type PoolDeps } from './item-pool.ts';
 import { autoUpdateOf, type AutoUpdate } from './model-update-record.ts';
+import { everyOfKind } from '../catalog/every-of-kind.ts';
+import { nextDue } from '../jobs/due-times.ts';
 
 export const AUTO_UPDATE_INTERVAL_MS = 2 * 60 * 60 * 1000;
 export const AUTO_UPDATE_MAX_ITEMS = 750_000;
@@ -49,11 +51,6 @@ export interface UpdateDeps extends PoolDeps {
   records: Pick<RecordStore, 'count' | 'stamp'>;
   models: Pick<ModelStore, 'newKey' | 'put' | 'delete' | 'get'>;
   log: (fields: Record<string, unknown>) => void;
-}
-
-/** The first due time after `now` on the version's two-hour grid. */
-function nextDue(activeAt: number, now: number): number {
-  return activeAt + (Math.floor((now - activeAt) / AUTO_UPDATE_INTERVAL_MS) + 1) * AUTO_UPDATE_INTERVAL_MS;
 }
 
 /** The version is one that automatic updates apply to (see the header). */
@@ -109,7 +106,7 @@ export async function updateVersion(deps: UpdateDeps, arn: string, now: number):
   const body = version.body as unknown as SolutionVersionBody;
   const group = { arn: body.datasetGroupArn, account: version.account, region: version.region };
   const stamp = await dataStamp(deps, group);
-  const nextAt = nextDue(activeAt, now);
+  const nextAt = nextDue(activeAt, AUTO_UPDATE_INTERVAL_MS, now);
   if (seen?.stamp === stamp) {
     await commit(deps, arn, seen, { ...seen, nextAt });
     return 'unchanged';
@@ -164,19 +161,12 @@ export async function updateDeployedVersions(deps: UpdateDeps, versionArns: Iter
   return updated;
 }
 
-const PAGE = 500;
-
 /** The item pools in use: each version's latest (the orphan sweep keeps them). */
 export async function referencedPoolKeys(catalog: Pick<Catalog, 'listAllOfKind'>): Promise<Set<string>> {
   const keys = new Set<string>();
-  let after: string | undefined;
-  for (;;) {
-    const page = await catalog.listAllOfKind(SOLUTION_VERSION_KIND.kind, after, PAGE);
-    for (const v of page) {
-      const key = autoUpdateOf(v.body)?.poolKey;
-      if (key) keys.add(key);
-    }
-    if (page.length < PAGE) return keys;
-    after = page[page.length - 1].arn;
+  for await (const v of everyOfKind(catalog, SOLUTION_VERSION_KIND.kind)) {
+    const key = autoUpdateOf(v.body)?.poolKey;
+    if (key) keys.add(key);
   }
+  return keys;
 }

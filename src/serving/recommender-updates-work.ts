@@ -19,8 +19,7 @@ import { useCaseOf } from '../training/recommender-use-cases.ts';
 import { buildItemPool, serializePool } from './item-pool.ts';
 import { autoUpdateOf, type AutoUpdate } from './model-update-record.ts';
 import { AUTO_UPDATE_INTERVAL_MS, AUTO_UPDATE_MAX_ITEMS, dataStamp, type UpdateDeps } from './new-items-update-work.ts';
-
-const PAGE = 500;
+import { everyOfKind } from '../catalog/every-of-kind.ts';
 
 /** Writes `next` as the served model's autoUpdate if it is still served and still has `seen`. */
 async function commit(deps: UpdateDeps, recommenderArn: string, modelArn: string, seen: AutoUpdate | undefined, next: AutoUpdate) {
@@ -95,16 +94,11 @@ export async function updateRecommenders(deps: UpdateDeps, recommenders: Iterabl
 /** The model store blobs the recommenders' models use: artifacts and item pools. */
 export async function referencedRecommenderBlobs(catalog: Pick<Catalog, 'listAllOfKind'>): Promise<Set<string>> {
   const keys = new Set<string>();
-  let after: string | undefined;
-  for (;;) {
-    const page = await catalog.listAllOfKind(RECOMMENDER_MODEL_KIND.kind, after, PAGE);
-    for (const m of page) {
-      const artifact = modelArtifactKeyOf(m.body);
-      const pool = autoUpdateOf(m.body)?.poolKey;
-      if (artifact) keys.add(artifact);
-      if (pool) keys.add(pool);
-    }
-    if (page.length < PAGE) return keys;
-    after = page[page.length - 1].arn;
+  for await (const m of everyOfKind(catalog, RECOMMENDER_MODEL_KIND.kind)) {
+    const artifact = modelArtifactKeyOf(m.body);
+    const pool = autoUpdateOf(m.body)?.poolKey;
+    if (artifact) keys.add(artifact);
+    if (pool) keys.add(pool);
   }
+  return keys;
 }

@@ -22,6 +22,7 @@ import type { Readable } from 'node:stream';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { BlobArea } from '../object-store/blob-area.ts';
 import { artifactKeyOf, SOLUTION_VERSION_KIND } from '../resources/solution-versions/solution-version-record.ts';
+import { everyOfKind } from '../catalog/every-of-kind.ts';
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -71,19 +72,12 @@ export class ModelStore {
   }
 }
 
-const PAGE = 500;
-
 /** The artifacts in use: those every stored solution version names (the orphan sweep keeps them). */
 export async function referencedModelKeys(catalog: Pick<Catalog, 'listAllOfKind'>): Promise<Set<string>> {
   const keys = new Set<string>();
-  let after: string | undefined;
-  for (;;) {
-    const page = await catalog.listAllOfKind(SOLUTION_VERSION_KIND.kind, after, PAGE);
-    for (const v of page) {
-      const key = artifactKeyOf(v.body);
-      if (key) keys.add(key);
-    }
-    if (page.length < PAGE) return keys;
-    after = page[page.length - 1].arn;
+  for await (const v of everyOfKind(catalog, SOLUTION_VERSION_KIND.kind)) {
+    const key = artifactKeyOf(v.body);
+    if (key) keys.add(key);
   }
+  return keys;
 }

@@ -4,20 +4,14 @@
 // parts past their grace, and the part of a job that died between uploading it and committing it.
 import type { Catalog } from '../../catalog/catalog.ts';
 import { RETIRED_PART_GRACE_MS, type DatasetBulk } from './part-store.ts';
-
-const PAGE = 500;
+import { everyOfKind } from '../../catalog/every-of-kind.ts';
 
 export async function referencedPartKeys(catalog: Pick<Catalog, 'listAllOfKind'>, now: number): Promise<Set<string>> {
   const keys = new Set<string>();
-  let after: string | undefined;
-  for (;;) {
-    const page = await catalog.listAllOfKind('dataset', after, PAGE);
-    for (const d of page) {
-      const bulk = (d.body as { bulk?: DatasetBulk }).bulk;
-      for (const p of bulk?.parts ?? []) keys.add(p.key);
-      for (const r of bulk?.retired ?? []) if (r.at + RETIRED_PART_GRACE_MS > now) keys.add(r.key);
-    }
-    if (page.length < PAGE) return keys;
-    after = page[page.length - 1].arn;
+  for await (const d of everyOfKind(catalog, 'dataset')) {
+    const bulk = (d.body as { bulk?: DatasetBulk }).bulk;
+    for (const p of bulk?.parts ?? []) keys.add(p.key);
+    for (const r of bulk?.retired ?? []) if (r.at + RETIRED_PART_GRACE_MS > now) keys.add(r.key);
   }
+  return keys;
 }

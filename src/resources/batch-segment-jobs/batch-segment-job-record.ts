@@ -1,21 +1,11 @@
 // A batch segment job as the catalog stores it: its document, its kind, its status table and the
 // lock on its quota. The handlers (batch-segment-job-operations.ts) create and show it;
 // src/serving/batch-segment-work.ts runs it. Its parent is the solution version it uses.
-import type { BatchJobRequestBody } from '../batch-inference-jobs/batch-inference-job-record.ts';
+import { batchJobStatuses, type BatchJobRequestBody } from '../batch-jobs/batch-job-record.ts';
 import { defineKind } from '../shared/resource-kind.ts';
-import { defineStatuses } from '../shared/status-table.ts';
 
 /** As batch inference jobs' (rule 115: the observed `CREATE PENDING > CREATE IN_PROGRESS > ACTIVE`). */
-export const BATCH_SEGMENT_JOB_STATUSES = defineStatuses({
-  kind: 'batch-segment-job',
-  initial: 'CREATE PENDING',
-  transitions: {
-    'CREATE PENDING': ['CREATE IN_PROGRESS', 'CREATE FAILED'],
-    'CREATE IN_PROGRESS': ['ACTIVE', 'CREATE FAILED'],
-    ACTIVE: [],
-    'CREATE FAILED': [],
-  },
-});
+export const BATCH_SEGMENT_JOB_STATUSES = batchJobStatuses('batch-segment-job');
 
 export const BATCH_SEGMENT_JOB_KIND = defineKind({
   kind: 'batch-segment-job',

@@ -9,8 +9,7 @@ import { settle } from '../shared/lifecycle.ts';
 import { hasStatus } from '../shared/status-table.ts';
 import { SOLUTION_VERSION_KIND } from '../solution-versions/solution-version-record.ts';
 import { CAMPAIGN_KIND, CAMPAIGN_STATUSES, latestOf, type CampaignBody } from './campaign-record.ts';
-
-const PAGE = 500;
+import { everyOfKind } from '../../catalog/every-of-kind.ts';
 
 /** The version ARN a deployment names now: itself, or its solution's newest ACTIVE version. */
 async function resolve(catalog: Pick<Catalog, 'list'>, campaign: ResourceRecord, deployed: string): Promise<string | undefined> {
@@ -29,19 +28,14 @@ async function resolve(catalog: Pick<Catalog, 'list'>, campaign: ResourceRecord,
 
 export async function deployedVersionArns(catalog: Pick<Catalog, 'list' | 'listAllOfKind'>, now: number): Promise<Set<string>> {
   const arns = new Set<string>();
-  let after: string | undefined;
-  for (;;) {
-    const page = await catalog.listAllOfKind(CAMPAIGN_KIND.kind, after, PAGE);
-    for (const stored of page) {
-      const campaign = settle(stored, now);
-      if (!hasStatus(CAMPAIGN_STATUSES, campaign, 'ACTIVE')) continue;
-      const body = campaign.body as unknown as CampaignBody;
-      for (const deployed of [body.solutionVersionArn, body.latestCampaignUpdate?.solutionVersionArn]) {
-        const arn = deployed === undefined ? undefined : await resolve(catalog, campaign, deployed);
-        if (arn) arns.add(arn);
-      }
+  for await (const stored of everyOfKind(catalog, CAMPAIGN_KIND.kind)) {
+    const campaign = settle(stored, now);
+    if (!hasStatus(CAMPAIGN_STATUSES, campaign, 'ACTIVE')) continue;
+    const body = campaign.body as unknown as CampaignBody;
+    for (const deployed of [body.solutionVersionArn, body.latestCampaignUpdate?.solutionVersionArn]) {
+      const arn = deployed === undefined ? undefined : await resolve(catalog, campaign, deployed);
+      if (arn) arns.add(arn);
     }
-    if (page.length < PAGE) return arns;
-    after = page[page.length - 1].arn;
   }
+  return arns;
 }

@@ -34,7 +34,7 @@ import { addTags, toTags } from '../tags/tag-rules.ts';
 import { FILTER_KIND, FILTER_STATUSES, filterQuotaLock, type FilterBody } from './filter-record.ts';
 import { groupSchemasOf } from '../../serving/filters/filter-loading.ts';
 import { checkExpression, checkGroupQuotas } from './filter-rules.ts';
-import { checkFilterNotInBatchUse } from '../batch-inference-jobs/batch-job-rules.ts';
+import { checkFilterNotInBatchUse } from '../batch-jobs/batch-job-rules.ts';
 
 function describeFilter(record: ResourceRecord): Filter {
   const body = record.body as unknown as FilterBody;

@@ -7,22 +7,16 @@ import type { Catalog, ResourceRecord } from '../../catalog/catalog.ts';
 import { settle } from '../shared/lifecycle.ts';
 import { hasStatus } from '../shared/status-table.ts';
 import { RECOMMENDER_KIND, RECOMMENDER_STATUSES, type RecommenderBody } from './recommender-record.ts';
-
-const PAGE = 500;
+import { everyOfKind } from '../../catalog/every-of-kind.ts';
 
 /** Every ACTIVE recommender with a served model, settled to `now`. */
 export async function activeRecommenders(catalog: Pick<Catalog, 'listAllOfKind'>, now: number): Promise<ResourceRecord[]> {
   const out: ResourceRecord[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await catalog.listAllOfKind(RECOMMENDER_KIND.kind, after, PAGE);
-    for (const stored of page) {
-      const r = settle(stored, now);
-      if (hasStatus(RECOMMENDER_STATUSES, r, 'ACTIVE') && (r.body as unknown as RecommenderBody).model) out.push(r);
-    }
-    if (page.length < PAGE) return out;
-    after = page[page.length - 1].arn;
+  for await (const stored of everyOfKind(catalog, RECOMMENDER_KIND.kind)) {
+    const r = settle(stored, now);
+    if (hasStatus(RECOMMENDER_STATUSES, r, 'ACTIVE') && (r.body as unknown as RecommenderBody).model) out.push(r);
   }
+  return out;
 }
 
 /**
@@ -31,14 +25,9 @@ export async function activeRecommenders(catalog: Pick<Catalog, 'listAllOfKind'>
  */
 export async function servedRecommenderModels(catalog: Pick<Catalog, 'listAllOfKind'>): Promise<string[]> {
   const arns: string[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await catalog.listAllOfKind(RECOMMENDER_KIND.kind, after, PAGE);
-    for (const r of page) {
-      const model = (r.body as unknown as RecommenderBody).model;
-      if (model) arns.push(model.arn);
-    }
-    if (page.length < PAGE) return arns;
-    after = page[page.length - 1].arn;
+  for await (const r of everyOfKind(catalog, RECOMMENDER_KIND.kind)) {
+    const model = (r.body as unknown as RecommenderBody).model;
+    if (model) arns.push(model.arn);
   }
+  return arns;
 }

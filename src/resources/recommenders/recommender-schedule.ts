@@ -11,43 +11,19 @@
 // was trained on only moves the due time (nothing new to learn). Nodes that run jobs call
 // runRecommenderSchedules about once a minute (composition/build-service.ts); each recommender is
 // decided in a transaction under its lock, so several nodes may call it at once.
-import type { CatalogOps, ResourceRecord } from '../../catalog/catalog.ts';
 import { ServiceError } from '../../protocol/service-error.ts';
 import { useCaseOf } from '../../training/recommender-use-cases.ts';
-import { DATASET_KIND, type DatasetBody } from '../datasets/dataset-record.ts';
 import { settle } from '../shared/lifecycle.ts';
 import type { ServiceDeps } from '../shared/service-deps.ts';
+import { nextDue } from '../../jobs/due-times.ts';
+import { interactionsStamp, type RecordCounter } from '../shared/interactions-stamp.ts';
 import { hasStatus } from '../shared/status-table.ts';
-import { dataStampOf } from '../solution-versions/solution-version-record.ts';
 import { queueModel } from './recommender-models.ts';
 import { RECOMMENDER_KIND, RECOMMENDER_STATUSES, recommenderLock, type RecommenderBody } from './recommender-record.ts';
+import { everyOfKind } from '../../catalog/every-of-kind.ts';
 
 export const RETRAIN_INTERVAL_MS = 7 * 24 * 60 * 60 * 1000;
 export const REFRESH_INTERVAL_MS = 2 * 60 * 60 * 1000;
-const PAGE = 500;
-
-/** The first due time after `now` of a schedule counted from `start` every `period`. */
-export function nextDue(start: number, period: number, now: number): number {
-  return start + (Math.floor((now - start) / period) + 1) * period;
-}
-
-/** How many individually put records a dataset holds (the record store's count). */
-export type RecordCounter = (datasetArn: string) => Promise<number>;
-
-/** What the group's Interactions data is now (dataStampOf), or undefined without any. */
-async function currentStamp(ops: CatalogOps, recommender: ResourceRecord, countRecords: RecordCounter): Promise<string | undefined> {
-  const datasets = await ops.list({
-    account: recommender.account,
-    region: recommender.region,
-    kind: DATASET_KIND.kind,
-    parentArn: recommender.parentArn!,
-  });
-  const interactions = datasets.find((d) => (d.body as unknown as DatasetBody).datasetType === 'INTERACTIONS');
-  if (!interactions) return undefined;
-  const individual = await countRecords(interactions.arn);
-  if (!(interactions.body as unknown as DatasetBody).bulk && individual === 0) return undefined;
-  return dataStampOf(interactions, individual);
-}
 
 /** When Trending now's next re-evaluation is due: two hours after the served model's, or the moved due time. */
 function refreshAt(body: RecommenderBody): number | undefined {
@@ -80,23 +56,17 @@ async function consider(deps: ServiceDeps, arn: string, stamp: string | undefine
 /** Queues the recommenders' retrainings and re-evaluations due at `now`; returns the models queued. */
 export async function runRecommenderSchedules(deps: ServiceDeps, countRecords: RecordCounter, now: number): Promise<string[]> {
   const queued: string[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await deps.catalog.listAllOfKind(RECOMMENDER_KIND.kind, after, PAGE);
-    for (const r of page) {
-      const recommender = settle(r, now);
-      const body = recommender.body as unknown as RecommenderBody;
-      if (!hasStatus(RECOMMENDER_STATUSES, recommender, 'ACTIVE') || body.pendingModelArn || !isDue(body, now)) continue;
-      try {
-        const arn = await consider(deps, r.arn, await currentStamp(deps.catalog, r, countRecords), now);
-        if (arn) queued.push(arn);
-      } catch (e) {
-        // Postponed to the next round (the group is being deleted, ...).
-        if (!(e instanceof ServiceError)) throw e;
-      }
+  for await (const r of everyOfKind(deps.catalog, RECOMMENDER_KIND.kind)) {
+    const recommender = settle(r, now);
+    const body = recommender.body as unknown as RecommenderBody;
+    if (!hasStatus(RECOMMENDER_STATUSES, recommender, 'ACTIVE') || body.pendingModelArn || !isDue(body, now)) continue;
+    try {
+      const arn = await consider(deps, r.arn, await interactionsStamp(deps.catalog, { ...r, arn: r.parentArn! }, countRecords), now);
+      if (arn) queued.push(arn);
+    } catch (e) {
+      // Postponed to the next round (the group is being deleted, ...).
+      if (!(e instanceof ServiceError)) throw e;
     }
-    if (page.length < PAGE) break;
-    after = page[page.length - 1].arn;
   }
   if (queued.length > 0) deps.jobQueued();
   return queued;

@@ -20,55 +20,30 @@
 //  * an UpdateSolution that turns automatic training on or changes its frequency starts the
 //    schedule again: a version is due an hour after the update is ACTIVE ("a new solution version
 //    starts training within the hour"); turning it off drops the schedule.
-import type { CatalogOps, ResourceRecord } from '../../catalog/catalog.ts';
 import type { SolutionConfig } from '../../api/personalize-types.ts';
 import { ServiceError } from '../../protocol/service-error.ts';
-import { DATASET_KIND, type DatasetBody } from '../datasets/dataset-record.ts';
 import { settle } from '../shared/lifecycle.ts';
 import type { ServiceDeps } from '../shared/service-deps.ts';
+import { nextDue } from '../../jobs/due-times.ts';
+import { interactionsStamp, type RecordCounter } from '../shared/interactions-stamp.ts';
 import { hasStatus, isFinal } from '../shared/status-table.ts';
 import {
-  dataStampOf,
   SOLUTION_VERSION_KIND,
   SOLUTION_VERSION_STATUSES,
   type SolutionVersionBody,
 } from '../solution-versions/solution-version-record.ts';
 import { SOLUTION_KIND, SOLUTION_STATUSES, SOLUTION_UPDATE_STATUSES, solutionVersionsLock, type SolutionBody } from './solution-record.ts';
 import { insertVersion } from './version-creation.ts';
+import { everyOfKind } from '../../catalog/every-of-kind.ts';
 
 export const FIRST_AUTO_TRAINING_DELAY_MS = 60 * 60 * 1000;
 export const DEFAULT_AUTO_TRAINING_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
-const PAGE = 500;
 
 /** N of the solution's `rate(N days)`, 7 without one. */
 export function autoTrainingDays(config: SolutionConfig | undefined): number {
   const m = /^rate\((\d+) days?\)$/.exec(config?.autoTrainingConfig?.schedulingExpression ?? '');
   return m ? Number(m[1]) : DEFAULT_AUTO_TRAINING_DAYS;
-}
-
-/** The first due time after `now` of a schedule counted from `start` every `days`. */
-function nextDue(start: number, days: number, now: number): number {
-  const period = days * DAY_MS;
-  return start + (Math.floor((now - start) / period) + 1) * period;
-}
-
-/** How many individually put records a dataset holds (the record store's count). */
-export type RecordCounter = (datasetArn: string) => Promise<number>;
-
-/** What the group's interactions are now (dataStampOf), or undefined when it has none. Read outside a transaction: the record store shares the catalog's database. */
-async function currentStamp(ops: CatalogOps, solution: ResourceRecord, countRecords: RecordCounter): Promise<string | undefined> {
-  const datasets = await ops.list({
-    account: solution.account,
-    region: solution.region,
-    kind: DATASET_KIND.kind,
-    parentArn: solution.parentArn!,
-  });
-  const interactions = datasets.find((d) => (d.body as unknown as DatasetBody).datasetType === 'INTERACTIONS');
-  if (!interactions) return undefined;
-  const individual = await countRecords(interactions.arn);
-  if (!(interactions.body as unknown as DatasetBody).bulk && individual === 0) return undefined;
-  return dataStampOf(interactions, individual);
 }
 
 type Outcome = 'created' | 'skipped' | 'postponed' | 'not-due';
@@ -112,19 +87,19 @@ async function considerSolution(
           v.createdAt <= schedule.nextAt,
       );
       if (manual) {
-        await save({ since: schedule.since, firstStartedAt: manual.createdAt, nextAt: nextDue(manual.createdAt, days, now) });
+        await save({ since: schedule.since, firstStartedAt: manual.createdAt, nextAt: nextDue(manual.createdAt, days * DAY_MS, now) });
         return { outcome: 'skipped' };
       }
     }
     const last = [...versions].reverse().find((v) => (v.body as unknown as SolutionVersionBody).dataStamp !== undefined);
     const firstStartedAt = schedule.firstStartedAt ?? now;
     if (stamp === undefined || stamp === (last?.body as unknown as SolutionVersionBody | undefined)?.dataStamp) {
-      await save({ ...schedule, nextAt: nextDue(schedule.firstStartedAt ?? schedule.nextAt, days, now) });
+      await save({ ...schedule, nextAt: nextDue(schedule.firstStartedAt ?? schedule.nextAt, days * DAY_MS, now) });
       return { outcome: 'skipped' };
     }
     const ctx = { account: solution.account, region: solution.region, requestId: 'automatic-training' };
     const created = await insertVersion(deps, tx, ctx, solution, { trainingMode: 'AUTOTRAIN', trainingType: 'AUTOMATIC', tags: [] });
-    await save({ since: schedule.since, firstStartedAt, nextAt: nextDue(firstStartedAt, days, now) });
+    await save({ since: schedule.since, firstStartedAt, nextAt: nextDue(firstStartedAt, days * DAY_MS, now) });
     return { outcome: 'created', arn: created };
   });
 }
@@ -136,23 +111,17 @@ async function considerSolution(
  */
 export async function runAutoTraining(deps: ServiceDeps, countRecords: RecordCounter, now: number): Promise<string[]> {
   const created: string[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await deps.catalog.listAllOfKind(SOLUTION_KIND.kind, after, PAGE);
-    for (const s of page) {
-      // Settled: an update's timed steps may carry a new schedule.
-      const body = settle(s, now).body as unknown as SolutionBody;
-      if (!body.performAutoTraining || !body.autoTraining || now < body.autoTraining.nextAt) continue;
-      try {
-        const r = await considerSolution(deps, s.arn, await currentStamp(deps.catalog, s, countRecords), now);
-        if (r.arn) created.push(r.arn);
-      } catch (e) {
-        // Postponed: the quota is full or the group is not ACTIVE right now.
-        if (!(e instanceof ServiceError)) throw e;
-      }
+  for await (const s of everyOfKind(deps.catalog, SOLUTION_KIND.kind)) {
+    // Settled: an update's timed steps may carry a new schedule.
+    const body = settle(s, now).body as unknown as SolutionBody;
+    if (!body.performAutoTraining || !body.autoTraining || now < body.autoTraining.nextAt) continue;
+    try {
+      const r = await considerSolution(deps, s.arn, await interactionsStamp(deps.catalog, { ...s, arn: s.parentArn! }, countRecords), now);
+      if (r.arn) created.push(r.arn);
+    } catch (e) {
+      // Postponed: the quota is full or the group is not ACTIVE right now.
+      if (!(e instanceof ServiceError)) throw e;
     }
-    if (page.length < PAGE) break;
-    after = page[page.length - 1].arn;
   }
   if (created.length > 0) deps.jobQueued();
   return created;

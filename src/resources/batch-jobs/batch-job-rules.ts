@@ -26,8 +26,9 @@ import {
   SOLUTION_VERSION_STATUSES,
   type SolutionVersionBody,
 } from '../solution-versions/solution-version-record.ts';
+import { BATCH_INFERENCE_JOB_KIND } from '../batch-inference-jobs/batch-inference-job-record.ts';
 import { BATCH_SEGMENT_JOB_KIND } from '../batch-segment-jobs/batch-segment-job-record.ts';
-import { BATCH_INFERENCE_JOB_KIND, type BatchJobRequestBody } from './batch-inference-job-record.ts';
+import type { BatchJobRequestBody } from './batch-job-record.ts';
 
 export const DEFAULT_BATCH_RESULTS = 25;
 
