@@ -24,6 +24,7 @@ import { controlPlaneRoute, createHttpServer, healthRoute, restJsonRoute, type R
 import { JsonService } from '../protocol/json-protocol.ts';
 import { PageTokens } from '../protocol/pagination-token.ts';
 import { RestJsonService } from '../protocol/rest-json-protocol.ts';
+import { ServiceError } from '../protocol/service-error.ts';
 import { loadServiceModel } from '../protocol/service-model.ts';
 import { eventsOperations } from '../resources/events/events-operations.ts';
 import { runtimeOperations } from '../resources/runtime/runtime-operations.ts';
@@ -210,9 +211,14 @@ export async function startService(
         records,
         now,
         secret,
-        // try-it: the runtime API's own pipeline, and the Items rows serving reads.
+        // try-it: the runtime API's own pipeline (its errors with the runtime API's HTTP statuses,
+        // e.g. 404 for ResourceNotFoundException, where the control plane answers 400), and the
+        // Items rows serving reads.
         runtime: {
-          invoke: (operation, body, ctx) => runtime.invoke(operation, body, ctx),
+          invoke: (operation, body, ctx) =>
+            runtime.invoke(operation, body, ctx).catch((e: unknown) => {
+              throw e instanceof ServiceError ? new ServiceError(e.code, e.message, runtime.statusOf(e)) : e;
+            }),
           items: (groupArn, account, region) => serving.dataOf(groupArn, account, region).items(),
         },
       }),

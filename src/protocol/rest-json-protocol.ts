@@ -35,8 +35,13 @@ export class RestJsonService {
     return { status, headers: { 'content-type': CONTENT_TYPE }, body: await runOperation(this.table, operationName, body, ctx) };
   }
 
+  /** The HTTP status this API answers the error with: the model's, for the errors it declares. */
+  statusOf(error: ServiceError): number {
+    return this.model.shapes[error.code]?.error?.httpStatusCode ?? error.status;
+  }
+
   renderError(error: ServiceError): ProtocolResponse {
-    const status = this.model.shapes[error.code]?.error?.httpStatusCode ?? error.status;
+    const status = this.statusOf(error);
     return {
       status,
       headers: { 'content-type': CONTENT_TYPE, 'x-amzn-errortype': error.code },

@@ -190,6 +190,17 @@ describe('console API: training and serving', () => {
       const sdk = await errorOf(() => runtime.send(new GetRecommendationsCommand({ campaignArn: s.campaignArn, ...bad })));
       assert.deepEqual([console.body.error, console.body.message], [sdk.name, sdk.message]);
     }
+    // The runtime API's HTTP status too: ResourceNotFoundException is 404 there (400 on the control plane).
+    const noFilter = `${s.excludeGenres}-gone`;
+    const gone = await tryIt({ arn: s.campaignArn, userId: 'u1', filterArn: noFilter });
+    const sdkGone = await errorOf(() =>
+      runtime.send(new GetRecommendationsCommand({ campaignArn: s.campaignArn, userId: 'u1', filterArn: noFilter })),
+    );
+    assert.deepEqual(
+      [gone.status, gone.body.error, gone.body.message],
+      [sdkGone.$metadata?.httpStatusCode, 'ResourceNotFoundException', sdkGone.message],
+    );
+    assert.equal(gone.status, 404);
     const badValues = await tryIt({ arn: s.campaignArn, userId: 'u1', filterArn: s.excludeGenres, filterValues: { GENRES: 3 } });
     assert.equal(badValues.status, 400);
     assert.match(badValues.body.message!, /filterValues/);
