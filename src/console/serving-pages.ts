@@ -147,6 +147,18 @@ async function recommenderHistory(reads: ConsoleReads, c: ConsoleCaller, r: Reso
       failureReason: mb.failureReason,
     });
   }
+  // Stopping and starting: the latest call shows where its steps are now; earlier ones finished.
+  const calls = body.stopStartHistory ?? [];
+  calls.forEach((call, i) => {
+    const finalStatus = call.action === 'STOP' ? 'INACTIVE' : 'ACTIVE';
+    const latest = i === calls.length - 1 && r.status?.startsWith(call.action);
+    entries.push({
+      at: call.at,
+      event: call.action === 'STOP' ? 'stopped' : 'started',
+      what: recipeName(body.recipeArn),
+      status: latest ? r.status! : finalStatus,
+    });
+  });
   const update = body.latestRecommenderUpdate;
   if (update)
     entries.push({

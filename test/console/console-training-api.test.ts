@@ -5,7 +5,13 @@
 // a filter), with the items' metadata, and its errors; a batch job's output preview.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DescribeSolutionVersionCommand, GetSolutionMetricsCommand } from '@aws-sdk/client-personalize';
+import {
+  DescribeRecommenderCommand,
+  DescribeSolutionVersionCommand,
+  GetSolutionMetricsCommand,
+  StartRecommenderCommand,
+  StopRecommenderCommand,
+} from '@aws-sdk/client-personalize';
 import { GetPersonalizedRankingCommand, GetRecommendationsCommand } from '@aws-sdk/client-personalize-runtime';
 import type { BatchJobDetail, GroupModels, ServingDetail, SolutionDetail, TryItAnswer } from '../../src/console/console-training-types.ts';
 import { localBucket } from '../testkit/import-fixtures.ts';
@@ -176,6 +182,32 @@ describe('console API: training and serving', () => {
       sdk.itemList!.map((i) => i.itemId),
     );
     assert.ok(r.body.items.every((i) => i.score === undefined && i.metadata.TITLE));
+  });
+
+  it("a recommender's history shows its stops and starts, each step as it happens", async () => {
+    const client = svc.client();
+    const history = async () =>
+      (await api<ServingDetail>('recommender', { arn: s.recommenderArn })).body.history
+        .filter((e) => e.event === 'stopped' || e.event === 'started')
+        .map((e) => [e.event, e.status]);
+    const until = async (status: string) => {
+      for (let i = 0; i < 200; i++) {
+        const r = await client.send(new DescribeRecommenderCommand({ recommenderArn: s.recommenderArn }));
+        if (r.recommender?.status === status) return;
+        await new Promise((done) => setTimeout(done, 20));
+      }
+      assert.fail(`the recommender never became ${status}`);
+    };
+    await client.send(new StopRecommenderCommand({ recommenderArn: s.recommenderArn }));
+    assert.match(String((await history())[0][1]), /^STOP (PENDING|IN_PROGRESS)$|^INACTIVE$/);
+    await until('INACTIVE');
+    assert.deepEqual(await history(), [['stopped', 'INACTIVE']]);
+    await client.send(new StartRecommenderCommand({ recommenderArn: s.recommenderArn }));
+    await until('ACTIVE');
+    assert.deepEqual(await history(), [
+      ['stopped', 'INACTIVE'],
+      ['started', 'ACTIVE'],
+    ]);
   });
 
   it("try-it's errors are the runtime's, and it accepts only JSON from the caller's own account", async () => {

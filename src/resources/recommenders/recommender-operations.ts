@@ -46,6 +46,7 @@ import {
   RECOMMENDER_STATUSES,
   RECOMMENDER_UPDATE_STATUSES,
   recommenderLock,
+  MAX_MODEL_HISTORY,
   recommenderQuotaLock,
   type RecommenderBody,
   type StoredRecommenderUpdate,
@@ -126,7 +127,9 @@ export function recommenderOperations(
         );
       const moved = withStatus(RECOMMENDER_STATUSES, record, first, now);
       const transitions = schedule(RECOMMENDER_STATUSES, first, steps, now, deps.config.provisioningMs);
-      await tx.update({ ...moved, body: { ...moved.body, transitions } });
+      const calls = [...(body.stopStartHistory ?? []), { at: now, action: stop ? ('STOP' as const) : ('START' as const) }];
+      const stopStartHistory = calls.slice(-MAX_MODEL_HISTORY);
+      await tx.update({ ...moved, body: { ...moved.body, transitions, stopStartHistory } });
     });
     return { recommenderArn: arn };
   }

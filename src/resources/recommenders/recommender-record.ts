@@ -102,6 +102,8 @@ export interface RecommenderBody {
    * themselves are deleted when replaced): the web console's history. No API shows it.
    */
   modelHistory?: ModelHistoryEntry[];
+  /** Its StopRecommender / StartRecommender calls, oldest first (at most MAX_MODEL_HISTORY): the web console's history. */
+  stopStartHistory?: { at: number; action: 'STOP' | 'START' }[];
 }
 
 export interface ModelHistoryEntry {
