@@ -112,7 +112,11 @@ export function consoleRoute(deps: ConsoleDeps): Route {
     (await deps.catalog.list({ account: c.account, region: c.region, kind: kind.kind, parentArn, limit })).map((r) =>
       settle(r, deps.now()),
     );
-  const reads: ConsoleReads = { load, list: (c, kind, parentArn) => list(c, kind, parentArn) };
+  const reads: ConsoleReads = {
+    load,
+    list,
+    count: (c, kind, parentArn) => deps.catalog.count({ account: c.account, region: c.region, kind: kind.kind, parentArn }),
+  };
 
   async function datasetSummary(c: ConsoleCaller, r: ResourceRecord): Promise<DatasetSummary> {
     const body = r.body as unknown as DatasetBody;

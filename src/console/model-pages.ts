@@ -19,7 +19,9 @@ import type { ConsoleCaller } from './console-session.ts';
 /** How the console reads the catalog: one resource of the caller (404 otherwise), or a kind's list. */
 export interface ConsoleReads {
   load(c: ConsoleCaller, kind: ResourceKindDefinition, arn: string | null): Promise<ResourceRecord>;
-  list(c: ConsoleCaller, kind: ResourceKindDefinition, parentArn?: string): Promise<ResourceRecord[]>;
+  /** The newest resources of the kind (of the parent), at most `limit` (default: the console's cap of 1,000). */
+  list(c: ConsoleCaller, kind: ResourceKindDefinition, parentArn?: string, limit?: number): Promise<ResourceRecord[]>;
+  count(c: ConsoleCaller, kind: ResourceKindDefinition, parentArn?: string): Promise<number>;
 }
 
 /** A recipe's short name from its ARN (`arn:aws:personalize:::recipe/aws-sims` -> aws-sims). */
@@ -66,13 +68,17 @@ export async function groupModels(reads: ConsoleReads, c: ConsoleCaller, groupAr
   ]);
   const solutionRows: SolutionRow[] = await Promise.all(
     solutions.map(async (s) => {
-      const versions = await reads.list(c, SOLUTION_VERSION_KIND, s.arn);
+      // Polled every 1.5 s: a count and the newest version, not every version.
+      const [count, [latest]] = await Promise.all([
+        reads.count(c, SOLUTION_VERSION_KIND, s.arn),
+        reads.list(c, SOLUTION_VERSION_KIND, s.arn, 1),
+      ]);
       const recipe = recipeName((s.body as unknown as SolutionBody).recipeArn);
       return {
         ...row(s, recipe),
         recipe,
-        versions: versions.length,
-        latestVersion: versions[0] && { arn: versions[0].arn, status: versions[0].status },
+        versions: count,
+        latestVersion: latest && { arn: latest.arn, status: latest.status },
       };
     }),
   );
