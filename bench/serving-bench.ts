@@ -157,6 +157,16 @@ const modelBytes = artifact
       })
     ).bytes
   : NaN;
+const modelMs = artifact
+  ? (
+      await ask<Extract<ServerMessage, { type: 'model-time' }>>('model-time', {
+        artifact: join(dataDir, 'storage', artifact),
+        recipe: 'aws-user-personalization',
+        interactions: join(dataDir, 'buckets', 'bench', 'interactions.csv'),
+        users: users(POOL).join(','),
+      })
+    ).ms
+  : [];
 await server.stop();
 if (!keep) rmSync(dataDir, { recursive: true, force: true });
 
@@ -193,6 +203,12 @@ for (const [what, value, target, ok] of checks.filter(([, v]) => !v.startsWith('
 console.log(
   `  first request (cold: model load + index build): ${ms(cold.ms[0])}, then first filtered ${ms(coldFiltered.ms[0])}; ` +
     `model loaded in ${model?.durationMs ?? '?'} ms, index of ${index?.users ?? '?'} users / ${index?.interactions ?? '?'} interactions built in ${index?.durationMs ?? '?'} ms`,
+);
+// The model's own share: what the ratio could be at best if nothing but the model came on top of the no-op.
+const modelP50 = quantile(modelMs, 0.5);
+console.log(
+  `  the model alone (recommend, numResults 25, the same users, in the service process, warm): p50 ${ms(modelP50)}; ` +
+    `the no-op's server p50 plus that: ${((p('no-op (404)', 0.5) + modelP50) / p('no-op (404)', 0.5)).toFixed(2)} × the no-op`,
 );
 console.log(
   `  memory per loaded model: ${mb(modelBytes)} (heap and array buffers of one more copy of it, loaded in the service process), ` +

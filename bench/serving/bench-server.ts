@@ -19,11 +19,13 @@ export type ServerMessage =
   | { type: 'times'; id: number; byStatus: Record<string, number[]>; cpuMs: number }
   | { type: 'memory'; id: number; usage: NodeJS.MemoryUsage }
   | { type: 'log'; id: number; lines: Record<string, unknown>[] }
-  | { type: 'model-memory'; id: number; bytes: number };
+  | { type: 'model-memory'; id: number; bytes: number }
+  | { type: 'model-time'; id: number; ms: number[] };
 
 export type ServerCommand =
   | { id: number; cmd: 'reset' | 'times' | 'memory' | 'log' | 'stop' }
-  | { id: number; cmd: 'model-memory'; artifact: string; recipe: string };
+  | { id: number; cmd: 'model-memory'; artifact: string; recipe: string }
+  | { id: number; cmd: 'model-time'; artifact: string; recipe: string; interactions: string; users: string };
 
 const SERVING_LOGS = new Set(['model loaded', 'serving index built', 'internal failure', 'serving data refresh failed']);
 const logLines: Record<string, unknown>[] = [];
@@ -56,6 +58,31 @@ async function inUse(): Promise<NodeJS.MemoryUsage> {
   return process.memoryUsage();
 }
 
+/**
+ * The model alone: recommend() with numResults 25 for the users' histories (the interactions
+ * file's rows, oldest first), in this process, three passes, the last one's times. What a request
+ * costs at the least beyond the pipeline (no history read, filter, exploration or JSON).
+ */
+function modelTimes(artifact: string, recipe: string, csv: string, users: string[]): number[] {
+  const model = BUILT_IN_TRAINERS.get(recipe)!.load(readFileSync(artifact));
+  const wanted = new Set(users);
+  const histories = new Map<string, string[]>();
+  for (const line of readFileSync(csv, 'utf8').split('\n').slice(1)) {
+    const [user, item] = line.split(',');
+    if (wanted.has(user)) (histories.get(user) ?? histories.set(user, []).get(user)!).push(item);
+  }
+  let ms: number[] = [];
+  for (let pass = 0; pass < 3; pass++) {
+    ms = [];
+    for (const user of users) {
+      const started = performance.now();
+      model.recommend({ history: histories.get(user) ?? [], k: 25 });
+      ms.push(performance.now() - started);
+    }
+  }
+  return ms;
+}
+
 process.on('message', async (m: ServerCommand) => {
   switch (m.cmd) {
     case 'reset':
@@ -75,6 +102,8 @@ process.on('message', async (m: ServerCommand) => {
       const bytes = after.heapUsed - before.heapUsed + after.arrayBuffers - before.arrayBuffers;
       return send({ type: 'model-memory', id: m.id, bytes: model ? bytes : 0 });
     }
+    case 'model-time':
+      return send({ type: 'model-time', id: m.id, ms: modelTimes(m.artifact, m.recipe, m.interactions, m.users.split(',')) });
     case 'log':
       return send({ type: 'log', id: m.id, lines: logLines });
     case 'stop':
