@@ -20,7 +20,6 @@ import { withDuck, rows as duckRows } from '../data/engine/duck.ts';
 import { engineOptions } from '../data/engine/engine-options.ts';
 import { datasetViewSql } from '../data/engine/index.ts';
 import { sqlIdent } from '../data/engine/cell-rules.ts';
-import type { ParsedSchema } from '../data/schema/schema-model.ts';
 import type { CountBar, DataCoverage, DatasetInsights, RowsPage } from './console-api-types.ts';
 
 /** A dataset's data as the console reads it: the dataset now (data/reader.ts). */

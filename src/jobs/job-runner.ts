@@ -30,6 +30,11 @@ export interface JobContext {
  */
 export interface JobKind {
   kind: ResourceKind;
+  /**
+   * The message of the work's own phase log lines (e.g. 'import phase'): when the work fails the
+   * job with a JobFailure, the runner adds that stream's last line, phase 'failed' with the reason.
+   */
+  phaseMessage?: string;
   run(job: QueuedJob, ctx: JobContext): Promise<void>;
   fail(tx: CatalogOps, arn: string, reason: string): Promise<void>;
 }
@@ -204,6 +209,7 @@ export class JobRunner {
     } catch (e) {
       if (e instanceof JobFailure) {
         // The work's own verdict (bad data, a bucket that is gone): the job fails with its words.
+        if (kind.phaseMessage) this.log({ level: 'info', msg: kind.phaseMessage, ...fields, phase: 'failed', reason: e.message });
         await this.finish(job.arn, (tx) => kind.fail(tx, job.arn, e.message)).then(
           () => this.log({ level: 'info', msg: 'job ended', ...ended('failed'), reason: e.message }),
           (e2: unknown) => this.log({ level: 'warn', msg: 'job handed over', ...ended('handed_over'), reason: String(e2) }),

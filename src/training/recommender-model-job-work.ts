@@ -233,15 +233,8 @@ export function recommenderModelJobKind(deps: TrainingDeps): JobKind {
 
   return {
     kind: RECOMMENDER_MODEL_KIND.kind,
-    async run(job, ctx) {
-      try {
-        await run(job, ctx);
-      } catch (e) {
-        if (e instanceof JobFailure)
-          deps.log({ level: 'info', msg: 'training phase', ...jobLogFields(job.arn, job.kind), phase: 'failed', reason: e.message });
-        throw e;
-      }
-    },
+    phaseMessage: 'training phase',
+    run: (job, ctx) => run(job, ctx),
     async fail(tx, arn, reason) {
       const found = await locked(tx, arn);
       if (!found) return;

@@ -287,6 +287,7 @@ export function solutionVersionJobKind(deps: TrainingDeps): JobKind {
 
   return {
     kind: SOLUTION_VERSION_KIND.kind,
+    phaseMessage: 'training phase',
     async run(job, ctx) {
       // Aborted by the runner (lease lost, worker stopping) or by a stop request seen by the poll.
       const stop = new AbortController();
@@ -310,15 +311,6 @@ export function solutionVersionJobKind(deps: TrainingDeps): JobKind {
           deps.log({ level: 'info', msg: 'training phase', ...jobLogFields(job.arn, job.kind), worker: ctx.owner, phase: 'stopped' });
           return;
         }
-        if (e instanceof JobFailure)
-          deps.log({
-            level: 'info',
-            msg: 'training phase',
-            ...jobLogFields(job.arn, job.kind),
-            worker: ctx.owner,
-            phase: 'failed',
-            reason: e.message,
-          });
         throw e;
       } finally {
         clearInterval(poll);

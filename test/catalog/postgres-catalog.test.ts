@@ -3,15 +3,14 @@
 // let it rot unnoticed.
 
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { LATEST_VERSION, MIGRATIONS } from '../../src/catalog/sql/migrations.ts';
 import { openCatalog } from '../../src/catalog/open-catalog.ts';
-import { PostgresCatalog, advisoryLockKey, redactUrl } from '../../src/catalog/postgres/postgres-catalog.ts';
+import { PostgresCatalog, advisoryLockKey } from '../../src/catalog/postgres/postgres-catalog.ts';
 import { runCatalogConformance } from './catalog-conformance.ts';
 import { runQueueConformance } from './queue-conformance.ts';
-import { adminUrl, admin, createDatabase, databaseUrl, dropDatabase } from '../testkit/postgres-db.ts';
+import { createDatabase, databaseUrl, dropDatabase } from '../testkit/postgres-db.ts';
 
 async function appliedVersions(url: string): Promise<number[]> {
   const client = new pg.Client({ connectionString: url });

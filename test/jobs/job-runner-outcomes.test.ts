@@ -1,6 +1,7 @@
 // The runner's failure contract, the same for every job kind: a JobFailure thrown by the work is
 // recorded through the kind's fail() with its message as it is; any other error is recorded as an
-// internal error (and logged at error level). drain() runs queued jobs of a manual runner, and
+// internal error (and logged at error level); a kind with its own phase log stream gets that
+// stream's 'failed' line for a JobFailure. drain() runs queued jobs of a manual runner, and
 // only the kinds it is given.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -36,7 +37,7 @@ describe('job runner outcomes', () => {
     ]);
     const outcomes: string[] = [];
     const logs: Record<string, unknown>[] = [];
-    const exportKind = kindThatThrows('dataset-export-job', (a) => errors.get(a), failures, done);
+    const exportKind = { ...kindThatThrows('dataset-export-job', (a) => errors.get(a), failures, done), phaseMessage: 'export phase' };
     const importKind = kindThatThrows('dataset-import-job', () => undefined, failures, done);
     const runner = new JobRunner(catalog, [exportKind, importKind], {
       manual: true,
@@ -59,6 +60,12 @@ describe('job runner outcomes', () => {
       'an internal error is logged as one',
     );
     assert.ok(!logs.some((l) => l.level === 'error' && l.job === arn('bad-data')), 'a JobFailure is not an internal error');
+    // The kind's phase stream ends with the failed phase and its reason; only for a JobFailure.
+    const phases = logs.filter((l) => l.msg === 'export phase');
+    assert.deepEqual(
+      phases.map((l) => [l.job, l.phase, l.reason]),
+      [[arn('bad-data'), 'failed', 'Input line 3, column TIMESTAMP: not a whole number']],
+    );
     assert.deepEqual(
       (await catalog.listQueuedJobs()).map((j) => j.arn),
       [imported],

@@ -218,24 +218,11 @@ export function dataDeletionJobKind(deps: WorkerDeps & { records: RecordStore })
 
   const kind: JobKind = {
     kind: DATA_DELETION_JOB_KIND.kind,
+    phaseMessage: 'deletion phase',
     async run(job, ctx) {
       const record = await deps.catalog.get(job.arn);
       if (!record) return ctx.finish(async () => {});
-      try {
-        await run(job, ctx, record);
-      } catch (e) {
-        // The runner records the failure; the job's own log line says in which phase.
-        if (e instanceof JobFailure)
-          deps.log({
-            level: 'info',
-            msg: 'deletion phase',
-            ...jobLogFields(job.arn, job.kind),
-            worker: ctx.owner,
-            phase: 'failed',
-            reason: e.message,
-          });
-        throw e;
-      }
+      await run(job, ctx, record);
     },
     async fail(tx, arn, reason) {
       await setJobState(tx, DATA_DELETION_JOB_STATUSES, arn, deps.now(), 'FAILED', { failureReason: reason, progress: undefined });

@@ -143,23 +143,8 @@ export function importJobKind(deps: WorkerDeps): JobKind {
 
   const kind: JobKind = {
     kind: IMPORT_JOB_KIND.kind,
-    async run(job, ctx) {
-      try {
-        await run(job, ctx);
-      } catch (e) {
-        // The runner records the failure; the import's own log line says in which phase.
-        if (e instanceof JobFailure)
-          deps.log({
-            level: 'info',
-            msg: 'import phase',
-            ...jobLogFields(job.arn, job.kind),
-            worker: ctx.owner,
-            phase: 'failed',
-            reason: e.message,
-          });
-        throw e;
-      }
-    },
+    phaseMessage: 'import phase',
+    run: (job, ctx) => run(job, ctx),
     async fail(tx, arn, reason) {
       await setJobState(tx, IMPORT_JOB_STATUSES, arn, deps.now(), 'CREATE FAILED', { failureReason: reason, progress: undefined });
     },

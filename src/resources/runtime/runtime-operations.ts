@@ -18,7 +18,6 @@
 //    requires one in its console, the model does not].
 import type { PersonalizeRuntimeHandlers } from '../../api/personalize-runtime-handlers.ts';
 import type {
-  FilterValues,
   GetPersonalizedRankingRequest,
   GetPersonalizedRankingResponse,
   GetRecommendationsRequest,
@@ -34,7 +33,6 @@ import type { RealTimePersonalization } from '../../serving/real-time-personaliz
 import type { RecommenderServing } from '../../serving/recommender-serving.ts';
 import type { Answered } from '../../serving/user-lists.ts';
 import { metadataOf, newRecommendationId, rankItems, recommendItems, runtimeKindOf, type Deployed } from '../../serving/recommendations.ts';
-import type { Scored } from '../../training/trainer.ts';
 import { CAMPAIGN_KIND, CAMPAIGN_STATUSES, type CampaignBody } from '../campaigns/campaign-record.ts';
 import { settle } from '../shared/lifecycle.ts';
 import { withRankingInfluence } from '../../serving/ranking-influence.ts';

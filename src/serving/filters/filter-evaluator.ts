@@ -77,8 +77,6 @@ export function recentPerType<T extends { eventType: string; time: number }>(lis
   );
 }
 
-type Records = ReadonlyMap<string, Readonly<Record<string, unknown>>>;
-
 /** The data one request reads, each part fetched at most once. */
 class RequestData {
   private readonly cache = new Map<string, Promise<unknown>>();
