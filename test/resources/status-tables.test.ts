@@ -3,7 +3,7 @@
 // kind shows its statuses in an order its table declares. Record files are found on disk, so a
 // new family's table is checked without editing this file, and the last test asks for its API test.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateBatchInferenceJobCommand,
@@ -74,7 +74,13 @@ function reachable(table: StatusTable, from: string): Set<string> {
 
 describe('status tables', () => {
   it('every record file declares one kind, with its own table', () => {
-    assert.equal(definedKinds().length, RECORD_FILES.length, RECORD_FILES.join(', '));
+    // A record file may instead hold what several kinds store alike (batch-jobs/batch-job-record.ts).
+    const declaring = RECORD_FILES.filter((f) => readFileSync(new URL(f, RESOURCES), 'utf8').includes('defineKind('));
+    assert.deepEqual(
+      RECORD_FILES.filter((f) => !declaring.includes(f)).map((f) => f.replaceAll('\\', '/')),
+      ['batch-jobs/batch-job-record.ts'],
+    );
+    assert.equal(definedKinds().length, declaring.length, declaring.join(', '));
     for (const d of definedKinds()) assert.equal(d.statuses.kind, d.kind);
   });
 
