@@ -37,19 +37,26 @@ const MAX_QUERIES: Record<string, number> = { 'aws-item-affinity': 500, 'aws-ite
 /** The most users a filtered segment asks the model for before it settles for fewer. */
 const MAX_CANDIDATES = 5_000_000;
 
-const CONDITION = /^\s*(?:items\.)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*$/i;
+/** One condition at the reading position, then AND or the end: a quoted value may hold " AND ". */
+const CONDITION = /\s*(?:items\.)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(?:(AND)\b|$)/iy;
 
 /** The conditions of an itemAttributes query (see the header). */
 export function parseItemAttributes(text: string): AttributeCondition[] {
-  const parts = text.split(/\s+AND\s+/i);
-  return parts.map((part) => {
-    const m = CONDITION.exec(part);
-    if (!m)
+  const out: AttributeCondition[] = [];
+  for (let at = 0; ; at = CONDITION.lastIndex) {
+    CONDITION.lastIndex = at;
+    const m = CONDITION.exec(text);
+    if (!m) {
+      const rest = text.slice(at).trim();
       throw new LineError(
-        `itemAttributes must be conditions ITEMS.<column> = "<value>" joined by AND (only = and AND are supported); '${part.trim()}' is not one.`,
+        rest === ''
+          ? 'itemAttributes ends with AND: a condition ITEMS.<column> = "<value>" must follow it.'
+          : `itemAttributes must be conditions ITEMS.<column> = "<value>" joined by AND (only = and AND are supported); '${rest.split(/\s+AND\s+/i)[0]}' is not one.`,
       );
-    return { name: m[1], value: m[2].replace(/\\(.)/g, '$1') };
-  });
+    }
+    out.push({ name: m[1], value: m[2].replace(/\\(.)/g, '$1') });
+    if (m[3] === undefined) return out;
+  }
 }
 
 function queryOf(recipe: string, input: LineInput): SegmentQuery {

@@ -60,6 +60,13 @@ describe('batch output lines', () => {
       { name: 'SIZE', value: 'L' },
       { name: 'COLOR', value: 'say "red"' },
     ]);
+    // AND inside a quoted value is part of the value, in any case.
+    assert.deepEqual(parseItemAttributes('ITEMS.CATEGORY = "Salt and Pepper" AND ITEMS.BRAND = "Ben AND Jerry"'), [
+      { name: 'CATEGORY', value: 'Salt and Pepper' },
+      { name: 'BRAND', value: 'Ben AND Jerry' },
+    ]);
+    assert.throws(() => parseItemAttributes('ITEMS.BRAND = "x" AND'), /ends with AND/);
+    assert.throws(() => parseItemAttributes('ITEMS.BRAND = "x" OR ITEMS.BRAND = "y"'), /is not one/);
     for (const bad of ['ITEMS.genres != "Comedy"', 'ITEMS.genres = "A" OR ITEMS.genres = "B"', 'ITEMS.PRICE < "5"', 'genres = Comedy'])
       assert.throws(() => parseItemAttributes(bad), LineError, bad);
   });
