@@ -11,7 +11,7 @@ import type { ParsedSchema } from '../schema/schema-model.ts';
 import { canonicalize } from './canonicalize.ts';
 import { diagnose, type CanonicalFile } from './diagnose.ts';
 import { rows, withDuck } from './duck.ts';
-import { readHeader } from './header.ts';
+import { checkHeader, readHeader } from './header.ts';
 import { sqlIdent, sqlString } from './cell-rules.ts';
 import { readCsvSql } from './scan.ts';
 import type { CsvSource, EngineOptions, RowError } from './types.ts';
@@ -69,7 +69,7 @@ export async function checkImport(o: {
     if (r.errors.some((e) => e.line <= 1)) return base;
     let header: string[];
     try {
-      header = await readHeader(sources[0].path, sources[0].displayName);
+      header = checkHeader(await readHeader(sources[0].path, sources[0].displayName), schema, sources[0].displayName);
     } catch {
       return base;
     }

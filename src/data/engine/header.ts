@@ -2,6 +2,10 @@
 // unique, matched to schema fields by name in any order. Extra columns that the schema does not
 // know are accepted and ignored (not stored): AWS documents only the "missing columns" failure,
 // and ignoring extras lets one file feed datasets with narrower schemas.
+// Names match schema fields in any case [INF: AWS documents no case rule; its own exploration
+// notebook (user-personalization-with-exploration) imports its sample items file, whose header
+// reads `ITEM_ID,genres,creation_timestamp`, into a schema of GENRES and CREATION_TIMESTAMP]; two
+// columns that name one field are a duplicate.
 import { open } from 'node:fs/promises';
 import type { ParsedSchema } from '../schema/schema-model.ts';
 import { IngestError, type RowError } from './types.ts';
@@ -61,23 +65,31 @@ export async function readHeader(path: string, displayName: string = path): Prom
   return text.split(',');
 }
 
-/** Checks a header against the schema. The missing-columns message is AWS's own wording. */
-export function checkHeader(header: string[], schema: ParsedSchema, displayName = 'Input csv'): void {
+/**
+ * Checks a header against the schema; returns it with every column that names a schema field in
+ * another case spelled as the field. The missing-columns message is AWS's own wording.
+ */
+export function checkHeader(header: string[], schema: ParsedSchema, displayName = 'Input csv'): string[] {
+  const fieldOf = new Map(schema.fields.map((f) => [f.name.toUpperCase(), f.name]));
   const seen = new Set<string>();
+  const named: string[] = [];
   for (let i = 0; i < header.length; i++) {
-    const name = header[i];
+    const raw = header[i];
     // pandas' DataFrame.to_csv() writes its index first, under an empty name, and AWS's own ECOMMERCE
     // getting-started notebook imports such a file: there it is one more extra column, ignored.
-    if (name.length === 0 && i > 0) {
+    if (raw.length === 0 && i > 0) {
       throw headerError(displayName, null, 'empty_column_name', `the header has an empty column name at position ${i + 1}`);
     }
-    if (name.startsWith('"') || name.startsWith("'")) {
-      throw headerError(displayName, name, 'quoted_header', 'column names in the header must not be quoted', name);
+    if (raw.startsWith('"') || raw.startsWith("'")) {
+      throw headerError(displayName, raw, 'quoted_header', 'column names in the header must not be quoted', raw);
     }
+    const name = fieldOf.get(raw.toUpperCase()) ?? raw;
     if (seen.has(name)) {
-      throw headerError(displayName, name, 'duplicate_column', `the column name ${name} appears more than once in the header`, name);
+      const also = name === raw ? '' : ` (as ${name})`;
+      throw headerError(displayName, raw, 'duplicate_column', `the column name ${raw}${also} appears more than once in the header`, raw);
     }
     seen.add(name);
+    named.push(name);
   }
   const missing = schema.fields.map((f) => f.name).filter((n) => !seen.has(n));
   if (missing.length > 0) {
@@ -92,6 +104,7 @@ export function checkHeader(header: string[], schema: ParsedSchema, displayName 
     }));
     throw new IngestError(message, errors);
   }
+  return named;
 }
 
 /** Folder imports: every file must have exactly the header of the first one (rule 36). */

@@ -6,9 +6,10 @@
  *   readHeader(path, displayName?): Promise<string[]>
  *       First line, BOM and CR removed, split on commas. IngestError for an empty file, a header
  *       that is not UTF-8 or longer than MAX_HEADER_BYTES. Cheap: for CreateDatasetImportJob.
- *   checkHeader(header, schema, displayName?): void
+ *   checkHeader(header, schema, displayName?): string[]
  *       IngestError('Input csv is missing the following columns: [A, B]') (AWS's wording), or for
  *       duplicate / quoted / empty names. Extra columns are allowed and ignored (not stored).
+ *       Returns the header with columns that name a schema field in another case spelled as it.
  *   validateToParquet({ schema, sources, outputPath, engine }): Promise<ValidateResult>
  *       Validates every row of every source (all must have identical headers) and writes one
  *       Parquet part to outputPath (atomically; nothing is written on failure).

@@ -61,16 +61,17 @@ export async function validateToParquet(o: ValidateInput): Promise<ValidateResul
   if (sources.length === 0) {
     return fail([], 'No CSV data found at the data location');
   }
-  let header: string[];
+  let header: string[] = [];
   try {
     const headers = [];
     for (const s of sources) {
       const h = await readHeader(s.path, s.displayName);
-      checkHeader(h, schema, s.displayName);
+      // The columns by the schema's names (any case matches); the files' own headers must agree.
+      const named = checkHeader(h, schema, s.displayName);
+      if (headers.length === 0) header = named;
       headers.push({ displayName: s.displayName, header: h });
     }
     checkSameHeaders(headers);
-    header = headers[0].header;
   } catch (e) {
     if (e instanceof IngestError) return fromIngestError(e);
     throw e;

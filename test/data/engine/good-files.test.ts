@@ -154,3 +154,11 @@ test('a file without a final newline and with a backslash ID outside quotes', as
   assert.equal(rows[0].USER_ID, 'u\\0');
   assert.equal(rows[999].USER_ID, 'u49');
 });
+
+test('header names in another case: stored under the schema names, with the right types', async () => {
+  const header = INTERACTIONS_HEADER_WITH_VALUE.toLowerCase();
+  const s = t.write('lower-header.csv', csv(header, interactionRowsWithValue(1000)));
+  const { r, rows } = await importOk([s], interactionsSchema);
+  assert.equal(r.rows, 1000);
+  assert.deepEqual(rows[1], { USER_ID: 'u1', ITEM_ID: 'i1', TIMESTAMP: '1700000001', EVENT_TYPE: 'view', EVENT_VALUE: 0.5 });
+});

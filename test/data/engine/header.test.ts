@@ -60,6 +60,22 @@ test('checkHeader rejects duplicate, quoted and empty names', () => {
   );
 });
 
+test("checkHeader matches schema fields in any case and returns the columns by the fields' names", () => {
+  // AWS's exploration notebook imports `ITEM_ID,genres,creation_timestamp` into GENRES / CREATION_TIMESTAMP.
+  assert.deepEqual(checkHeader(['user_id', 'Item_Id', 'TIMESTAMP', 'event_type', 'Event_Value', 'extra'], interactionsSchema), [
+    'USER_ID',
+    'ITEM_ID',
+    'TIMESTAMP',
+    'EVENT_TYPE',
+    'EVENT_VALUE',
+    'extra',
+  ]);
+  assert.throws(
+    () => checkHeader(['USER_ID', 'ITEM_ID', 'TIMESTAMP', 'EVENT_TYPE', 'EVENT_VALUE', 'item_id'], interactionsSchema, 'f.csv'),
+    /f\.csv line 1, column item_id: the column name item_id \(as ITEM_ID\) appears more than once/,
+  );
+});
+
 test('checkSameHeaders names the file whose header differs', () => {
   assert.throws(
     () =>
