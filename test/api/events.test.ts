@@ -81,6 +81,47 @@ describe('event trackers and the personalize-events API', () => {
     assert.equal(badName.name, 'ValidationException');
   });
 
+  it('PutEvents: an event without impression or recommendationId fills a non-nullable IMPRESSION / RECOMMENDATION_ID with an empty cell; other columns keep their nullability', async () => {
+    // As AWS's exploration notebook does: clicks without an impression, IMPRESSION a plain "string".
+    const schema = JSON.stringify({
+      type: 'record',
+      name: 'Interactions',
+      namespace: 'com.amazonaws.personalize.schema',
+      fields: [
+        { name: 'EVENT_TYPE', type: 'string' },
+        { name: 'IMPRESSION', type: 'string' },
+        { name: 'RECOMMENDATION_ID', type: 'string' },
+        { name: 'ITEM_ID', type: 'string' },
+        { name: 'TIMESTAMP', type: 'long' },
+        { name: 'USER_ID', type: 'string' },
+        { name: 'DEVICE', type: 'string' },
+      ],
+      version: '1.0',
+    });
+    const { datasetArn, datasetGroupArn } = await activeDataset(client, schema, 'Interactions');
+    const { trackingId } = await activeTracker(client, datasetGroupArn);
+    const click = (itemId: string, extra: object = {}) => ({ eventType: 'click', itemId, sentAt: new Date(1_700_000_000_000), ...extra });
+    await events.send(
+      new PutEventsCommand({
+        trackingId,
+        userId: 'u1',
+        sessionId: 's1',
+        eventList: [
+          click('240', { properties: JSON.stringify({ device: 'tv' }) }),
+          click('241', { properties: JSON.stringify({ device: 'tv' }), impression: ['241', '7'], recommendationId: 'RID-1' }),
+        ],
+      }),
+    );
+    assert.deepEqual((await stored(datasetArn)).map((c) => [c.ITEM_ID, c.IMPRESSION ?? null, c.RECOMMENDATION_ID ?? null]).sort(), [
+      ['240', null, null],
+      ['241', '241|7', 'RID-1'],
+    ]);
+    // DEVICE comes from properties, which the event has no member for: the schema's rule holds.
+    const noDevice = await errorOf(() => events.send(new PutEventsCommand({ trackingId, sessionId: 's', eventList: [click('242')] })));
+    assert.equal(noDevice.name, 'InvalidInputException');
+    assert.match(noDevice.message, /eventList\[1\], column DEVICE: empty value, but DEVICE is required/);
+  });
+
   it('PutEvents maps members and camelCase properties to the Interactions columns; rejects bad events with 400', async () => {
     const { datasetArn, datasetGroupArn } = await activeDataset(client, typedFieldSchemas.interactions, 'Interactions');
     const { trackingId, eventTrackerArn } = await activeTracker(client, datasetGroupArn);

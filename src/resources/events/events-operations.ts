@@ -59,6 +59,26 @@ const seconds = (t: unknown): number | undefined => {
 
 const joined = (list: string[] | undefined) => list?.join('|');
 
+/**
+ * The columns an event fills from members the API makes optional (impression, recommendationId,
+ * eventValue, the attribution source): an event without one is taken with an empty cell even when
+ * the schema's column is not nullable [INF: AWS's exploration notebook puts clicks without an
+ * impression into an Interactions dataset whose IMPRESSION is a plain "string"]. The record keeps
+ * every other column's nullability.
+ */
+const OPTIONAL_EVENT_COLUMNS = new Set(['IMPRESSION', 'RECOMMENDATION_ID', 'EVENT_VALUE', 'EVENT_ATTRIBUTION_SOURCE']);
+const eventSchemas = new WeakMap<ParsedSchema, ParsedSchema>();
+
+/** The schema a put event is checked against (see OPTIONAL_EVENT_COLUMNS); one object per schema, which the validator batches by. */
+function eventSchemaOf(schema: ParsedSchema): ParsedSchema {
+  let lenient = eventSchemas.get(schema);
+  if (!lenient) {
+    lenient = { ...schema, fields: schema.fields.map((f) => (OPTIONAL_EVENT_COLUMNS.has(f.name) ? { ...f, nullable: true } : f)) };
+    eventSchemas.set(schema, lenient);
+  }
+  return lenient;
+}
+
 function checkEventSize(event: unknown, where: string): void {
   const bytes = Buffer.byteLength(JSON.stringify(event));
   if (bytes > MAX_EVENT_BYTES) throw invalidInput(`${where} is ${bytes} bytes; an event can be at most ${MAX_EVENT_BYTES} bytes.`);
@@ -102,8 +122,14 @@ export function eventsOperations(deps: EventsDeps): PersonalizeEventsHandlers {
     return dataset;
   }
 
-  async function store(dataset: ResourceRecord, apiRecords: ApiRecord[], gone: (e: ServiceError) => ServiceError): Promise<void> {
-    const schema = await schemaOf(dataset);
+  async function store(
+    dataset: ResourceRecord,
+    apiRecords: ApiRecord[],
+    gone: (e: ServiceError) => ServiceError,
+    events = false,
+  ): Promise<void> {
+    const stored = await schemaOf(dataset);
+    const schema = events ? eventSchemaOf(stored) : stored;
     const cells = apiRecords.map((r) => cellsOf(schema, r.fixed as Fixed, r.properties as string | undefined, r.where));
     const problems = await deps.validator.check(schema, cells);
     const bad = problems
@@ -155,7 +181,7 @@ export function eventsOperations(deps: EventsDeps): PersonalizeEventsHandlers {
           },
         };
       });
-      await store(dataset, records, asInvalidInput);
+      await store(dataset, records, asInvalidInput, true);
       return {};
     },
 
@@ -179,7 +205,7 @@ export function eventsOperations(deps: EventsDeps): PersonalizeEventsHandlers {
           },
         };
       });
-      await store(dataset, records, asIs);
+      await store(dataset, records, asIs, true);
       return {};
     },
 
