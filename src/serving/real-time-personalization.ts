@@ -9,9 +9,10 @@
 //  * the deployed version's document, read again at most every revalidateMs: its `autoUpdate`
 //    names the item pool of the latest automatic update (new-items-update-work.ts), so every node
 //    switches to a new pool within that period;
-//  * item pools by blob key (immutable), and a version's initial pool (its model's items, built
-//    from the group's data on first use); at most MAX_POOLS, least recently used dropped. A pool
-//    that cannot be read or built means no exploration (logged), tried again after a minute.
+//  * item pools by blob key (immutable), and a version's initial pool (its model's items, or for
+//    an UPDATE version every item of the group's data, built from the group's data on first use);
+//    at most MAX_POOLS, least recently used dropped. A pool that cannot be read or built means no
+//    exploration (logged), tried again after a minute.
 import type { CatalogOps, ResourceRecord } from '../catalog/catalog.ts';
 import type { ModelStore } from '../training/model-store.ts';
 import { UserModel } from '../training/models/user-model.ts';
@@ -99,7 +100,12 @@ export class RealTimePersonalization {
     if (!(model instanceof UserModel)) return { id: 'none', pool: undefined };
     const group = { arn: d.version.datasetGroupArn, account: record.account, region: record.region };
     const id = `initial:${d.versionArn}`;
-    return { id, pool: await this.cachedPool(id, () => buildItemPool(this.deps, group, model.itemIds)) };
+    // A version trained with trainingMode UPDATE is how a user makes a model consider new items at
+    // once (AWS: UPDATE "updates the model to consider new items"): its pool is every item of the
+    // group's data, items of the Items dataset without interactions included [INF: read when a node
+    // first needs it, as an automatic update reads it]; a FULL version's are its model's items.
+    const only = d.version.trainingMode === 'UPDATE' ? undefined : model.itemIds;
+    return { id, pool: await this.cachedPool(id, () => buildItemPool(this.deps, group, only)) };
   }
 
   async request(d: Deployed): Promise<PersonalizedRequest> {

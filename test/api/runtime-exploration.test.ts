@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   CreateFilterCommand,
   DescribeFilterCommand,
+  CreateSolutionVersionCommand,
   DescribeSolutionVersionCommand,
   ListSolutionVersionsCommand,
   type PersonalizeClient,
@@ -217,5 +218,27 @@ describe('item exploration, the two-hourly update and v2 reasons', () => {
       v1.map((i) => [i.itemId!.startsWith('rare'), typeof i.score]),
       RARE.map(() => [true, 'number']),
     );
+  });
+
+  it('a version trained with trainingMode UPDATE explores every item of the data at once, before any automatic update', async () => {
+    const now = Math.floor(clock.now() / 1000);
+    await eventsClient(svc).send(
+      new PutItemsCommand({
+        datasetArn: itemsArn,
+        items: [{ itemId: 'fresh2', properties: JSON.stringify({ genres: 'Other', creationTimestamp: now }) }],
+      }),
+    );
+    const { solutionArn } = (await client.send(new DescribeSolutionVersionCommand({ solutionVersionArn: v1 }))).solutionVersion!;
+    const { solutionVersionArn } = await client.send(new CreateSolutionVersionCommand({ solutionArn, trainingMode: 'UPDATE' }));
+    await svc.runner.drain();
+    const updated = await activeCampaign(client, solutionVersionArn!);
+    for (const userId of ['u0', 'someone-else']) {
+      assert.ok(
+        ids((await recommend({ campaignArn: updated, userId })).itemList).includes('fresh2'),
+        `${userId}: the UPDATE version explores it`,
+      );
+      // The FULL version's campaign waits for its next automatic update.
+      assert.ok(!ids((await recommend({ campaignArn: campaigns.explore, userId })).itemList).includes('fresh2'), userId);
+    }
   });
 });
