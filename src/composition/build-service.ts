@@ -36,7 +36,7 @@ import { updateRecommenders } from '../serving/recommender-updates-work.ts';
 import { activeRecommenders } from '../resources/recommenders/active-recommenders.ts';
 import type { ServiceDeps } from '../resources/shared/service-deps.ts';
 import { CampaignServing } from '../serving/campaign-serving.ts';
-import { updateDeployedVersions } from '../serving/new-items-update-work.ts';
+import { updateDeployedVersions } from '../serving/model-updates-round.ts';
 import { RealTimePersonalization } from '../serving/real-time-personalization.ts';
 import { deployedVersionArns } from '../resources/campaigns/deployed-versions.ts';
 import { ModelStore } from '../training/model-store.ts';

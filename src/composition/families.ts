@@ -27,7 +27,7 @@ import { solutionOperations } from '../resources/solutions/solution-operations.t
 import { solutionVersionOperations } from '../resources/solution-versions/solution-version-operations.ts';
 import { referencedModelKeys } from '../training/model-store.ts';
 import { deployedVersionArns } from '../resources/campaigns/deployed-versions.ts';
-import { referencedPoolKeys } from '../serving/new-items-update-work.ts';
+import { referencedUpdateKeys } from '../serving/model-updates-round.ts';
 import { trainedPartsInUse } from '../serving/trained-history.ts';
 import { solutionVersionJobKind, type TrainingDeps } from '../training/solution-version-job-work.ts';
 import { batchInferenceJobOperations } from '../resources/batch-inference-jobs/batch-inference-job-operations.ts';
@@ -78,7 +78,7 @@ export const FAMILIES = [
     // Model artifacts, and the item pools of the automatic two-hourly updates (rule 121).
     blobs: {
       area: 'modelArtifacts',
-      referenced: async (c) => new Set([...(await referencedModelKeys(c)), ...(await referencedPoolKeys(c))]),
+      referenced: async (c) => new Set([...(await referencedModelKeys(c)), ...(await referencedUpdateKeys(c))]),
     },
   },
   // The Interactions parts deployed versions read users' histories from (rule 120).

@@ -3,7 +3,9 @@
 // The runtime reads the campaign from the catalog on every request (settled to the request's
 // time), so every node sees an UpdateCampaign, a DeleteCampaign or a newer `$LATEST` version at
 // once; what it names is then cheap to reach:
-//  * solution versions: immutable once ACTIVE, kept by ARN;
+//  * solution versions: immutable once ACTIVE, kept by ARN; except that a Trending-Now version's
+//    list is re-evaluated while it is deployed (trend-refresh-work.ts), so its document is read
+//    again at most every revalidateMs and its served model is the latest re-evaluation's;
 //  * a `<solution>/$LATEST` deployment: the solution's newest ACTIVE version, asked again at most
 //    every revalidateMs;
 //  * models: loaded from the model store through the recipe's trainer into a byte-bounded LRU
@@ -18,8 +20,10 @@ import { SOLUTION_VERSION_KIND, type SolutionVersionBody } from '../resources/so
 import type { ModelStore } from '../training/model-store.ts';
 import { findRecipe } from '../training/recipes/recipe-catalog.ts';
 import type { Model, Trainer } from '../training/trainer.ts';
+import { TRENDING_NOW_RECIPE } from '../training/models/trending-now.ts';
 import { GroupData, type GroupDataDeps } from './group-data.ts';
 import { ModelCache } from './model-cache.ts';
+import { servedModelKeyOf } from './model-update-record.ts';
 import type { Deployed } from './recommendations.ts';
 
 export interface ServingDeps extends GroupDataDeps {
@@ -31,6 +35,10 @@ export interface ServingDeps extends GroupDataDeps {
   modelCacheBytes: number;
 }
 
+/** A Trending-Now version, whose served model changes while it is deployed. */
+const isReevaluated = (version: ResourceRecord) =>
+  findRecipe((version.body as unknown as SolutionVersionBody).recipeArn)?.name === TRENDING_NOW_RECIPE;
+
 /** Dataset groups whose data a node keeps at most (least recently used dropped first). */
 const MAX_GROUPS = 64;
 
@@ -40,7 +48,7 @@ const MAX_VERSIONS = 10_000;
 export class CampaignServing {
   readonly models: ModelCache;
   private readonly groups = new Map<string, GroupData>();
-  private readonly versions = new Map<string, ResourceRecord>();
+  private readonly versions = new Map<string, { record: ResourceRecord; readAt: number }>();
   private readonly latest = new Map<string, { at: number; arn: string | undefined }>();
 
   constructor(private readonly deps: ServingDeps) {
@@ -57,14 +65,16 @@ export class CampaignServing {
     return data;
   }
 
-  /** An ACTIVE solution version (immutable from then on, so kept); undefined if it is gone or not ACTIVE. */
+  /** An ACTIVE solution version (kept: see the header); undefined if it is gone or not ACTIVE. */
   private async version(arn: string): Promise<ResourceRecord | undefined> {
+    const now = this.deps.now();
     const known = this.versions.get(arn);
-    if (known) return known;
+    if (known && !(isReevaluated(known.record) && now - known.readAt >= this.deps.revalidateMs)) return known.record;
     const record = await this.deps.catalog.get(arn);
+    this.versions.delete(arn);
     if (!record || record.kind !== SOLUTION_VERSION_KIND.kind || record.status !== 'ACTIVE') return undefined;
     if (this.versions.size >= MAX_VERSIONS) this.versions.delete(this.versions.keys().next().value!);
-    this.versions.set(arn, record);
+    this.versions.set(arn, { record, readAt: now });
     return record;
   }
 
@@ -88,7 +98,8 @@ export class CampaignServing {
   }
 
   private modelOf(version: ResourceRecord): Promise<Model> {
-    const { artifactKey: key, recipeArn } = version.body as unknown as SolutionVersionBody;
+    const { recipeArn } = version.body as unknown as SolutionVersionBody;
+    const key = servedModelKeyOf(version.body);
     if (!key) throw new Error(`Internal error: the ACTIVE solution version ${version.arn} has no model artifact`);
     return this.models.get(key, async () => {
       const trainer = this.deps.trainerFor(recipeArn);

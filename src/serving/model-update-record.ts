@@ -1,6 +1,7 @@
-// What a solution version's document records of its automatic two-hourly updates (rule 121;
-// new-items-update-work.ts writes it, the serving nodes read it): the field `autoUpdate`, which
-// DescribeSolutionVersion does not show. Kept apart from the work so that readers need not import it.
+// What a solution version's document records of its automatic updates (rule 121): the two-hourly
+// item pool of User-Personalization (new-items-update-work.ts) or Trending-Now's re-evaluated list
+// (trend-refresh-work.ts). The work writes the field `autoUpdate`, which DescribeSolutionVersion
+// does not show; the serving nodes read it. Kept apart from the work so that readers need not import it.
 
 /** The version document's `autoUpdate`. */
 export interface AutoUpdate {
@@ -8,6 +9,8 @@ export interface AutoUpdate {
   at?: number;
   /** Its item pool's key in the model store (item-pool.ts). */
   poolKey?: string;
+  /** The model it computed again, which serving uses instead of the trained artifact (Trending-Now). */
+  modelKey?: string;
   /** What data it read (interactions and items stamps). */
   stamp?: string;
   /** When the next update is due. */
@@ -18,4 +21,9 @@ export interface AutoUpdate {
 
 export function autoUpdateOf(body: Record<string, unknown>): AutoUpdate | undefined {
   return (body as { autoUpdate?: AutoUpdate }).autoUpdate;
+}
+
+/** The model artifact a version answers with now: the latest re-evaluation's, else the trained one. */
+export function servedModelKeyOf(body: Record<string, unknown>): string | undefined {
+  return autoUpdateOf(body)?.modelKey ?? (body as { artifactKey?: string }).artifactKey;
 }

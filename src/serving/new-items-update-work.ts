@@ -22,9 +22,10 @@
 //    and individually put records) are what the last update read, the round only moves the due
 //    time (the first update of a version always runs);
 //  * "stops at 750,000 items": a pool larger than that is not written.
-// Nodes that run jobs call a round about once a minute, next to automatic training
-// (composition/build-service.ts). Several nodes may compute the same update; the commit takes the
-// version's lock and keeps the first one (the loser's blob is deleted), so every node sees one.
+// Nodes that run jobs call a round (model-updates-round.ts) about once a minute, next to
+// automatic training (composition/build-service.ts). Several nodes may compute the same update;
+// the commit takes the version's lock and keeps the first one (the loser's blob is deleted), so
+// every node sees one.
 import type { Catalog, ResourceRecord } from '../catalog/catalog.ts';
 import type { RecordStore } from '../data/records/record-store.ts';
 import type { DatasetBody } from '../resources/datasets/dataset-record.ts';
@@ -40,7 +41,6 @@ import { findRecipe } from '../training/recipes/recipe-catalog.ts';
 import { EXPLORING_RECIPES } from './item-exploration.ts';
 import { buildItemPool, poolDatasets, serializePool, type PoolDeps } from './item-pool.ts';
 import { autoUpdateOf, type AutoUpdate } from './model-update-record.ts';
-import { everyOfKind } from '../catalog/every-of-kind.ts';
 import { nextDue } from '../jobs/due-times.ts';
 
 export const AUTO_UPDATE_INTERVAL_MS = 2 * 60 * 60 * 1000;
@@ -81,10 +81,10 @@ export async function dataStamp(deps: UpdateDeps, group: { arn: string; account:
   ]);
 }
 
-type Outcome = 'updated' | 'unchanged' | 'not-due' | 'not-updatable';
+export type Outcome = 'updated' | 'unchanged' | 'not-due' | 'not-updatable';
 
 /** Writes `next` as the version's autoUpdate if the version still has `seen`; false if another node was first (or it is gone). */
-async function commit(deps: UpdateDeps, arn: string, seen: AutoUpdate | undefined, next: AutoUpdate): Promise<boolean> {
+export async function commitAutoUpdate(deps: UpdateDeps, arn: string, seen: AutoUpdate | undefined, next: AutoUpdate): Promise<boolean> {
   return deps.catalog.transaction(async (tx) => {
     await tx.lock(solutionVersionLock(arn));
     const current = await tx.get(arn);
@@ -108,20 +108,20 @@ export async function updateVersion(deps: UpdateDeps, arn: string, now: number):
   const stamp = await dataStamp(deps, group);
   const nextAt = nextDue(activeAt, AUTO_UPDATE_INTERVAL_MS, now);
   if (seen?.stamp === stamp) {
-    await commit(deps, arn, seen, { ...seen, nextAt });
+    await commitAutoUpdate(deps, arn, seen, { ...seen, nextAt });
     return 'unchanged';
   }
   const started = Date.now();
   const pool = await buildItemPool(deps, group);
   if (pool.ids.length > AUTO_UPDATE_MAX_ITEMS) {
     deps.log({ level: 'info', msg: 'model update skipped', solutionVersion: arn, items: pool.ids.length, limit: AUTO_UPDATE_MAX_ITEMS });
-    await commit(deps, arn, seen, { ...seen, stamp, nextAt });
+    await commitAutoUpdate(deps, arn, seen, { ...seen, stamp, nextAt });
     return 'unchanged';
   }
   const poolKey = deps.models.newKey(arn, now);
   await deps.models.put(poolKey, serializePool(pool));
   const newItems = await countNewItems(deps, body, pool.ids);
-  const committed = await commit(deps, arn, seen, { at: now, poolKey, stamp, nextAt, newItems });
+  const committed = await commitAutoUpdate(deps, arn, seen, { at: now, poolKey, stamp, nextAt, newItems });
   if (!committed) {
     await deps.models.delete([poolKey]).catch(() => undefined);
     return 'not-due';
@@ -142,31 +142,4 @@ async function countNewItems(deps: UpdateDeps, body: SolutionVersionBody, ids: s
   const artifact = readArtifact(await deps.models.get(body.artifactKey!));
   const known = new Set(jsonSection<string[]>(artifact, 'itemIds'));
   return ids.reduce((n, id) => n + (known.has(id) ? 0 : 1), 0);
-}
-
-/**
- * One round over the versions that ACTIVE campaigns deploy (composition computes them): updates
- * those due; returns the ARNs updated. A version whose update fails is logged and tried again at
- * the next round.
- */
-export async function updateDeployedVersions(deps: UpdateDeps, versionArns: Iterable<string>, now: number): Promise<string[]> {
-  const updated: string[] = [];
-  for (const arn of versionArns) {
-    try {
-      if ((await updateVersion(deps, arn, now)) === 'updated') updated.push(arn);
-    } catch (e) {
-      deps.log({ level: 'warn', msg: 'model update failed', solutionVersion: arn, error: String(e) });
-    }
-  }
-  return updated;
-}
-
-/** The item pools in use: each version's latest (the orphan sweep keeps them). */
-export async function referencedPoolKeys(catalog: Pick<Catalog, 'listAllOfKind'>): Promise<Set<string>> {
-  const keys = new Set<string>();
-  for await (const v of everyOfKind(catalog, SOLUTION_VERSION_KIND.kind)) {
-    const key = autoUpdateOf(v.body)?.poolKey;
-    if (key) keys.add(key);
-  }
-  return keys;
 }

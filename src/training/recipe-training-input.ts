@@ -11,7 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainingDataConfig } from '../api/personalize-types.ts';
-import type { ResourceRecord } from '../catalog/catalog.ts';
+import type { CatalogOps, ResourceRecord } from '../catalog/catalog.ts';
 import { datasetViewSql } from '../data/engine/index.ts';
 import { engineOptions } from '../data/engine/engine-options.ts';
 import { withDuck } from '../data/engine/duck.ts';
@@ -34,7 +34,7 @@ export const NO_ITEMS_TEXT =
 export const ITEM_TEXT_FIELDS_TEXT =
   'The Items schema must have a string field with "itemName": true (the item\u2019s name or title) and at least one string field with "textual": true (its description) for the Semantic-Similarity recipe.';
 
-type Deps = Pick<WorkerDeps, 'catalog' | 'config' | 'reader'>;
+type Deps = Pick<WorkerDeps, 'config' | 'reader'> & { catalog: Pick<CatalogOps, 'list'> };
 
 export interface ReadOptions {
   workDir: string;

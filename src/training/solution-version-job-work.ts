@@ -46,10 +46,10 @@ import { canEvaluateInWorker, evaluateInWorker } from './holdout-worker.ts';
 import { optimizeHyperParameters } from './hpo.ts';
 import { evaluateModel, offlineMetrics } from './metrics/offline-metrics.ts';
 import type { ModelStore } from './model-store.ts';
-import { canonicalHyperParameterName, findRecipe, hyperParametersOf } from './recipes/recipe-catalog.ts';
+import { findRecipe, hyperParametersOf } from './recipes/recipe-catalog.ts';
 import type { Model, Trainer } from './trainer.ts';
 import { openTrainingInput } from './recipe-training-input.ts';
-import type { InteractionFilter } from './training-data.ts';
+import { hyperParametersFor, interactionFilterOf } from './version-training-options.ts';
 
 /** What the training work is built from: the data plane's job deps, the model store and the trainers. */
 export interface TrainingDeps extends WorkerDeps {
@@ -69,33 +69,9 @@ class StopRequested extends Error {
   }
 }
 
-/** The hyperparameters to train with: the solution's algorithm and feature-transformation parameters, by their documented names. */
-function hyperParametersFor(body: SolutionVersionBody): Record<string, string> {
-  const given = { ...body.solutionConfig?.featureTransformationParameters, ...body.solutionConfig?.algorithmHyperParameters };
-  return Object.fromEntries(Object.entries(given).map(([k, v]) => [canonicalHyperParameterName(body.recipeArn, k), v]));
-}
-
 /** The algorithm's hyperparameters as trained: its defaults overlaid with the given ones (tunedHPOParams). */
 function algorithmHyperParameters(body: SolutionVersionBody, used: Record<string, string>): Record<string, string> {
   return Object.fromEntries(hyperParametersOf(body.recipeArn).map((s) => [s.name, used[s.name] ?? s.default]));
-}
-
-function filterOf(body: SolutionVersionBody): InteractionFilter {
-  const config = body.solutionConfig;
-  const threshold = config?.eventValueThreshold;
-  return {
-    ...(body.eventType !== undefined ? { eventType: body.eventType } : {}),
-    ...(threshold !== undefined ? { eventValueThreshold: Number(threshold) } : {}),
-    ...(config?.eventsConfig?.eventParametersList
-      ? {
-          events: config.eventsConfig.eventParametersList.map((p) => ({
-            eventType: p.eventType ?? '',
-            ...(p.eventValueThreshold !== undefined ? { eventValueThreshold: p.eventValueThreshold } : {}),
-            weight: p.weight ?? 1,
-          })),
-        }
-      : {}),
-  };
 }
 
 export function solutionVersionJobKind(deps: TrainingDeps): JobKind {
@@ -176,7 +152,7 @@ export function solutionVersionJobKind(deps: TrainingDeps): JobKind {
     await withWorkDir(deps.config.dataDir, record.name.replace(/[^A-Za-z0-9_-]/g, '-'), async (workDir) => {
       const loaded = await input.read({
         workDir,
-        filter: filterOf(body),
+        filter: interactionFilterOf(body),
         trainingDataConfig: body.solutionConfig?.trainingDataConfig,
         signal,
       });

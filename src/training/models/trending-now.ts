@@ -20,7 +20,7 @@ import { readArtifact, jsonSection, section, writeArtifact } from './artifact.ts
 import { throwIfAborted } from './params.ts';
 import { popularityRanking } from './popularity-count.ts';
 
-const RECIPE = 'aws-trending-now';
+export const TRENDING_NOW_RECIPE = 'aws-trending-now';
 const DEFAULT_FREQUENCY = '2 hours';
 const ALLOWED_SECONDS = new Set([1800, 3600, 7200, 10800, 86400]);
 
@@ -37,7 +37,7 @@ export function trendWindowSeconds(value: string | undefined): number {
 }
 
 export class TrendingModel implements Model {
-  readonly recipe = RECIPE;
+  readonly recipe = TRENDING_NOW_RECIPE;
   constructor(
     readonly windowSeconds: number,
     readonly windowEnd: number,
@@ -58,7 +58,7 @@ export class TrendingModel implements Model {
 
   serialize(): Buffer {
     return writeArtifact(
-      RECIPE,
+      TRENDING_NOW_RECIPE,
       { windowSeconds: this.windowSeconds, windowEnd: this.windowEnd },
       { items: { json: this.items }, growth: this.growth, recent: this.recent, previous: this.previous },
     );
@@ -99,14 +99,14 @@ export function trainTrending(data: TrainingData, windowSeconds: number): Trendi
 }
 
 export const trendingNowTrainer: Trainer = {
-  recipe: RECIPE,
+  recipe: TRENDING_NOW_RECIPE,
   async train(data, hp, signal) {
     const window = trendWindowSeconds(hp.trend_discovery_frequency);
     throwIfAborted(signal);
     return trainTrending(data, window);
   },
   load(artifact) {
-    const a = readArtifact(artifact, RECIPE);
+    const a = readArtifact(artifact, TRENDING_NOW_RECIPE);
     return new TrendingModel(
       Number(a.meta.windowSeconds),
       Number(a.meta.windowEnd),
