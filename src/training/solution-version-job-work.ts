@@ -48,6 +48,7 @@ import { evaluateModel, offlineMetrics } from './metrics/offline-metrics.ts';
 import type { ModelStore } from './model-store.ts';
 import { findRecipe, hyperParametersOf } from './recipes/recipe-catalog.ts';
 import type { Model, Trainer } from './trainer.ts';
+import { objectiveTrainer } from './models/objective.ts';
 import { openTrainingInput } from './recipe-training-input.ts';
 import { hyperParametersFor, interactionFilterOf } from './version-training-options.ts';
 
@@ -160,10 +161,12 @@ export function solutionVersionJobKind(deps: TrainingDeps): JobKind {
       const { data, counts } = loaded;
       // After the data checks: too little data is the user's to fix whatever the recipe.
       const recipe = findRecipe(body.recipeArn);
-      const trainer = recipe && deps.trainerFor(recipe.arn);
-      if (!recipe || !trainer) {
+      const recipeTrainer = recipe && deps.trainerFor(recipe.arn);
+      if (!recipe || !recipeTrainer) {
         throw new JobFailure(`Training with the recipe ${recipe?.name ?? body.recipeArn} is not available in this service yet.`);
       }
+      // An optimizationObjective boosts the user models' items by the Items column (models/objective.ts).
+      const trainer = objectiveTrainer(recipeTrainer, body.solutionConfig?.optimizationObjective);
 
       let hyperParameters = hyperParametersFor(body);
       let metrics: Record<string, number> | undefined;

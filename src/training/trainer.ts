@@ -106,4 +106,9 @@ export interface Trainer {
    * the final model from the holdout's model of the offline metrics (so the tuning runs once).
    */
   refit?(base: Model, data: TrainingData, hyperParameters: Record<string, string>, signal?: AbortSignal): Promise<Model>;
+  /**
+   * The Items column of the solution's optimizationObjective, when it has one (models/objective.ts):
+   * the offline metrics then add average_rewards_at_k.
+   */
+  readonly objectiveAttribute?: string;
 }

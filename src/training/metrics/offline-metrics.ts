@@ -14,8 +14,9 @@
 // (segmentation-metrics.ts), PERSONALIZED_ACTIONS ones theirs (action-metrics.ts). A related-items
 // recipe trained without interactions (Semantic-Similarity needs only Items) has no test users:
 // its coverage is that of the neighbours of every item (at most 2,000, evenly spread), the other
-// metrics 0.
+// metrics 0. A solution with an optimizationObjective adds average_rewards_at_k (models/objective.ts).
 import type { Model, Trainer, TrainingData } from '../trainer.ts';
+import { averageRewards, objectiveValues, rewardOf } from '../models/objective.ts';
 import { actionMetrics } from './action-metrics.ts';
 import { rankingMetrics } from './ranking-metrics.ts';
 import { isSegmentationRecipe, segmentationMetrics } from './segmentation-metrics.ts';
@@ -166,7 +167,7 @@ export async function evaluateModel(
   if (split.tests.length === 0 && related && data.items && data.items.size > 0) {
     return { metrics: await neighbourCoverage(trainer, data, hyperParameters, split.catalogSize, o.signal) };
   }
-  if (split.tests.length === 0) return { metrics: rankingMetrics([], [], split.catalogSize) };
+  if (split.tests.length === 0) return { metrics: withRewards(trainer, data, rankingMetrics([], [], split.catalogSize), [], []) };
   const model = await (o.train ? o.train(split.train) : trainer.train(split.train, hyperParameters, o.signal));
   const lists: string[][] = [];
   for (let t = 0; t < split.tests.length; t++) {
@@ -175,12 +176,29 @@ export async function evaluateModel(
     const recs = model.recommend({ history: input, k: TOP_K, ...(related ? { itemId: input[input.length - 1] } : {}) });
     lists.push(recs.map((s) => s.item));
   }
-  const metrics = rankingMetrics(
-    lists,
-    split.tests.map((t) => t.relevant),
-    split.catalogSize,
+  const relevant = split.tests.map((t) => t.relevant);
+  return { metrics: withRewards(trainer, data, rankingMetrics(lists, relevant, split.catalogSize), lists, relevant), model };
+}
+
+/**
+ * The metrics with average_rewards_at_k added when the solution has an optimizationObjective
+ * (models/objective.ts), keys in lexicographic order as AWS reports them (rule 56).
+ */
+function withRewards(
+  trainer: Trainer,
+  data: TrainingData,
+  metrics: Record<string, number>,
+  lists: readonly string[][],
+  relevant: readonly ReadonlySet<string>[],
+): Record<string, number> {
+  if (!trainer.objectiveAttribute) return metrics;
+  const reward = rewardOf(objectiveValues(data, trainer.objectiveAttribute));
+  const all: Record<string, number> = { ...metrics, average_rewards_at_k: averageRewards(lists, relevant, reward) };
+  return Object.fromEntries(
+    Object.keys(all)
+      .sort()
+      .map((k) => [k, all[k]]),
   );
-  return { metrics, model };
 }
 
 /** Coverage of the top 25 neighbours of (up to 2,000 of) the Items dataset's items; the other metrics 0. */

@@ -32,6 +32,8 @@
 //   "centroids"   f32 [lists × k] the index's list means (item-index.ts)
 //   "listOffsets" i32 [lists + 1] list c holds items listOffsets[c] .. listOffsets[c+1]-1, in random order
 //   "popular"     i32 [items]     item indexes by popularity, most popular first
+// Either core, for a solution with an optimizationObjective (objective.ts):
+//   "objective"   f32 [items]     b_j, added to item j's logit τ·f_j before ranking and softmax
 import type { Model, RecommendQuery, Scored } from '../trainer.ts';
 import { readArtifact, jsonSection, section, writeArtifact, type Artifact } from './artifact.ts';
 import { indexOf } from './common.ts';
@@ -85,12 +87,23 @@ export class UserModel implements Model {
   private lastRun: string[] | undefined;
   private lastLogZ: number | undefined;
 
+  /** The largest boost (objective.ts), for the candidate search of a boosted list. */
+  private readonly maxBoost: number;
+
   constructor(
     readonly recipe: string,
     readonly itemIds: string[],
     readonly core: UserCore,
+    /** optimizationObjective's boost of each item's logit (objective.ts); absent without one. */
+    readonly objective?: Float32Array,
   ) {
     this.index = indexOf(itemIds);
+    this.maxBoost = objective ? objective.reduce((m, b) => Math.max(m, b), 0) : 0;
+  }
+
+  /** The same model with these boosts of the items' logits (optimizationObjective). */
+  withObjective(boost: Float32Array): UserModel {
+    return new UserModel(this.recipe, this.itemIds, this.core, boost);
   }
 
   /** The core's tuned parameters (what a refit keeps). */
@@ -119,20 +132,59 @@ export class UserModel implements Model {
     this.lastLogZ = undefined;
   }
 
+  /** log Σ_j exp(τ·f_j + b_j) over the catalog, for the history prepared last. */
   private logPartition(): number {
-    return (this.lastLogZ ??= this.core.logPartition());
+    return (this.lastLogZ ??= this.objective ? this.boostedLogPartition(this.objective) : this.core.logPartition());
+  }
+
+  /** The partition with boosts: one pass over the catalog (the cores' own shortcuts know no boosts). */
+  private boostedLogPartition(b: Float32Array): number {
+    const tau = this.temperature;
+    const logits = new Float64Array(this.itemIds.length);
+    let max = -Infinity;
+    for (let j = 0; j < logits.length; j++) {
+      logits[j] = tau * this.core.final(j) + b[j];
+      if (logits[j] > max) max = logits[j];
+    }
+    let z = 0;
+    for (let j = 0; j < logits.length; j++) z += Math.exp(logits[j] - max);
+    return max + Math.log(z);
   }
 
   recommend(q: RecommendQuery): Scored[] {
     const tau = this.temperature;
     this.prepare(q.history);
     const ex = q.exclude;
-    const { items, scores } = this.core.top(q.k, ex && ex.size ? (j) => ex.has(this.itemIds[j]) : undefined);
+    const skip = ex && ex.size ? (j: number) => ex.has(this.itemIds[j]) : undefined;
+    const { items, logits } = this.objective ? this.boostedTop(q.k, this.objective, skip) : this.plainTop(q.k, skip);
     const logZ = this.logPartition();
-    return items.map((j, r) => ({
-      item: this.itemIds[j],
-      score: scores[r] === -Infinity ? 0 : Math.exp(tau * scores[r] - logZ),
-    }));
+    return items.map((j, r) => ({ item: this.itemIds[j], score: logits[r] === -Infinity ? 0 : Math.exp(logits[r] - logZ) }));
+  }
+
+  private plainTop(k: number, skip?: (j: number) => boolean): { items: number[]; logits: number[] } {
+    const tau = this.temperature;
+    const { items, scores } = this.core.top(k, skip);
+    return { items, logits: scores.map((f) => (f === -Infinity ? f : tau * f)) };
+  }
+
+  /**
+   * The best k by boosted logit τ·f_j + b_j: the core's best m by f, re-ordered, with m grown until
+   * no item below them could enter (its f is at most the m-th's, its boost at most maxBoost).
+   */
+  private boostedTop(k: number, b: Float32Array, skip?: (j: number) => boolean): { items: number[]; logits: number[] } {
+    const tau = this.temperature;
+    for (let m = Math.max(4 * k, 100); ; m *= 4) {
+      const { items, scores } = this.core.top(m, skip);
+      const ranked = items
+        .map((j, r) => ({ j, logit: scores[r] === -Infinity ? -Infinity : tau * scores[r] + b[j] }))
+        .sort((x, y) => y.logit - x.logit || x.j - y.j);
+      const kth = ranked[Math.min(k, ranked.length) - 1]?.logit ?? -Infinity;
+      const last = scores[scores.length - 1];
+      if (items.length < m || m >= this.itemIds.length || tau * last + this.maxBoost <= kth) {
+        const best = ranked.slice(0, k);
+        return { items: best.map((x) => x.j), logits: best.map((x) => x.logit) };
+      }
+    }
   }
 
   rank(history: string[], items: string[]): Scored[] {
@@ -143,7 +195,7 @@ export class UserModel implements Model {
     for (const item of items) {
       const j = this.index.get(item);
       if (j === undefined) unknown.push(item);
-      else known.push({ item, logit: tau * this.core.rankScore(j) });
+      else known.push({ item, logit: tau * this.core.rankScore(j) + (this.objective?.[j] ?? 0) });
     }
     const max = known.reduce((m, x) => Math.max(m, x.logit), -Infinity);
     const z = known.reduce((s, x) => s + Math.exp(x.logit - max), 0);
@@ -168,7 +220,7 @@ export class UserModel implements Model {
       const j = this.index.get(item);
       if (j === undefined) return undefined;
       const f = this.core.final(j);
-      return f === -Infinity ? 0 : Math.exp(tau * f - logZ);
+      return f === -Infinity ? 0 : Math.exp(tau * f + (this.objective?.[j] ?? 0) - logZ);
     });
   }
 
@@ -186,6 +238,7 @@ export class UserModel implements Model {
           centroids: c.index.centroids,
           listOffsets: c.index.offsets,
           popular: c.popularOrder,
+          ...this.objectiveSection(),
         },
       );
     }
@@ -200,14 +253,20 @@ export class UserModel implements Model {
         w: c.graph.w,
         pop: c.pop,
         popular: c.popular,
+        ...this.objectiveSection(),
       },
     );
+  }
+
+  private objectiveSection(): { objective?: Float32Array } {
+    return this.objective ? { objective: this.objective } : {};
   }
 
   static load(artifact: Buffer, recipe: string): UserModel {
     const a = readArtifact(artifact, recipe);
     const itemIds = jsonSection<string[]>(a, 'itemIds');
-    return new UserModel(recipe, itemIds, a.meta.kind === 'factors' ? loadFactorCore(a) : loadGraphCore(a));
+    const objective = a.sections.has('objective') ? section(a, 'objective', Float32Array) : undefined;
+    return new UserModel(recipe, itemIds, a.meta.kind === 'factors' ? loadFactorCore(a) : loadGraphCore(a), objective);
   }
 }
 
