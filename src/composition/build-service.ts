@@ -37,6 +37,7 @@ import { activeRecommenders } from '../resources/recommenders/active-recommender
 import type { ServiceDeps } from '../resources/shared/service-deps.ts';
 import { CampaignServing } from '../serving/campaign-serving.ts';
 import { updateDeployedVersions } from '../serving/model-updates-round.ts';
+import { purgeDeletions } from '../resources/dataset-groups/dataset-group-deletion-record.ts';
 import { RealTimePersonalization } from '../serving/real-time-personalization.ts';
 import { deployedVersionArns } from '../resources/campaigns/deployed-versions.ts';
 import { ModelStore } from '../training/model-store.ts';
@@ -241,19 +242,26 @@ export async function startService(
 
   const sweepOrphans = (at = now()) => sweepAllAreas(catalog, areas, FAMILIES, at);
   const sweep = () =>
-    sweepOrphans().then(
-      (r) => {
-        const deleted = Object.values(r).reduce((n, a) => n + a.deleted.length, 0);
-        if (deleted > 0)
-          log({
-            level: 'info',
-            msg: 'deleted orphan blobs',
-            parts: r.datasetParts.deleted.length,
-            models: r.modelArtifacts.deleted.length,
-          });
-      },
-      (e: unknown) => log({ level: 'warn', msg: 'orphan sweep failed', error: String(e) }),
-    );
+    sweepOrphans()
+      .then(
+        (r) => {
+          const deleted = Object.values(r).reduce((n, a) => n + a.deleted.length, 0);
+          if (deleted > 0)
+            log({
+              level: 'info',
+              msg: 'deleted orphan blobs',
+              parts: r.datasetParts.deleted.length,
+              models: r.modelArtifacts.deleted.length,
+            });
+        },
+        (e: unknown) => log({ level: 'warn', msg: 'orphan sweep failed', error: String(e) }),
+      )
+      .then(() =>
+        // With it, the dataset groups' deletion records whose DELETE PENDING time is over.
+        purgeDeletions(catalog, now()).catch((e: unknown) =>
+          log({ level: 'warn', msg: 'deletion records purge failed', error: String(e) }),
+        ),
+      );
   const runAutoTraining = (at = now()) => autoTrainingRound(deps, (datasetArn) => records.count(datasetArn), at);
   const runRecommenderRounds = async (at = now()) => ({
     queued: await runRecommenderSchedules(deps, (datasetArn) => records.count(datasetArn), at),

@@ -37,8 +37,9 @@ a seeded random.Random and display() of a DataFrame is a print of the same colum
 recommendation cells' identical loop is the function build_df); `%store` / `%store -r` are not
 needed (one process); and the clean-up's _delete_dataset_group waits 2 s instead of 30 minutes. That
 loop stops only at a DescribeDatasetGroup that finds the group (on AWS, DELETE PENDING right after
-DeleteDatasetGroup) and goes on after every ResourceNotFoundException; the service deletes a group
-at once, so every describe answers ResourceNotFoundException and the loop would spin its 30 minutes
+DeleteDatasetGroup) and goes on after every ResourceNotFoundException; the service shows a deleted
+group DELETE PENDING for its provisioning time (60 ms in the tests), so the loop normally ends at
+its first describe; a slower first describe would see ResourceNotFoundException until the bound
 (counted in the summary's cleanup.datasetGroupNotFoundAnswers). Added, not in the notebooks: a
 logging handler that keeps the clean-up's messages; one more request (numResults=7,
 percentPromotedItems=30) to see the promoted share rounded; a wait until the dataset group is gone

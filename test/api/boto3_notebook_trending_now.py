@@ -41,10 +41,10 @@ PutEvents takes 15-25 ms here, and 2,500 of them up to a minute); Series.sample(
 random.sample of the rows; `interactions_df.append` (removed in pandas 2) is the concatenation it
 was, and the sort by timestamp is stable; DataFrame displays are prints; the 30-minute bound of the
 clean-up's last loop is 2 s: that loop ends only at a describe that answers after
-DeleteDatasetGroup (on AWS the group is DELETE PENDING then), and this service deletes a group at
-once, so the loop would log "has been fully deleted" for 30 minutes. The notebook's wait "for Trend
-Discovery Frequency time configured plus additional processing time (15 minutes)", a markdown cell,
-is a file handshake with the test: the script writes `trend-wait` in its folder and goes on when
+DeleteDatasetGroup (DELETE PENDING, which this service shows for its provisioning time, 60 ms in
+the tests), and a slower first describe would log "has been fully deleted" until the bound. The
+notebook's wait "for Trend Discovery Frequency time configured plus additional processing time (15
+minutes)", a markdown cell, is a file handshake with the test: the script writes `trend-wait` in its folder and goes on when
 `trend-wait.done` appears (the test moves the service's clock 45 minutes on and runs its automatic
 updates in between), or after 30 s. Added for the summary, not in the notebook: a
 describe_event_tracker after the tracker's sleep, describe_solution and list_solution_versions

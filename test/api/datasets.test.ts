@@ -18,6 +18,7 @@ import { errorOf, startTestService, uniqueName, waitFor, type TestService } from
 import { minimalSchemas } from '../testkit/schemas.ts';
 import { activeGroup, datasetIn } from '../testkit/resources.ts';
 import { testClock } from '../testkit/test-clock.ts';
+import { deletionArnOf, purgeDeletions } from '../../src/resources/dataset-groups/dataset-group-deletion-record.ts';
 
 /** The harness's Interactions schema with a nullable EVENT_VALUE added: a replacement the field rules would allow. */
 const interactionsPlusValue = JSON.stringify({
@@ -142,8 +143,59 @@ describe('dataset groups and datasets', () => {
     assert.equal(inUse.name, 'ResourceInUseException');
     await client.send(new DeleteDatasetCommand({ datasetArn }));
     await client.send(new DeleteDatasetGroupCommand({ datasetGroupArn }));
-    const gone = await errorOf(() => client.send(new DescribeDatasetGroupCommand({ datasetGroupArn })));
-    assert.equal(gone.name, 'ResourceNotFoundException');
+    // DELETE PENDING for the provisioning time (60 ms here), then gone.
+    await waitFor(() =>
+      client.send(new DescribeDatasetGroupCommand({ datasetGroupArn })).then(
+        () => false,
+        (e: Error) => e.name === 'ResourceNotFoundException',
+      ),
+    );
+  });
+
+  it('a deleted group is DELETE PENDING for the provisioning time, then not found; for everything else it is gone at once', async () => {
+    const name = uniqueName('gone');
+    const { datasetGroupArn } = await slow.send(new CreateDatasetGroupCommand({ name }));
+    clock.advance(1500);
+    const active = (await slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup!;
+    assert.equal(active.status, 'ACTIVE');
+    clock.advance(1000);
+    await slow.send(new DeleteDatasetGroupCommand({ datasetGroupArn }));
+    const pending = (await slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup!;
+    assert.deepEqual(
+      { ...pending, lastUpdatedDateTime: undefined },
+      { ...active, status: 'DELETE PENDING', lastUpdatedDateTime: undefined },
+    );
+    assert.equal(pending.lastUpdatedDateTime!.getTime(), clock.now(), 'when it was deleted');
+    // Not listed, not usable, not deletable again.
+    const listed = await slow.send(new ListDatasetGroupsCommand({}));
+    assert.ok(!listed.datasetGroups!.some((g) => g.datasetGroupArn === datasetGroupArn));
+    const add = await errorOf(() =>
+      slow.send(
+        new CreateDatasetCommand({
+          name: uniqueName('d'),
+          datasetGroupArn,
+          schemaArn: schemaArns.interactions,
+          datasetType: 'Interactions',
+        }),
+      ),
+    );
+    assert.equal(add.name, 'ResourceNotFoundException');
+    assert.equal((await errorOf(() => slow.send(new DeleteDatasetGroupCommand({ datasetGroupArn })))).name, 'ResourceNotFoundException');
+    // Another account does not see it.
+    const other = slowSvc.client({ accessKeyId: '123456789012' });
+    assert.equal((await errorOf(() => other.send(new DescribeDatasetGroupCommand({ datasetGroupArn })))).name, 'ResourceNotFoundException');
+    // The provisioning time later: not found, and the purge removes the record.
+    clock.advance(1499);
+    assert.equal((await slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup!.status, 'DELETE PENDING');
+    clock.advance(1);
+    assert.equal((await errorOf(() => slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn })))).name, 'ResourceNotFoundException');
+    assert.ok((await purgeDeletions(slowSvc.catalog, clock.now())) >= 1);
+    assert.equal(await slowSvc.catalog.get(deletionArnOf(datasetGroupArn!)), undefined);
+    // The name is free at once: a new group of the same name, deleted again, replaces the record.
+    await slow.send(new CreateDatasetGroupCommand({ name }));
+    clock.advance(1500);
+    await slow.send(new DeleteDatasetGroupCommand({ datasetGroupArn }));
+    assert.equal((await slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup!.status, 'DELETE PENDING');
   });
 
   it('refuses a type that does not match the schema, an unknown type and a domain mismatch', async () => {

@@ -12,6 +12,7 @@ import {
   CreateDataDeletionJobCommand,
   CreateDatasetExportJobCommand,
   CreateDatasetGroupCommand,
+  DeleteDatasetGroupCommand,
   CreateDatasetImportJobCommand,
   CreateEventTrackerCommand,
   CreateFilterCommand,
@@ -225,6 +226,25 @@ describe('statuses through the API, in declared order', () => {
       'dataset-group',
       creation('dataset-group'),
       async () => (await slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup?.status,
+    );
+  });
+
+  it('dataset group deletion: DELETE PENDING, its only and final status, for the provisioning time; then not found', async () => {
+    tested.add('dataset-group-deletion');
+    const table = kindDefinition('dataset-group-deletion').statuses;
+    const datasetGroupArn = await activeGroup(slow);
+    await slow.send(new DeleteDatasetGroupCommand({ datasetGroupArn }));
+    const read = () => slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn }));
+    assert.equal((await read()).datasetGroup?.status, table.initial);
+    assert.ok(isFinal(table, table.initial));
+    await waitFor(
+      () =>
+        read().then(
+          () => false,
+          (e: Error) => e.name === 'ResourceNotFoundException',
+        ),
+      15_000,
+      'the group not found',
     );
   });
 

@@ -11,7 +11,7 @@ import type {
 } from '../../api/personalize-types.ts';
 import type { ResourceRecord } from '../../catalog/catalog.ts';
 import type { PersonalizeHandlers } from '../../api/personalize-handlers.ts';
-import { inUse, invalidInput, limitExceeded } from '../../protocol/service-error.ts';
+import { inUse, invalidInput, limitExceeded, ServiceError } from '../../protocol/service-error.ts';
 import { makeArn } from '../shared/arns.ts';
 import { schedule } from '../shared/lifecycle.ts';
 import { insertResource, listPage, loadResource, toDate } from '../shared/resource-access.ts';
@@ -32,6 +32,7 @@ import {
   datasetGroupQuotaLock,
   type DatasetGroupBody,
 } from './dataset-group-record.ts';
+import { pendingDeletion, recordDeletion } from './dataset-group-deletion-record.ts';
 
 function describe(record: ResourceRecord): DatasetGroup {
   const body = record.body as DatasetGroupBody;
@@ -98,7 +99,18 @@ export function datasetGroupOperations(
     },
 
     async DescribeDatasetGroup(input: DescribeDatasetGroupRequest, ctx): Promise<DescribeDatasetGroupResponse> {
-      return { datasetGroup: describe(await loadResource(deps, deps.catalog, ctx, DATASET_GROUP_KIND, input.datasetGroupArn!)) };
+      const arn = input.datasetGroupArn!;
+      try {
+        return { datasetGroup: describe(await loadResource(deps, deps.catalog, ctx, DATASET_GROUP_KIND, arn)) };
+      } catch (e) {
+        // A group deleted a moment ago is DELETE PENDING for a while (dataset-group-deletion-record.ts).
+        const pending =
+          e instanceof ServiceError && e.code === 'ResourceNotFoundException'
+            ? await pendingDeletion(deps.catalog, arn, deps.now())
+            : undefined;
+        if (!pending || pending.account !== ctx.account || pending.region !== ctx.region) throw e;
+        return { datasetGroup: describe(pending) };
+      }
     },
 
     async ListDatasetGroups(input: ListDatasetGroupsRequest, ctx): Promise<ListDatasetGroupsResponse> {
@@ -142,6 +154,7 @@ export function datasetGroupOperations(
           );
         }
         await tx.delete(record.arn);
+        await recordDeletion(tx, record, deps.now(), deps.config.provisioningMs);
       });
       return {};
     },

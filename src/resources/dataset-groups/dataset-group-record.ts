@@ -14,7 +14,8 @@ export interface DatasetGroupBody {
 
 /**
  * Provisioning involves no real work here (lifecycle.ts schedules it), so a group never fails
- * (AWS's CREATE FAILED) and its deletion is immediate (no DELETE PENDING).
+ * (AWS's CREATE FAILED). Deletion removes the group at once; DescribeDatasetGroup shows it
+ * DELETE PENDING for a while from its deletion record (dataset-group-deletion-record.ts).
  */
 export const DATASET_GROUP_STATUSES = defineStatuses({
   kind: 'dataset-group',
