@@ -111,10 +111,12 @@ export function batchInferenceJobKind(deps: TrainingDeps): JobKind {
       if (!record) return ctx.finish(async () => {});
       const body = record.body as unknown as BatchInferenceJobBody;
       await setJobState(deps.catalog, BATCH_INFERENCE_JOB_STATUSES, record.arn, deps.now(), 'CREATE IN_PROGRESS', {});
-      if (EXPLORING_RECIPES.has(body.recipe))
-        await updateVersion(deps, body.solutionVersionArn, deps.now()).catch((e: unknown) =>
+      if (EXPLORING_RECIPES.has(body.recipe)) {
+        await updateVersion(deps, body.solutionVersionArn, deps.now(), 'batch').catch((e: unknown) =>
           deps.log({ level: 'warn', msg: 'model update failed', solutionVersion: body.solutionVersionArn, error: String(e) }),
         );
+        serving.personalization.forgetVersion(body.solutionVersionArn);
+      }
       const deployed = withRankingInfluence(
         await serving.deployment(body.solutionVersionArn),
         body.batchInferenceJobConfig?.rankingInfluence,

@@ -18,6 +18,10 @@
 //    trained version is updated and only while deployed";
 //  * every two hours counted from the version becoming ACTIVE: a round at or after a due time
 //    updates it, and the next one is due at the next multiple of two hours;
+//  * and at once, due or not, when a batch inference job names the version (rule 112: naming the
+//    latest fully trained version "triggers an automatic update"; AWS's update-datasets notebook
+//    shows the new items in a job created 20 minutes after the version became ACTIVE) — no
+//    campaign needed; the due time of the next round moves as after any update;
 //  * "needs new data since the last update": when the Interactions and Items data (bulk parts
 //    and individually put records) are what the last update read, the round only moves the due
 //    time (the first update of a version always runs);
@@ -95,13 +99,18 @@ export async function commitAutoUpdate(deps: UpdateDeps, arn: string, seen: Auto
   });
 }
 
-/** Updates one deployed version if it is due (see the header). */
-export async function updateVersion(deps: UpdateDeps, arn: string, now: number): Promise<Outcome> {
+/** Updates one version if it is due, or at once for a batch job (see the header). */
+export async function updateVersion(
+  deps: UpdateDeps,
+  arn: string,
+  now: number,
+  trigger: 'schedule' | 'batch' = 'schedule',
+): Promise<Outcome> {
   const version = await deps.catalog.get(arn);
   if (!version || version.kind !== SOLUTION_VERSION_KIND.kind) return 'not-updatable';
   const seen = autoUpdateOf(version.body);
   const activeAt = version.updatedAt;
-  if (now < (seen?.nextAt ?? activeAt + AUTO_UPDATE_INTERVAL_MS)) return 'not-due';
+  if (trigger === 'schedule' && now < (seen?.nextAt ?? activeAt + AUTO_UPDATE_INTERVAL_MS)) return 'not-due';
   if (!(await isUpdatable(deps, version))) return 'not-updatable';
   const body = version.body as unknown as SolutionVersionBody;
   const group = { arn: body.datasetGroupArn, account: version.account, region: version.region };

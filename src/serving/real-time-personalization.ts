@@ -70,6 +70,11 @@ export class RealTimePersonalization {
     return record;
   }
 
+  /** Reads the version's document again on its next use (a batch job has just updated it). */
+  forgetVersion(arn: string): void {
+    this.versions.delete(arn);
+  }
+
   private cachedPool(id: string, load: () => Promise<ItemPool>): Promise<ItemPool | undefined> {
     const now = this.deps.now();
     const known = this.pools.get(id);
