@@ -40,6 +40,8 @@ export interface FinishQuery {
   itemExplorationConfig?: Record<string, string>;
   /** What identifies the request for exploration's random draw (campaign, filter, promotion...). */
   seed: string;
+  /** The request's context: explored items get the scores the model gives them in it. */
+  context?: Record<string, string>;
 }
 
 export interface PersonalizedRequest {
@@ -137,6 +139,7 @@ export class RealTimePersonalization {
           numResults: q.numResults,
           keep: q.keep,
           history,
+          context: q.context,
           exploration: pool && { pool, config },
           random: seededRandom(`${q.seed}|${q.userId ?? ''}|${q.numResults}|${id}|${history.length}`),
         });

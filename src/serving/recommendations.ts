@@ -59,7 +59,12 @@ export function historyOf(interactions: readonly UserInteraction[], version: Sol
 const MAX_CANDIDATES = 100_000;
 
 /** The model's top k items that `keep` keeps, asking the model for more while filtered ones use up the list. */
-function topKept(model: Model, q: { history: string[]; itemId?: string }, k: number, keep?: ItemPredicate): Scored[] {
+function topKept(
+  model: Model,
+  q: { history: string[]; itemId?: string; context?: Record<string, string> },
+  k: number,
+  keep?: ItemPredicate,
+): Scored[] {
   if (!keep) return model.recommend({ ...q, k });
   for (let want = Math.max(k * 2, 50); ; want = Math.min(want * 4, MAX_CANDIDATES)) {
     const got = model.recommend({ ...q, k: want });
@@ -98,19 +103,28 @@ export type Recommended = Scored & { promotionName?: string };
  */
 export async function recommendItems(
   d: Deployed,
-  q: { userId?: string; itemId?: string; numResults: number; keep?: ItemPredicate; promotion?: Promotion },
+  q: {
+    userId?: string;
+    itemId?: string;
+    numResults: number;
+    keep?: ItemPredicate;
+    promotion?: Promotion;
+    /** The request's context (context.ts: only the user models use it). */
+    context?: Record<string, string>;
+  },
   random: () => number = Math.random,
 ): Promise<Recommended[]> {
   const kind = runtimeKindOf(d.recipe);
   // Related items answer for the item; popularity ignores who asks (rule 81).
   const history = kind === 'USER' && q.userId !== undefined ? historyOf(await d.data.interactions(q.userId), d.version) : [];
   const itemId = kind === 'RELATED' ? q.itemId : undefined;
+  const query = { history, itemId, context: q.context };
   const p = q.promotion;
-  if (!p) return topKept(d.model, { history, itemId }, q.numResults, q.keep).map(rounded);
-  const promoted = topKept(d.model, { history, itemId }, Math.floor((q.numResults * p.percentPromotedItems) / 100), p.keep);
+  if (!p) return topKept(d.model, query, q.numResults, q.keep).map(rounded);
+  const promoted = topKept(d.model, query, Math.floor((q.numResults * p.percentPromotedItems) / 100), p.keep);
   const taken = new Set(promoted.map((s) => s.item));
   const keep = (id: string) => !taken.has(id) && (!q.keep || q.keep(id));
-  const rest = topKept(d.model, { history, itemId }, q.numResults - promoted.length, keep);
+  const rest = topKept(d.model, query, q.numResults - promoted.length, keep);
   return interleave(
     rest.map(rounded),
     promoted.map((s) => ({ ...rounded(s), promotionName: p.name })),
@@ -132,13 +146,16 @@ export function interleave<T>(a: T[], b: T[], random: () => number): T[] {
 }
 
 /** GetPersonalizedRanking: the input items (each once, filtered) ranked for the user. */
-export async function rankItems(d: Deployed, q: { userId: string; inputList: string[]; keep?: ItemPredicate }): Promise<Scored[]> {
+export async function rankItems(
+  d: Deployed,
+  q: { userId: string; inputList: string[]; keep?: ItemPredicate; context?: Record<string, string> },
+): Promise<Scored[]> {
   if (!d.model.rank) throw new Error(`Internal error: the ${d.recipe.name} model cannot rank`);
   const items = [...new Set(q.inputList)].filter((id) => !q.keep || q.keep(id));
   if (items.length === 0) return [];
   const history = historyOf(await d.data.interactions(q.userId), d.version);
   // Known items come first with softmax scores (positive); v1 gives unknown ones a 0, shown as no score.
-  return d.model.rank(history, items).map((s) => (s.score === undefined || s.score === 0 ? { item: s.item } : rounded(s)));
+  return d.model.rank(history, items, q.context).map((s) => (s.score === undefined || s.score === 0 ? { item: s.item } : rounded(s)));
 }
 
 /**

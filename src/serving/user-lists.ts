@@ -36,7 +36,9 @@ const MAX_POPULAR = 100_000;
 export type Answered = Recommended & { reason?: string[] };
 
 /** A model that scores given items as recommend() would (UserModel.scoresOf). */
-type ScoringModel = Model & { scoresOf?(history: string[], items: readonly string[]): (number | undefined)[] };
+type ScoringModel = Model & {
+  scoresOf?(history: string[], items: readonly string[], context?: Record<string, string>): (number | undefined)[];
+};
 
 export interface UserListInput {
   model: Model;
@@ -48,6 +50,8 @@ export interface UserListInput {
   keep?: ItemPredicate;
   /** The user's history as the model read it. */
   history: readonly string[];
+  /** The request's context, as the model read it. */
+  context?: Record<string, string>;
   /** Absent, or weight 0: no exploration. */
   exploration?: { pool: ItemPool; config: ExplorationConfig };
   random: () => number;
@@ -65,7 +69,7 @@ function popularItems(model: Model, count: number, accept: (id: string) => boole
 
 /** v2: the ordinary items the scored subset holds, then popular placeholders for the places it leaves. */
 function withPlaceholders(o: UserListInput, ordinary: Answered[], places: number, taken: Set<string>): Answered[] {
-  const subset = new Set(o.model.recommend({ history: [...o.history], k: V2_SCORED_ITEMS }).map((s) => s.item));
+  const subset = new Set(o.model.recommend({ history: [...o.history], k: V2_SCORED_ITEMS, context: o.context }).map((s) => s.item));
   const scored = ordinary.filter((s) => subset.has(s.item));
   if (scored.length === ordinary.length && ordinary.length >= places) return ordinary;
   const listed = new Set([...taken, ...scored.map((s) => s.item)]);
@@ -99,7 +103,7 @@ export function finishUserList(o: UserListInput): Answered[] {
     );
     if (explored.length > 0) {
       const kept = ordinary.slice(0, Math.max(0, Math.min(ordinary.length, places - explored.length)));
-      const scores = (o.model as ScoringModel).scoresOf?.([...o.history], explored) ?? [];
+      const scores = (o.model as ScoringModel).scoresOf?.([...o.history], explored, o.context) ?? [];
       const placed = explored.map((item, i): Answered => {
         const score = scores[i];
         return { item, ...(score !== undefined ? { score: roundScore(score) } : {}), ...(v2 ? { reason: [REASON_EXPLORATION] } : {}) };

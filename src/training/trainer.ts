@@ -29,6 +29,21 @@ export interface TrainingData {
   itemFields?: ItemField[];
   /** Next-Best-Action: the Actions rows and the action interactions (action-training-data.ts). */
   actions?: ActionTrainingData;
+  /**
+   * The Interactions dataset's contextual metadata (its string columns beyond the reserved ones):
+   * per column, each value's weighted interactions per item (models/context.ts uses them).
+   */
+  context?: ContextCounts[];
+}
+
+/** One contextual column's interactions by value and item, values sorted, each value's items ascending. */
+export interface ContextCounts {
+  column: string;
+  values: string[];
+  /** Value v's entries are offsets[v] .. offsets[v+1]-1 of items / counts. */
+  offsets: Int32Array;
+  items: Int32Array;
+  counts: Float32Array;
 }
 
 /** One Items column as the schema declares it. */
@@ -74,6 +89,8 @@ export interface RecommendQuery {
   k: number;
   /** Items that must not be returned (already seen, filtered out). */
   exclude?: ReadonlySet<string>;
+  /** The request's contextual metadata (GetRecommendations' `context`), for models that use it. */
+  context?: Record<string, string>;
 }
 
 /** A trained model. */
@@ -81,7 +98,7 @@ export interface Model {
   readonly recipe: string;
   recommend(q: RecommendQuery): Scored[];
   /** Scores of the given items for the user (Personalized-Ranking); items unknown to the model score lowest. */
-  rank?(history: string[], items: string[]): Scored[];
+  rank?(history: string[], items: string[], context?: Record<string, string>): Scored[];
   /**
    * USER_SEGMENTATION recipes: the k users most likely to interact with the queried item (or with
    * items matching the attributes), best first, each with its score; `item` holds the user ID. An

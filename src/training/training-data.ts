@@ -21,7 +21,7 @@ import { rows, withDuck } from '../data/engine/duck.ts';
 import { sqlIdent, sqlString } from '../data/engine/cell-rules.ts';
 import type { EngineOptions } from '../data/engine/types.ts';
 import type { ParsedSchema } from '../data/schema/schema-model.ts';
-import type { ItemField, TrainingData } from './trainer.ts';
+import type { ContextCounts, ItemField, TrainingData } from './trainer.ts';
 
 export const MIN_TRAINING_INTERACTIONS = 1000;
 export const MIN_USERS_WITH_TWO_INTERACTIONS = 25;
@@ -80,6 +80,23 @@ export function minimumDataFailure(counts: InteractionCounts, filter: Interactio
 const lowerEq = (column: string, value: string) => `lower(${column}) = lower(${sqlString(value)})`;
 
 /** The SELECT of the filtered interactions: u, i, t (epoch seconds), e (event type or NULL), w (weight). */
+/** Interactions fields that are not contextual metadata (the required and reserved ones). */
+const NOT_CONTEXT = new Set([
+  'USER_ID',
+  'ITEM_ID',
+  'TIMESTAMP',
+  'EVENT_TYPE',
+  'EVENT_VALUE',
+  'IMPRESSION',
+  'RECOMMENDATION_ID',
+  'EVENT_ATTRIBUTION_SOURCE',
+]);
+
+/** The Interactions schema's contextual metadata columns: its string fields beyond the reserved ones (rule 87). */
+export function contextColumns(schema: ParsedSchema): string[] {
+  return schema.fields.filter((f) => f.type === 'string' && !NOT_CONTEXT.has(f.name.toUpperCase())).map((f) => f.name);
+}
+
 export function filteredInteractionsSql(view: string, schema: ParsedSchema, filter: InteractionFilter): string {
   const has = new Set(schema.fields.map((f) => f.name));
   const type = has.has('EVENT_TYPE') ? sqlIdent('EVENT_TYPE') : 'NULL::VARCHAR';
@@ -97,8 +114,9 @@ export function filteredInteractionsSql(view: string, schema: ParsedSchema, filt
     weight = `CAST(CASE ${filter.events.map((e) => `WHEN ${lowerEq(type, e.eventType)} THEN ${Number(e.weight)}`).join(' ')} END AS FLOAT)`;
   }
   const time = has.has('TIMESTAMP') ? `CAST(${sqlIdent('TIMESTAMP')} AS DOUBLE)` : 'CAST(0 AS DOUBLE)';
+  const context = contextColumns(schema).map((name, k) => `, CAST(${sqlIdent(name)} AS VARCHAR) AS c${k}`);
   return `SELECT CAST(${sqlIdent('USER_ID')} AS VARCHAR) AS u, CAST(${sqlIdent('ITEM_ID')} AS VARCHAR) AS i, ${time} AS t,
-            CAST(${type} AS VARCHAR) AS e, ${weight} AS w
+            CAST(${type} AS VARCHAR) AS e, ${weight} AS w${context.join('')}
           FROM (${view}) WHERE ${where.join(' AND ')}`;
 }
 
@@ -214,12 +232,43 @@ export async function loadTrainingData(o: {
     }
     if (k !== total) throw new Error(`Internal error: read ${k} interactions, expected ${total}`);
     step('stream');
+    const context = contextColumns(o.interactions.schema);
+    if (context.length > 0) {
+      data.context = [];
+      for (let k = 0; k < context.length; k++) data.context.push(await contextCounts(c, context[k], `c${k}`));
+      step('context');
+    }
     if (o.items) {
       ({ rows: data.items, fields: data.itemFields } = await itemsMetadata(c, o.items));
       step('items');
     }
     return { ok: true, data, counts: n, steps };
   });
+}
+
+/** One contextual column's weighted interactions by value and item (ContextCounts), from the filtered rows `f`. */
+async function contextCounts(c: DuckDBConnection, column: string, alias: string): Promise<ContextCounts> {
+  const r = await c.runAndReadAll(
+    `SELECT f.${alias} AS v, ix.x AS ix, CAST(sum(f.w) AS FLOAT) AS n FROM f JOIN ix ON f.i = ix.v
+     WHERE f.${alias} IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  const [v = [], ix = [], n = []] = r.getColumnsJS();
+  const values: string[] = [];
+  const offsets: number[] = [];
+  for (let e = 0; e < v.length; e++) {
+    if (e === 0 || v[e] !== v[e - 1]) {
+      values.push(String(v[e]));
+      offsets.push(e);
+    }
+  }
+  offsets.push(v.length);
+  return {
+    column,
+    values,
+    offsets: Int32Array.from(offsets),
+    items: Int32Array.from(ix, Number),
+    counts: Float32Array.from(n, Number),
+  };
 }
 
 /** The Items rows by ITEM_ID, with the columns the solution's training data configuration keeps, and those columns' schema fields. */

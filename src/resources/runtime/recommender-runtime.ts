@@ -84,12 +84,14 @@ export async function recommenderRecommendations(
   const keep = both(automatic, await requestFilter(deps, ctx, input.filterArn, input.filterValues, subject));
   const promotion = await promotionOf(deps, ctx, input.promotions, subject);
   if (promotion) promotion.keep = both(automatic, promotion.keep)!;
-  const items = await p.finish(await recommendItems(p.deployed, { userId, itemId, numResults, keep, promotion }), {
+  const context = input.context;
+  const items = await p.finish(await recommendItems(p.deployed, { userId, itemId, numResults, keep, promotion, context }), {
     userId,
     numResults,
     keep,
     itemExplorationConfig: useCase.personalized ? config.itemExplorationConfig : { explorationWeight: '0' },
     seed: JSON.stringify([arn, input.filterArn, input.filterValues, input.promotions]),
+    context,
   });
   const metadata =
     columns &&

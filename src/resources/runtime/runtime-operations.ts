@@ -9,7 +9,8 @@
 //  * a campaign still being created is ResourceNotFoundException (rule 80), as is one of another
 //    account or region, a deleted one and an unknown ARN;
 //  * recommenderArn: answered by recommender-runtime.ts (the recommender's use case);
-//  * `context` is accepted and does not change the answer (the models use no contextual metadata);
+//  * `context` weights the user models' items by how often they were taken in that context
+//    (training/models/context.ts); other recipes ignore it, and unknown keys and values change nothing;
 //  * campaignConfig.rankingInfluence re-ranks Semantic-Similarity's answers (serving/ranking-influence.ts);
 //  * User-Personalization(-v2): the user's history per rule 120, exploration by the campaign's
 //    itemExplorationConfig, v2's placeholders and `reason` (serving/real-time-personalization.ts);
@@ -113,13 +114,21 @@ export function runtimeOperations(deps: RuntimeDeps): PersonalizeRuntimeHandlers
       const keep = await requestFilter(deps, ctx, input.filterArn, input.filterValues, subject);
       const promotion = await promotionOf(deps, ctx, input.promotions, subject);
       const items = await p.finish(
-        await recommendItems(p.deployed, { userId: input.userId, itemId: input.itemId, numResults, keep, promotion }),
+        await recommendItems(p.deployed, {
+          userId: input.userId,
+          itemId: input.itemId,
+          numResults,
+          keep,
+          promotion,
+          context: input.context,
+        }),
         {
           userId: input.userId,
           numResults,
           keep,
           itemExplorationConfig: (campaign.body as unknown as CampaignBody).campaignConfig?.itemExplorationConfig,
           seed: JSON.stringify([campaign.arn, input.filterArn, input.filterValues, input.promotions]),
+          context: input.context,
         },
       );
       const metadata =
@@ -147,6 +156,7 @@ export function runtimeOperations(deps: RuntimeDeps): PersonalizeRuntimeHandlers
         userId: input.userId,
         inputList: input.inputList,
         keep,
+        context: input.context,
       });
       const metadata =
         columns &&

@@ -34,8 +34,11 @@
 //   "popular"     i32 [items]     item indexes by popularity, most popular first
 // Either core, for a solution with an optimizationObjective (objective.ts):
 //   "objective"   f32 [items]     b_j, added to item j's logit τ·f_j before ranking and softmax
-import type { Model, RecommendQuery, Scored } from '../trainer.ts';
-import { readArtifact, jsonSection, section, writeArtifact, type Artifact } from './artifact.ts';
+// and, when the Interactions data had contextual columns, context.ts's sections: a request's
+// context adds its own b_j the same way.
+import type { ContextCounts, Model, RecommendQuery, Scored } from '../trainer.ts';
+import { readArtifact, jsonSection, section, writeArtifact, type Artifact, type Section } from './artifact.ts';
+import { ContextTables } from './context.ts';
 import { indexOf } from './common.ts';
 import { FactorCore, type FactorParams, type FactorSpec } from './factor-core.ts';
 import type { ItemGraph } from './item-graph.ts';
@@ -81,14 +84,23 @@ export type UserCore = GraphCore | FactorCore;
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 const num = (x: unknown, ifNull: number) => (x === null ? ifNull : Number(x));
 
+/** What a request adds to the items' logits: the objective's and the context's b_j, and their largest. */
+interface Boost {
+  b: Float32Array;
+  max: number;
+}
+
+/** Contexts whose boosts a model keeps (the least recently used dropped first). */
+const MAX_CONTEXT_BOOSTS = 64;
+
 export class UserModel implements Model {
   private readonly index: Map<string, number>;
-  /** The history the core last ran for, and that run's log partition once computed. */
+  /** The history the core last ran for, and that run's log partition (for lastBoost) once computed. */
   private lastRun: string[] | undefined;
   private lastLogZ: number | undefined;
-
-  /** The largest boost (objective.ts), for the candidate search of a boosted list. */
-  private readonly maxBoost: number;
+  private lastBoost: Boost | undefined;
+  private readonly objectiveBoost: Boost | undefined;
+  private readonly contextBoosts = new Map<string, Boost | undefined>();
 
   constructor(
     readonly recipe: string,
@@ -96,14 +108,56 @@ export class UserModel implements Model {
     readonly core: UserCore,
     /** optimizationObjective's boost of each item's logit (objective.ts); absent without one. */
     readonly objective?: Float32Array,
+    /** The contextual columns' tables (context.ts); absent when the data had none. */
+    readonly context?: ContextTables,
   ) {
     this.index = indexOf(itemIds);
-    this.maxBoost = objective ? objective.reduce((m, b) => Math.max(m, b), 0) : 0;
+    this.objectiveBoost = objective && { b: objective, max: objective.reduce((m, b) => Math.max(m, b), 0) };
   }
 
   /** The same model with these boosts of the items' logits (optimizationObjective). */
   withObjective(boost: Float32Array): UserModel {
-    return new UserModel(this.recipe, this.itemIds, this.core, boost);
+    return new UserModel(this.recipe, this.itemIds, this.core, boost, this.context);
+  }
+
+  /** The same model with the contextual columns' counts of its training data (indexes into `dataItemIds`). */
+  withContext(counts: ContextCounts[] | undefined, dataItemIds: readonly string[]): UserModel {
+    const remap = Int32Array.from(dataItemIds, (id) => this.index.get(id) ?? -1);
+    const mapped = (counts ?? []).map((c): ContextCounts => {
+      const offsets = new Int32Array(c.offsets.length);
+      const items: number[] = [];
+      const kept: number[] = [];
+      for (let v = 0; v + 1 < c.offsets.length; v++) {
+        for (let e = c.offsets[v]; e < c.offsets[v + 1]; e++) {
+          if (remap[c.items[e]] < 0) continue;
+          items.push(remap[c.items[e]]);
+          kept.push(c.counts[e]);
+        }
+        offsets[v + 1] = items.length;
+      }
+      return { column: c.column, values: c.values, offsets, items: Int32Array.from(items), counts: Float32Array.from(kept) };
+    });
+    const tables = ContextTables.fromData(mapped, this.itemIds.length);
+    return new UserModel(this.recipe, this.itemIds, this.core, this.objective, tables);
+  }
+
+  /** The boost of a request with this context: the objective's plus the context's; undefined for none. */
+  private boostFor(context: Record<string, string> | undefined): Boost | undefined {
+    const known = this.context?.resolve(context) ?? [];
+    if (known.length === 0) return this.objectiveBoost;
+    const key = JSON.stringify(known);
+    if (this.contextBoosts.has(key)) {
+      const hit = this.contextBoosts.get(key);
+      this.contextBoosts.delete(key);
+      this.contextBoosts.set(key, hit);
+      return hit;
+    }
+    const b = this.objective ? Float32Array.from(this.objective) : new Float32Array(this.itemIds.length);
+    this.context!.addBoost(b, known);
+    const boost = { b, max: b.reduce((m, x) => Math.max(m, x), -Infinity) };
+    this.contextBoosts.set(key, boost);
+    if (this.contextBoosts.size > MAX_CONTEXT_BOOSTS) this.contextBoosts.delete(this.contextBoosts.keys().next().value!);
+    return boost;
   }
 
   /** The core's tuned parameters (what a refit keeps). */
@@ -124,7 +178,11 @@ export class UserModel implements Model {
    * a user's list, more of it when a filter drops items, then the scores of items it explores,
    * all for one history. Every run of the core goes through here.
    */
-  private prepare(history: string[]): void {
+  private prepare(history: string[], boost: Boost | undefined): void {
+    if (boost !== this.lastBoost) {
+      this.lastBoost = boost;
+      this.lastLogZ = undefined;
+    }
     const last = this.lastRun;
     if (last && last.length === history.length && last.every((id, i) => id === history[i])) return;
     this.core.run(this.indexes(history));
@@ -134,7 +192,7 @@ export class UserModel implements Model {
 
   /** log Σ_j exp(τ·f_j + b_j) over the catalog, for the history prepared last. */
   private logPartition(): number {
-    return (this.lastLogZ ??= this.objective ? this.boostedLogPartition(this.objective) : this.core.logPartition());
+    return (this.lastLogZ ??= this.lastBoost ? this.boostedLogPartition(this.lastBoost.b) : this.core.logPartition());
   }
 
   /** The partition with boosts: one pass over the catalog (the cores' own shortcuts know no boosts). */
@@ -153,10 +211,11 @@ export class UserModel implements Model {
 
   recommend(q: RecommendQuery): Scored[] {
     const tau = this.temperature;
-    this.prepare(q.history);
+    const boost = this.boostFor(q.context);
+    this.prepare(q.history, boost);
     const ex = q.exclude;
     const skip = ex && ex.size ? (j: number) => ex.has(this.itemIds[j]) : undefined;
-    const { items, logits } = this.objective ? this.boostedTop(q.k, this.objective, skip) : this.plainTop(q.k, skip);
+    const { items, logits } = boost ? this.boostedTop(q.k, boost, skip) : this.plainTop(q.k, skip);
     const logZ = this.logPartition();
     return items.map((j, r) => ({ item: this.itemIds[j], score: logits[r] === -Infinity ? 0 : Math.exp(logits[r] - logZ) }));
   }
@@ -171,8 +230,9 @@ export class UserModel implements Model {
    * The best k by boosted logit τ·f_j + b_j: the core's best m by f, re-ordered, with m grown until
    * no item below them could enter (its f is at most the m-th's, its boost at most maxBoost).
    */
-  private boostedTop(k: number, b: Float32Array, skip?: (j: number) => boolean): { items: number[]; logits: number[] } {
+  private boostedTop(k: number, boost: Boost, skip?: (j: number) => boolean): { items: number[]; logits: number[] } {
     const tau = this.temperature;
+    const b = boost.b;
     for (let m = Math.max(4 * k, 100); ; m *= 4) {
       const { items, scores } = this.core.top(m, skip);
       const ranked = items
@@ -180,22 +240,23 @@ export class UserModel implements Model {
         .sort((x, y) => y.logit - x.logit || x.j - y.j);
       const kth = ranked[Math.min(k, ranked.length) - 1]?.logit ?? -Infinity;
       const last = scores[scores.length - 1];
-      if (items.length < m || m >= this.itemIds.length || tau * last + this.maxBoost <= kth) {
+      if (items.length < m || m >= this.itemIds.length || tau * last + boost.max <= kth) {
         const best = ranked.slice(0, k);
         return { items: best.map((x) => x.j), logits: best.map((x) => x.logit) };
       }
     }
   }
 
-  rank(history: string[], items: string[]): Scored[] {
+  rank(history: string[], items: string[], context?: Record<string, string>): Scored[] {
     const tau = this.temperature;
-    this.prepare(history);
+    const boost = this.boostFor(context);
+    this.prepare(history, boost);
     const known: { item: string; logit: number }[] = [];
     const unknown: string[] = [];
     for (const item of items) {
       const j = this.index.get(item);
       if (j === undefined) unknown.push(item);
-      else known.push({ item, logit: tau * this.core.rankScore(j) + (this.objective?.[j] ?? 0) });
+      else known.push({ item, logit: tau * this.core.rankScore(j) + (boost?.b[j] ?? 0) });
     }
     const max = known.reduce((m, x) => Math.max(m, x.logit), -Infinity);
     const z = known.reduce((s, x) => s + Math.exp(x.logit - max), 0);
@@ -212,15 +273,16 @@ export class UserModel implements Model {
    * placed by something other than the model's ranking (serving's exploration); undefined for an
    * item the model does not know.
    */
-  scoresOf(history: string[], items: readonly string[]): (number | undefined)[] {
+  scoresOf(history: string[], items: readonly string[], context?: Record<string, string>): (number | undefined)[] {
     const tau = this.temperature;
-    this.prepare(history);
+    const boost = this.boostFor(context);
+    this.prepare(history, boost);
     const logZ = this.logPartition();
     return items.map((item) => {
       const j = this.index.get(item);
       if (j === undefined) return undefined;
       const f = this.core.final(j);
-      return f === -Infinity ? 0 : Math.exp(tau * f + (this.objective?.[j] ?? 0) - logZ);
+      return f === -Infinity ? 0 : Math.exp(tau * f + (boost?.b[j] ?? 0) - logZ);
     });
   }
 
@@ -238,7 +300,7 @@ export class UserModel implements Model {
           centroids: c.index.centroids,
           listOffsets: c.index.offsets,
           popular: c.popularOrder,
-          ...this.objectiveSection(),
+          ...this.extraSections(),
         },
       );
     }
@@ -253,20 +315,21 @@ export class UserModel implements Model {
         w: c.graph.w,
         pop: c.pop,
         popular: c.popular,
-        ...this.objectiveSection(),
+        ...this.extraSections(),
       },
     );
   }
 
-  private objectiveSection(): { objective?: Float32Array } {
-    return this.objective ? { objective: this.objective } : {};
+  private extraSections(): Record<string, Section> {
+    return { ...(this.objective ? { objective: this.objective } : {}), ...this.context?.sections() };
   }
 
   static load(artifact: Buffer, recipe: string): UserModel {
     const a = readArtifact(artifact, recipe);
     const itemIds = jsonSection<string[]>(a, 'itemIds');
     const objective = a.sections.has('objective') ? section(a, 'objective', Float32Array) : undefined;
-    return new UserModel(recipe, itemIds, a.meta.kind === 'factors' ? loadFactorCore(a) : loadGraphCore(a), objective);
+    const core = a.meta.kind === 'factors' ? loadFactorCore(a) : loadGraphCore(a);
+    return new UserModel(recipe, itemIds, core, objective, ContextTables.load(a, itemIds.length));
   }
 }
 

@@ -137,9 +137,11 @@ function userTrainer(recipe: string): Trainer {
   return {
     recipe,
     // async, so that a bad hyperparameter rejects the promise rather than throwing at the call.
-    train: async (data, hp, signal): Promise<Model> => trainUserModel(recipe, data, userOptions(recipe, hp), signal),
+    // The contextual columns' counts go with the model: a request's context uses them (context.ts).
+    train: async (data, hp, signal): Promise<Model> =>
+      (await trainUserModel(recipe, data, userOptions(recipe, hp), signal)).withContext(data.context, data.itemIds),
     load: (artifact) => UserModel.load(artifact, recipe),
-    refit: (base, data, hp, signal) => refitUserModel(recipe, base, data, hp, signal),
+    refit: async (base, data, hp, signal) => (await refitUserModel(recipe, base, data, hp, signal)).withContext(data.context, data.itemIds),
   };
 }
 
