@@ -18,7 +18,7 @@
 // weight; user and item indexes in ID order. The same data gives the same TrainingData, hence the same model.
 import type { DuckDBConnection, DuckDBVector } from '@duckdb/node-api';
 import { rows, withDuck } from '../data/engine/duck.ts';
-import { sqlIdent, sqlString } from '../data/engine/cell-rules.ts';
+import { INTERACTION_RESERVED, sqlIdent, sqlString } from '../data/engine/cell-rules.ts';
 import type { EngineOptions } from '../data/engine/types.ts';
 import type { ParsedSchema } from '../data/schema/schema-model.ts';
 import type { ContextCounts, ItemField, TrainingData } from './trainer.ts';
@@ -79,24 +79,12 @@ export function minimumDataFailure(counts: InteractionCounts, filter: Interactio
 
 const lowerEq = (column: string, value: string) => `lower(${column}) = lower(${sqlString(value)})`;
 
-/** The SELECT of the filtered interactions: u, i, t (epoch seconds), e (event type or NULL), w (weight). */
-/** Interactions fields that are not contextual metadata (the required and reserved ones). */
-const NOT_CONTEXT = new Set([
-  'USER_ID',
-  'ITEM_ID',
-  'TIMESTAMP',
-  'EVENT_TYPE',
-  'EVENT_VALUE',
-  'IMPRESSION',
-  'RECOMMENDATION_ID',
-  'EVENT_ATTRIBUTION_SOURCE',
-]);
-
 /** The Interactions schema's contextual metadata columns: its string fields beyond the reserved ones (rule 87). */
 export function contextColumns(schema: ParsedSchema): string[] {
-  return schema.fields.filter((f) => f.type === 'string' && !NOT_CONTEXT.has(f.name.toUpperCase())).map((f) => f.name);
+  return schema.fields.filter((f) => f.type === 'string' && !INTERACTION_RESERVED.has(f.name.toUpperCase())).map((f) => f.name);
 }
 
+/** The SELECT of the filtered interactions: u, i, t (epoch seconds), e (event type or NULL), w (weight), c0… (context). */
 export function filteredInteractionsSql(view: string, schema: ParsedSchema, filter: InteractionFilter): string {
   const has = new Set(schema.fields.map((f) => f.name));
   const type = has.has('EVENT_TYPE') ? sqlIdent('EVENT_TYPE') : 'NULL::VARCHAR';

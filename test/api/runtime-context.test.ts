@@ -14,22 +14,17 @@ import {
 } from '@aws-sdk/client-personalize-runtime';
 import { localBucket } from '../testkit/import-fixtures.ts';
 import { activeGroup, datasetIn } from '../testkit/resources.ts';
+import { schema } from '../testkit/schemas.ts';
 import { activeCampaign, activeSolution, importRows, runtimeClient, servingRows, trainedVersion } from '../testkit/serving-fixtures.ts';
 import { startTestService, type TestService } from '../testkit/service-harness.ts';
 
-const INTERACTIONS_WITH_DEVICE = JSON.stringify({
-  type: 'record',
-  name: 'Interactions',
-  namespace: 'com.amazonaws.personalize.schema',
-  version: '1.0',
-  fields: [
-    { name: 'USER_ID', type: 'string' },
-    { name: 'ITEM_ID', type: 'string' },
-    { name: 'TIMESTAMP', type: 'long' },
-    { name: 'EVENT_TYPE', type: 'string' },
-    { name: 'DEVICE', type: 'string', categorical: true },
-  ],
-});
+const INTERACTIONS_WITH_DEVICE = schema('Interactions', [
+  { name: 'USER_ID', type: 'string' },
+  { name: 'ITEM_ID', type: 'string' },
+  { name: 'TIMESTAMP', type: 'long' },
+  { name: 'EVENT_TYPE', type: 'string' },
+  { name: 'DEVICE', type: 'string', categorical: true },
+]);
 
 describe('context: the same request answered by the device it comes from', () => {
   let svc: TestService;

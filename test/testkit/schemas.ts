@@ -5,7 +5,8 @@
 //    int, double, nullable string), what the personalize-events tests check values against.
 // They differ in fields (and actionInteractions in field order), so a test picks by what its data has.
 
-const schema = (name: string, fields: unknown[]) =>
+/** An Avro record schema of Personalize's namespace with these fields. */
+export const schema = (name: string, fields: unknown[]) =>
   JSON.stringify({ type: 'record', name, namespace: 'com.amazonaws.personalize.schema', version: '1.0', fields });
 
 export const minimalSchemas = {

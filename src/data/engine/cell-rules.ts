@@ -25,7 +25,8 @@ export const MIN_INTERACTION_ROWS = 1000;
 export const MAX_INTERACTION_COLUMNS_AND_TYPES = 10;
 
 const ID_FIELDS = new Set(['USER_ID', 'ITEM_ID', 'ACTION_ID']);
-const INTERACTION_RESERVED = new Set([
+/** The Interactions fields that are not metadata: the required and the reserved ones. */
+export const INTERACTION_RESERVED = new Set([
   'USER_ID',
   'ITEM_ID',
   'TIMESTAMP',
