@@ -166,9 +166,22 @@ describe('dataset groups and datasets', () => {
       { ...active, status: 'DELETE PENDING', lastUpdatedDateTime: undefined },
     );
     assert.equal(pending.lastUpdatedDateTime!.getTime(), clock.now(), 'when it was deleted');
-    // Not listed, not usable, not deletable again.
+    // Listed DELETE PENDING in its place by creation time, once across pages; not usable, not deletable again.
     const listed = await slow.send(new ListDatasetGroupsCommand({}));
-    assert.ok(!listed.datasetGroups!.some((g) => g.datasetGroupArn === datasetGroupArn));
+    assert.deepEqual(
+      listed.datasetGroups!.filter((g) => g.datasetGroupArn === datasetGroupArn).map((g) => [g.status, g.creationDateTime]),
+      [['DELETE PENDING', active.creationDateTime]],
+    );
+    const paged: string[] = [];
+    for (let nextToken: string | undefined, page = 0; page === 0 || nextToken; page++) {
+      const r = await slow.send(new ListDatasetGroupsCommand({ maxResults: 1, nextToken }));
+      paged.push(...r.datasetGroups!.map((g) => g.datasetGroupArn!));
+      nextToken = r.nextToken;
+    }
+    assert.deepEqual(
+      paged,
+      listed.datasetGroups!.map((g) => g.datasetGroupArn),
+    );
     const add = await errorOf(() =>
       slow.send(
         new CreateDatasetCommand({
@@ -189,10 +202,17 @@ describe('dataset groups and datasets', () => {
     assert.equal((await slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup!.status, 'DELETE PENDING');
     clock.advance(1);
     assert.equal((await errorOf(() => slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn })))).name, 'ResourceNotFoundException');
+    assert.ok(!(await slow.send(new ListDatasetGroupsCommand({}))).datasetGroups!.some((g) => g.datasetGroupArn === datasetGroupArn));
     assert.ok((await purgeDeletions(slowSvc.catalog, clock.now())) >= 1);
     assert.equal(await slowSvc.catalog.get(deletionArnOf(datasetGroupArn!)), undefined);
-    // The name is free at once: a new group of the same name, deleted again, replaces the record.
+    // The name is free at once: a new group of the same name is listed instead of the deleted one;
+    // deleted again, it replaces the record.
     await slow.send(new CreateDatasetGroupCommand({ name }));
+    const again = (await slow.send(new ListDatasetGroupsCommand({}))).datasetGroups!.filter((g) => g.datasetGroupArn === datasetGroupArn);
+    assert.deepEqual(
+      again.map((g) => g.status),
+      ['CREATE PENDING'],
+    );
     clock.advance(1500);
     await slow.send(new DeleteDatasetGroupCommand({ datasetGroupArn }));
     assert.equal((await slow.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))).datasetGroup!.status, 'DELETE PENDING');

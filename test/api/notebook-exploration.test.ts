@@ -178,9 +178,10 @@ describe("AWS's user-personalization-with-exploration notebook, as written (boto
       assert.equal(count(ids, newItems), 0, `${name}: ${ids.join(',')}`);
     }
 
-    // The clean-up cell: the campaign, solution, datasets, tracker and group are gone (the account's
-    // only group, DELETE PENDING for a moment, is not listed: dataset-group-deletion-record.ts).
+    // The clean-up cell: the campaign, solution, datasets and tracker are gone; the group, the
+    // account's only one, is gone or still DELETE PENDING (for 60 ms: dataset-group-deletion-record.ts).
     assert.deepEqual(s.afterCleanup.eventTrackers, []);
-    assert.deepEqual(s.afterCleanup.datasetGroups, {});
+    const groups = Object.values(s.afterCleanup.datasetGroups);
+    assert.ok(groups.length <= 1 && groups.every((status) => status === 'DELETE PENDING'), JSON.stringify(groups));
   });
 });

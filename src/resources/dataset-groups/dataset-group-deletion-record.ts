@@ -8,7 +8,8 @@
 // kind, ARN `dataset-group-deletion/<name>`) with the group's last document and the time until
 // which it is DELETE PENDING: the provisioning time, as for the other timed states [INF: AWS takes
 // seconds to minutes]. DescribeDatasetGroup of a group it cannot find answers from it until then,
-// status DELETE PENDING, then ResourceNotFoundException. ListDatasetGroups does not list it [INF].
+// status DELETE PENDING, then ResourceNotFoundException; ListDatasetGroups lists it meanwhile, in
+// its place by creation time (a group created again under the name is listed instead).
 // A later deletion of a group of the same name replaces it; nodes that run jobs purge the expired
 // ones with the hourly orphan sweep (composition/build-service.ts).
 import type { CatalogOps, ResourceRecord } from '../../catalog/catalog.ts';
@@ -74,14 +75,33 @@ export async function pendingDeletion(ops: Pick<CatalogOps, 'get'>, groupArn: st
   if (!record || record.kind !== DATASET_GROUP_DELETION_KIND.kind) return undefined;
   const body = record.body as unknown as DatasetGroupDeletionBody;
   if (body.groupArn !== groupArn || now >= body.until) return undefined;
+  // Without the group's provisioning transitions: nothing is to be applied to it any more.
+  const { transitions: _, ...group } = body.group;
   return {
     ...record,
     arn: groupArn,
     kind: 'dataset-group',
     status: 'DELETE PENDING',
     createdAt: body.groupCreatedAt,
-    body: body.group,
+    body: group,
   };
+}
+
+/** The account's dataset groups being deleted at `now`, as ListDatasetGroups lists them (not those of a name taken again). */
+export async function pendingDeletions(
+  ops: Pick<CatalogOps, 'get' | 'list'>,
+  account: string,
+  region: string,
+  now: number,
+): Promise<ResourceRecord[]> {
+  const records = await ops.list({ account, region, kind: DATASET_GROUP_DELETION_KIND.kind });
+  const pending: ResourceRecord[] = [];
+  for (const r of records) {
+    const groupArn = (r.body as unknown as DatasetGroupDeletionBody).groupArn;
+    const shown = await pendingDeletion(ops, groupArn, now);
+    if (shown && !(await ops.get(groupArn))) pending.push(shown);
+  }
+  return pending;
 }
 
 /** Deletes the deletion records whose time is over; returns how many. */

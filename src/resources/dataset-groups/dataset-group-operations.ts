@@ -32,7 +32,7 @@ import {
   datasetGroupQuotaLock,
   type DatasetGroupBody,
 } from './dataset-group-record.ts';
-import { pendingDeletion, recordDeletion } from './dataset-group-deletion-record.ts';
+import { pendingDeletion, pendingDeletions, recordDeletion } from './dataset-group-deletion-record.ts';
 
 function describe(record: ResourceRecord): DatasetGroup {
   const body = record.body as DatasetGroupBody;
@@ -114,7 +114,16 @@ export function datasetGroupOperations(
     },
 
     async ListDatasetGroups(input: ListDatasetGroupsRequest, ctx): Promise<ListDatasetGroupsResponse> {
-      const page = await listPage(deps, ctx, 'ListDatasetGroups', { kind: DATASET_GROUP_KIND.kind }, input.nextToken, input.maxResults);
+      // Groups being deleted are listed DELETE PENDING (dataset-group-deletion-record.ts).
+      const page = await listPage(
+        deps,
+        ctx,
+        'ListDatasetGroups',
+        { kind: DATASET_GROUP_KIND.kind },
+        input.nextToken,
+        input.maxResults,
+        () => pendingDeletions(deps.catalog, ctx.account, ctx.region, deps.now()),
+      );
       // Describe's form; the model's summary shape keeps only the members a List returns.
       return { datasetGroups: page.records.map(describe), nextToken: page.nextToken };
     },

@@ -89,11 +89,19 @@ export async function listPage(
   query: Omit<ListQuery, 'account' | 'region' | 'after' | 'limit'>,
   nextToken: string | undefined,
   maxResults: number | undefined,
+  /** Records listed beside the stored ones (e.g. dataset groups being deleted), in any order: they take their places in the list's order. */
+  also?: () => Promise<ResourceRecord[]>,
 ): Promise<Page> {
   const scope = JSON.stringify([operation, ctx.account, ctx.region, query.kind, query.parentArn ?? null, query.statusIn ?? null]);
   const after = nextToken ? deps.tokens.read(scope, nextToken) : undefined;
   const limit = maxResults ?? DEFAULT_PAGE_SIZE;
-  const rows = await deps.catalog.list({ ...query, account: ctx.account, region: ctx.region, after, limit: limit + 1 });
+  let rows = await deps.catalog.list({ ...query, account: ctx.account, region: ctx.region, after, limit: limit + 1 });
+  if (also) {
+    // The catalog's keyset order: (createdAt, arn), newest first unless the query says otherwise.
+    const order = (a: PageKey, b: PageKey) => ((query.order ?? 'newest') === 'newest' ? byPageKey(b, a) : byPageKey(a, b));
+    const past = (r: PageKey) => !after || order(after, r) < 0;
+    rows = [...rows, ...(await also()).filter(past)].sort(order);
+  }
   const records = rows.slice(0, limit).map((r) => settle(r, deps.now()));
   const last = records[records.length - 1];
   return {
@@ -101,5 +109,10 @@ export async function listPage(
     nextToken: rows.length > limit && last ? deps.tokens.issue(scope, { createdAt: last.createdAt, arn: last.arn }) : undefined,
   };
 }
+
+/** Where a page ends: lists are in (createdAt, arn) order, as the catalog's keyset. */
+type PageKey = { createdAt: number; arn: string };
+
+const byPageKey = (a: PageKey, b: PageKey) => a.createdAt - b.createdAt || (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
 
 export const toDate = (ms: number) => new Date(ms);
