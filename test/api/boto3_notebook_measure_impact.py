@@ -992,10 +992,10 @@ expected_report = collections.defaultdict(float)
 for user, item, event_type, when in bulk_rows:
     window = when // PERIOD * PERIOD
     if event_type == 'View':
-        expected_report[f"countViews|{window}"] += 1
+        expected_report[f"COUNTVIEWS|{window}"] += 1
     if event_type == 'Purchase':
-        expected_report[f"sumMargin|{window}"] += margin_of[item]
-        expected_report[f"countPurchases|{window}"] += 1
+        expected_report[f"SUMMARGIN|{window}"] += margin_of[item]
+        expected_report[f"COUNTPURCHASES|{window}"] += 1
 
 recommenders_before_cleanup = {r["name"]: r["status"] for r in
                                personalize.list_recommenders(datasetGroupArn=dataset_group_arn)["recommenders"]}

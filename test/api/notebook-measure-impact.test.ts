@@ -308,7 +308,8 @@ describe("AWS's measuring-impact notebook (Measure_Impact_of_Recommendations), i
 
     const [header, ...lines] = s.reportLines;
     assert.equal(header, REPORT_HEADER);
-    const metrics = new Map(s.metricAttribution.metricsAfterUpdate.map((m) => [m.metricName, m]));
+    // Metric names in capitals, as AWS publishes them (the notebook reads COUNTVIEWS and SUMMARGIN from CloudWatch).
+    const metrics = new Map(s.metricAttribution.metricsAfterUpdate.map((m) => [m.metricName.toUpperCase(), m]));
     const figures = new Map<string, number>();
     for (const line of lines) {
       const [name, eventType, value, fn, source, window] = line.split(',');
@@ -332,9 +333,9 @@ describe("AWS's measuring-impact notebook (Measure_Impact_of_Recommendations), i
       );
     }
     const sum = (name: string) => [...figures].filter(([k]) => k.startsWith(`${name}|`)).reduce((n, [, v]) => n + v, 0);
-    assert.equal(sum('countViews'), j.byType.View);
-    assert.equal(sum('countPurchases'), j.byType.Purchase);
-    assert.ok(sum('sumMargin') > 0 && sum('sumMargin') < 10 * j.byType.Purchase);
+    assert.equal(sum('COUNTVIEWS'), j.byType.View);
+    assert.equal(sum('COUNTPURCHASES'), j.byType.Purchase);
+    assert.ok(sum('SUMMARGIN') > 0 && sum('SUMMARGIN') < 10 * j.byType.Purchase);
     // Rows ordered by metric (the attribution's order), then window.
     const order = lines.map((l) => l.split(',')).map(([name, , , , , window]) => [[...metrics.keys()].indexOf(name), Number(window)]);
     assert.deepEqual(

@@ -3,6 +3,9 @@
 // Parquet part. The CSV layout is the one AWS documents for these reports:
 //   METRIC_NAME,EVENT_TYPE,VALUE,MATH_FUNCTION,EVENT_ATTRIBUTION_SOURCE,TIMESTAMP
 // one row per metric x event attribution source x 15-minute window that has at least one event:
+//  * METRIC_NAME: the metric's name in capitals [INF: AWS's measuring-impact notebook creates
+//    countViews and sumMargin and reads them from CloudWatch as COUNTVIEWS and SUMMARGIN; the
+//    guide's report example shows COUNTWATCHES]; EVENT_TYPE as the metric names it;
 //  * the events of a metric are the imported rows whose EVENT_TYPE equals its eventType exactly;
 //    every imported row counts, exact duplicates too (the guide warns that duplicates skew metrics);
 //  * VALUE: SAMPLECOUNT() = number of events; SUM(Interactions.C) = sum of C over the events;
@@ -59,7 +62,7 @@ function metricSql(m: ReportMetric, index: number, source: string): string {
   const join = m.fn === 'SUM' && m.dataset === 'ITEMS' ? 'LEFT JOIN items it ON it."ITEM_ID" = i."ITEM_ID"' : '';
   // The events are selected first and grouped outside: in a single SELECT, GROUP BY "TIMESTAMP"
   // would name the input column, not the window.
-  return `SELECT ${index} AS __metric, ${sqlString(m.metricName)} AS METRIC_NAME, ${sqlString(m.eventType)} AS EVENT_TYPE,
+  return `SELECT ${index} AS __metric, ${sqlString(m.metricName.toUpperCase())} AS METRIC_NAME, ${sqlString(m.eventType)} AS EVENT_TYPE,
                  CAST(${value} AS DOUBLE) AS VALUE, ${sqlString(m.fn.toLowerCase())} AS MATH_FUNCTION,
                  src AS EVENT_ATTRIBUTION_SOURCE, win AS "TIMESTAMP"
           FROM (SELECT ${source} AS src, CAST(floor(i."TIMESTAMP" / ${WINDOW_SECONDS}.0) AS BIGINT) * ${WINDOW_SECONDS} AS win, ${summed} AS v
