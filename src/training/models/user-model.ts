@@ -9,10 +9,11 @@
 // For a history h (oldest first; unknown items ignored; the newest HISTORY_CAP distinct items),
 // the r-th newest distinct item gets q_r = exp(−r / decay) (decay = ∞: all 1), and
 //     f_j = Σ_i q_i · S_ij / Σ_i q_i  +  popularity · pop_j  +  [j seen] · seen · q_j / Σ_i q_i
-// — a mixture of the graph walk from the history (a distribution over items), the popularity
-// distribution (pop sums to 1) and the history itself (re-consumption) — where seen = −∞ ranks
-// already-seen items after all others (right for data without repeats); the tuner (user-tuning.ts) picks decay, seen, popularity, β and the temperature on
-// held-out users. Users with no known items get the popularity ranking.
+// (S: the co-occurrence graph, mixed with the Items metadata's graph when tuning chose a share η
+// for it: metadata-graph.ts) — a mixture of the graph walk from the history (a distribution over
+// items), the popularity distribution (pop sums to 1) and the history itself (re-consumption) —
+// where seen = −∞ ranks already-seen items after all others (right for data without repeats); the
+// tuner (user-tuning.ts) picks decay, seen, popularity, β, η and the temperature on held-out users. Users with no known items get the popularity ranking.
 // Scores (training-rules §7.4): User-Personalization returns softmax(τ·f) over the whole catalog
 // (so all scores sum to 1); rank() returns the softmax over the given known items (rule 93);
 // Personalized-Ranking-v2 returns unknown items last without a score, v1 with score 0.
@@ -341,6 +342,7 @@ function loadGraphCore(a: Artifact): GraphCore {
     seen: num(m.seen, -Infinity),
     popularity: Number(m.popularity),
     temperature: Number(m.temperature),
+    ...(m.metadata ? { metadata: Number(m.metadata) } : {}),
   };
   const graph = { offsets: section(a, 'offsets', Int32Array), nbr: section(a, 'nbr', Int32Array), w: section(a, 'w', Float32Array) };
   return new GraphCore(graph, section(a, 'pop', Float32Array), section(a, 'popular', Int32Array), params, Number(a.meta.alpha));

@@ -19,6 +19,7 @@ import type { Model, Trainer, TrainingData } from '../trainer.ts';
 import type { FactorOptions } from './factor-model.ts';
 import { histories } from './common.ts';
 import { distinctPairs, rp3betaGraphs } from './item-graph.ts';
+import { metadataGraph, mixGraphs } from './metadata-graph.ts';
 import { trainFactorModel } from './factor-model.ts';
 import { boolParam, floatParam, intParam, type HyperParameters } from './params.ts';
 import { GraphCore, UserModel, type ScoringParams } from './user-model.ts';
@@ -79,14 +80,17 @@ export async function trainUserModel(recipe: string, data: TrainingData, o: User
   if (data.itemIds.length > (o.largeCatalogItems ?? LARGE_CATALOG_ITEMS)) {
     return trainFactorModel(recipe, data, { recency: o.recency, bounds: o.graph.bounds, cap: o.graph.cap, ...o.factors }, signal);
   }
+  // The Items metadata's graph, mixed into the item graph by the tuned share η (metadata-graph.ts).
+  const metadata = !o.params || (o.params.metadata ?? 0) > 0 ? await metadataGraph(data, signal) : undefined;
   let params = o.params;
   if (!params) {
-    lastTuning = await tune(data, o.graph, o.recency, signal);
+    lastTuning = await tune(data, o.graph, o.recency, signal, metadata);
     params = lastTuning.params;
   }
   if (!o.recency) params = { ...params, decay: Infinity };
   const pairs = distinctPairs(histories(data, o.graph.bounds), data.itemIds.length, o.graph.cap);
-  const [graph] = await rp3betaGraphs(pairs, o.graph.alpha, [params.beta], o.graph.neighbours, signal);
+  const [cooccurrence] = await rp3betaGraphs(pairs, o.graph.alpha, [params.beta], o.graph.neighbours, signal);
+  const graph = mixGraphs(cooccurrence, metadata, params.metadata ?? 0);
   const { pop, popular } = popularity(pairs);
   return new UserModel(recipe, data.itemIds.slice(), new GraphCore(graph, pop, popular, params, o.graph.alpha));
 }

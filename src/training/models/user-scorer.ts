@@ -13,6 +13,8 @@ export interface ScoringParams {
   seen: number;
   popularity: number;
   temperature: number;
+  /** η, the metadata graph's share in the item graph (metadata-graph.ts); absent or 0: none. */
+  metadata?: number;
 }
 
 export interface RunState {

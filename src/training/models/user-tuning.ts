@@ -10,7 +10,8 @@ import { evaluationSplit } from '../metrics/offline-metrics.ts';
 import { scoreList } from '../metrics/ranking-metrics.ts';
 import type { TrainingData } from '../trainer.ts';
 import { histories, indexOf, type HistoryBounds } from './common.ts';
-import { distinctPairs, rp3betaGraphs, type Pairs } from './item-graph.ts';
+import { distinctPairs, rp3betaGraphs, type ItemGraph, type Pairs } from './item-graph.ts';
+import { METADATA_MIX, mixGraphs } from './metadata-graph.ts';
 import { tick } from './params.ts';
 import { Scorer, type RunState, type ScoringParams } from './user-model.ts';
 
@@ -71,12 +72,22 @@ export interface TuningReport {
 interface Fold {
   tests: { input: number[]; relevant: Set<string>; run?: { key: string; state: RunState } }[];
   scorers: Scorer[];
+  graphs: ItemGraph[];
+  pop: Float32Array;
+  popular: Int32Array;
 }
 
 /** Touched entries the run cache may hold over all held-out users. */
 const RUN_CACHE_BUDGET = 20_000_000;
 
-export async function tune(data: TrainingData, g: GraphOptions, recency: boolean, signal?: AbortSignal): Promise<TuningReport> {
+export async function tune(
+  data: TrainingData,
+  g: GraphOptions,
+  recency: boolean,
+  signal?: AbortSignal,
+  /** The Items metadata's graph (metadata-graph.ts): its share η is tuned too. */
+  metadata?: ItemGraph,
+): Promise<TuningReport> {
   const start: ScoringParams = { ...DEFAULTS, decay: recency ? DEFAULTS.decay : Infinity };
   const s = space(recency);
   const nItems = data.itemIds.length;
@@ -95,7 +106,7 @@ export async function tune(data: TrainingData, g: GraphOptions, recency: boolean
     const pairs = distinctPairs(histories(split.train, g.bounds), nItems, g.cap);
     const graphs = await rp3betaGraphs(pairs, g.alpha, s.beta, g.neighbours, signal);
     const { pop, popular } = popularity(pairs);
-    folds.push({ tests, scorers: graphs.map((graph) => new Scorer(graph, pop, popular)) });
+    folds.push({ tests, scorers: graphs.map((graph) => new Scorer(graph, pop, popular)), graphs, pop, popular });
     users += tests.length;
   }
   if (users < MIN_USERS) return { params: start, users, ndcg25: NaN, evaluations: 0 };
@@ -143,6 +154,36 @@ export async function tune(data: TrainingData, g: GraphOptions, recency: boolean
         const p = { ...best, [dim]: value };
         const v = await evaluate(p);
         if (v > bestValue + 1e-4) ((best = p), (bestValue = v));
+      }
+    }
+  }
+
+  // The metadata graph's share, with the parameters chosen: kept only when it scores better.
+  if (metadata) {
+    const b = s.beta.indexOf(best.beta);
+    let bestEta = 0;
+    for (const eta of METADATA_MIX) {
+      await tick(signal);
+      let sum = 0;
+      for (const fold of folds) {
+        const scorer = new Scorer(mixGraphs(fold.graphs[b], metadata, eta), fold.pop, fold.popular);
+        for (const t of fold.tests) {
+          scorer.run(t.input, best);
+          sum += scoreList(
+            scorer.top(25, best).items.map((j) => data.itemIds[j]),
+            t.relevant,
+          ).ndcg25;
+        }
+      }
+      // A clear gain only (1 %): the held-out users that choose η are few, and a graph without
+      // the metadata is the safer default.
+      if (sum / users > Math.max(bestValue * 1.01, bestValue + 1e-4)) ((bestValue = sum / users), (bestEta = eta));
+    }
+    if (bestEta > 0) {
+      best = { ...best, metadata: bestEta };
+      for (const fold of folds) {
+        fold.scorers[b] = new Scorer(mixGraphs(fold.graphs[b], metadata, bestEta), fold.pop, fold.popular);
+        for (const t of fold.tests) t.run = undefined;
       }
     }
   }
