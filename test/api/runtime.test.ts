@@ -330,7 +330,7 @@ describe('personalize-runtime: GetRecommendations and GetPersonalizedRanking', (
     assert.equal(malformed.status, 400);
   });
 
-  it('context is accepted and does not change the answer (the models use no contextual metadata)', async () => {
+  it('a context key the Interactions dataset has no column for changes nothing (rule 87; runtime-context.test.ts has the columns)', async () => {
     const r = await recommend({ campaignArn: campaigns.user, userId: 'u0', context: { DEVICE: 'mobile' } });
     assert.deepEqual(ids(r.itemList), ids((await recommend({ campaignArn: campaigns.user, userId: 'u0' })).itemList));
   });
