@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { renderCoverageIndex, renderCoverageMarkdown, renderHandlers } from './api-gen/render-handlers.ts';
 import { renderTypes } from './api-gen/render-types.ts';
+import { PERSONALIZE_PARTS, renderTypeParts } from './api-gen/type-parts.ts';
 import { GENERATED_HEADER, IMPLEMENTED_FILE, loadServices, modelPath } from './api-gen/services.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,7 +17,11 @@ export function generateApi(root = REPO_ROOT): Map<string, string> {
   const services = loadServices(root);
   const files = new Map<string, string>();
   for (const s of services) {
-    files.set(`src/api/${s.service}-types.ts`, renderTypes(s.model, GENERATED_HEADER([modelPath(s)])));
+    const header = GENERATED_HEADER([modelPath(s)]);
+    // Personalize's model is large: its types are split by resource (type-parts.ts).
+    if (s.service === 'personalize')
+      for (const [path, text] of renderTypeParts(s.model, s.service, header, PERSONALIZE_PARTS)) files.set(path, text);
+    else files.set(`src/api/${s.service}-types.ts`, renderTypes(s.model, header));
     files.set(`src/api/${s.service}-handlers.ts`, renderHandlers(s, GENERATED_HEADER([modelPath(s), IMPLEMENTED_FILE])));
   }
   const all = GENERATED_HEADER(['spec/*/*/service-2.json', IMPLEMENTED_FILE]);

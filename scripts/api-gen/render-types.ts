@@ -106,8 +106,17 @@ function declaration(model: ServiceModel, name: string, dirs: Set<Direction>): s
   }
 }
 
-export function renderTypes(model: ServiceModel, header: string): string {
+/** Every named shape's declaration, in name order. */
+export function declarations(model: ServiceModel): { name: string; text: string }[] {
   const dirs = shapeDirections(model);
   const names = [...dirs.keys()].filter((n) => isNamed(shapeOf(model, n))).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return `// ${header}\n${TYPES_PREAMBLE}\n${names.map((n) => declaration(model, n, dirs.get(n)!)).join('\n')}`;
+  return names.map((name) => ({ name, text: declaration(model, name, dirs.get(name)!) }));
 }
+
+export function renderTypes(model: ServiceModel, header: string): string {
+  return `// ${header}\n${TYPES_PREAMBLE}\n${declarations(model)
+    .map((d) => d.text)
+    .join('\n')}`;
+}
+
+export { TYPES_PREAMBLE };

@@ -14,6 +14,8 @@ import { JsonService } from '../../src/protocol/json-protocol.ts';
 import { OperationTable } from '../../src/protocol/operation-table.ts';
 import { loadServiceModel } from '../../src/protocol/service-model.ts';
 import { checkApi, generateApi, REPO_ROOT } from '../../scripts/generate-api.ts';
+import { loadServices } from '../../scripts/api-gen/services.ts';
+import { PERSONALIZE_PARTS, renderTypeParts } from '../../scripts/api-gen/type-parts.ts';
 import { startTestService, type TestService } from '../testkit/service-harness.ts';
 
 const SERVICES = [
@@ -27,6 +29,25 @@ const noop = async () => ({});
 describe('generated API', () => {
   it('the files on disk are what the generator makes from spec/ and the claims', () => {
     assert.deepEqual(checkApi(), [], 'run `npm run generate:api`');
+  });
+
+  it("splits Personalize's types by resource, each file small, and refuses a resource no part holds", () => {
+    const files = generateApi();
+    const parts = [...files.keys()].filter((p) => p.startsWith('src/api/personalize-types/'));
+    assert.deepEqual(parts.map((p) => p.split('/').pop()).sort(), [
+      'batch.ts',
+      'common.ts',
+      'datasets.ts',
+      'events.ts',
+      'serving.ts',
+      'training.ts',
+    ]);
+    for (const p of parts) assert.ok(files.get(p)!.split('\n').length < 400, p);
+    assert.match(files.get('src/api/personalize-types/serving.ts')!, /export interface CreateCampaignRequest \{/);
+    assert.match(files.get('src/api/personalize-types/training.ts')!, /export interface SolutionVersionSummary \{/);
+    const model = loadServices(REPO_ROOT).find((s) => s.service === 'personalize')!.model;
+    const withMore = { ...model, operations: { ...model.operations, DescribeWidget: model.operations.DescribeCampaign } };
+    assert.throws(() => renderTypeParts(withMore, 'personalize', '', PERSONALIZE_PARTS), /no part .* holds the resources Widget/);
   });
 
   it('the check notices a change of the claims, and refuses a claim the model lacks', () => {
