@@ -99,6 +99,39 @@ export interface FeatureMatrix {
 }
 
 /**
+ * Row i's dot products with the other rows into acc (touched lists them); returns their count.
+ * Its features are walked heaviest first, each feature's postings up to postingCap, and at most
+ * `budget` posting steps in all (a value half the catalog shares says little, and its IDF is low).
+ */
+export function metadataRow(
+  m: FeatureMatrix,
+  i: number,
+  acc: Float64Array,
+  touched: Int32Array,
+  limits: { postingCap: number; budget: number },
+): number {
+  const feats: number[] = [];
+  for (let e = m.offsets[i]; e < m.offsets[i + 1]; e++) feats.push(e);
+  feats.sort((a, b) => m.value[b] - m.value[a] || a - b);
+  let t = 0;
+  let budget = limits.budget;
+  for (const e of feats) {
+    if (budget <= 0) break;
+    const f = m.feature[e];
+    const v = m.value[e];
+    const end = Math.min(m.postOffsets[f + 1], m.postOffsets[f] + Math.min(limits.postingCap, budget));
+    budget -= end - m.postOffsets[f];
+    for (let p = m.postOffsets[f]; p < end; p++) {
+      const j = m.postItem[p];
+      if (j === i) continue;
+      if (acc[j] === 0) touched[t++] = j;
+      acc[j] += v * m.postValue[p];
+    }
+  }
+  return t;
+}
+
+/**
  * TF-IDF vectors of the given items' metadata: each categorical value is a feature `column=value`
  * with weight idf, each textual token one with (1 + ln tf)·idf, idf = ln((N + 1) / (df + 1)) + 1
  * over the N items with metadata. Each column's block is L2-normalized and the blocks are

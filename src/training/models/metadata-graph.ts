@@ -18,15 +18,14 @@
 import type { TrainingData } from '../trainer.ts';
 import { topK } from './common.ts';
 import type { ItemGraph } from './item-graph.ts';
-import { featureMatrix, metadataColumns, type FeatureMatrix } from './item-metadata.ts';
+import { featureMatrix, metadataColumns, metadataRow } from './item-metadata.ts';
 import { tick } from './params.ts';
 
 /** The η values the tuner tries beside 0. */
 export const METADATA_MIX = [0.1, 0.25, 0.5];
 const METADATA_NEIGHBOURS = 50;
-/** Posting steps per item (a feature's postings are walked up to POSTING_CAP). */
-const POSTING_CAP = 500;
-const BUDGET = 5_000;
+/** Posting steps per item (fewer than Similar-Items takes: every user model of a group with Items metadata pays them). */
+const LIMITS = { postingCap: 500, budget: 5_000 };
 
 /** M over the catalog `data.itemIds`, or undefined when the Items dataset gives no usable metadata. */
 export async function metadataGraph(data: TrainingData, signal?: AbortSignal): Promise<ItemGraph | undefined> {
@@ -46,7 +45,7 @@ export async function metadataGraph(data: TrainingData, signal?: AbortSignal): P
   const w: number[] = [];
   for (let i = 0; i < n; i++) {
     if ((i & 255) === 0) await tick(signal);
-    const t = row(m, i, acc, touched);
+    const t = metadataRow(m, i, acc, touched, LIMITS);
     for (let x = 0; x < t; x++) cand[x] = acc[touched[x]];
     const best = topK(cand.subarray(0, t), METADATA_NEIGHBOURS);
     let sum = 0;
@@ -60,28 +59,6 @@ export async function metadataGraph(data: TrainingData, signal?: AbortSignal): P
     for (let x = 0; x < t; x++) acc[touched[x]] = 0;
   }
   return nbr.length === 0 ? undefined : { offsets, nbr: Int32Array.from(nbr), w: Float32Array.from(w) };
-}
-
-/** Metadata dot products of row i into acc (touched lists them); returns their count. */
-function row(m: FeatureMatrix, i: number, acc: Float64Array, touched: Int32Array): number {
-  const feats: number[] = [];
-  for (let e = m.offsets[i]; e < m.offsets[i + 1]; e++) feats.push(e);
-  feats.sort((a, b) => m.value[b] - m.value[a] || a - b);
-  let t = 0;
-  let budget = BUDGET;
-  for (const e of feats) {
-    if (budget <= 0) break;
-    const f = m.feature[e];
-    const end = Math.min(m.postOffsets[f + 1], m.postOffsets[f] + Math.min(POSTING_CAP, budget));
-    budget -= end - m.postOffsets[f];
-    for (let p = m.postOffsets[f]; p < end; p++) {
-      const j = m.postItem[p];
-      if (j === i) continue;
-      if (acc[j] === 0) touched[t++] = j;
-      acc[j] += m.value[e] * m.postValue[p];
-    }
-  }
-  return t;
 }
 
 /** S' = (1 − η)·S + η·M row by row (see the header); S itself when η is 0 or there is no M. */

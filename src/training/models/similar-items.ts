@@ -41,7 +41,7 @@ import type { Trainer, TrainingData } from '../trainer.ts';
 import { NeighbourListModel } from './neighbour-list-model.ts';
 import { histories, selectTop, topK } from './common.ts';
 import { distinctPairs } from './item-graph.ts';
-import { featureMatrix, metadataColumns, type FeatureMatrix } from './item-metadata.ts';
+import { featureMatrix, metadataColumns, metadataRow } from './item-metadata.ts';
 import { intParam, tick, type HyperParameters } from './params.ts';
 import { popularityRanking } from './popularity-count.ts';
 
@@ -79,29 +79,6 @@ function catalog(data: TrainingData): string[] {
     ids.push(...extra);
   }
   return ids;
-}
-
-/** Metadata dot products of row i into acc (touched lists them); returns their count. */
-function metadataRow(m: FeatureMatrix, i: number, acc: Float64Array, touched: Int32Array): number {
-  const feats: number[] = [];
-  for (let e = m.offsets[i]; e < m.offsets[i + 1]; e++) feats.push(e);
-  feats.sort((a, b) => m.value[b] - m.value[a] || a - b);
-  let t = 0;
-  let budget = BUDGET;
-  for (const e of feats) {
-    if (budget <= 0) break;
-    const f = m.feature[e];
-    const v = m.value[e];
-    const end = Math.min(m.postOffsets[f + 1], m.postOffsets[f] + Math.min(POSTING_CAP, budget));
-    budget -= end - m.postOffsets[f];
-    for (let p = m.postOffsets[f]; p < end; p++) {
-      const j = m.postItem[p];
-      if (j === i) continue;
-      if (acc[j] === 0) touched[t++] = j;
-      acc[j] += v * m.postValue[p];
-    }
-  }
-  return t;
 }
 
 export async function trainSimilarItems(data: TrainingData, p: SimilarItemsParams, signal?: AbortSignal): Promise<NeighbourListModel> {
@@ -158,7 +135,7 @@ export async function trainSimilarItems(data: TrainingData, p: SimilarItemsParam
     }
     // Metadata part.
     if (meta.offsets[i + 1] > meta.offsets[i]) {
-      const t = metadataRow(meta, i, acc, touched);
+      const t = metadataRow(meta, i, acc, touched, { postingCap: POSTING_CAP, budget: BUDGET });
       for (let x = 0; x < t; x++) cand[x] = acc[touched[x]] * prior[touched[x]];
       addPart(touched, cand, t, 1 - a, blended, inBlend, list);
       for (let x = 0; x < t; x++) acc[touched[x]] = 0;
